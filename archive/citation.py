@@ -1,0 +1,36 @@
+"""Archival citations from the structured reference, in Russian archival style and in English.
+
+Russian: РГАСПИ. Ф. 558. Оп. 11. Д. 123. Л. 12-15 об.
+English: RGASPI, f. 558, op. 11, d. 123, ll. 12-15v
+Missing parts are left out, never guessed.
+"""
+
+import re
+
+_VERSO = re.compile(r"\s*об\.?", re.IGNORECASE)
+_MANY = re.compile(r"[-–,]")
+
+
+def _folios_en(folios: str) -> str:
+    english = _VERSO.sub("v", folios.strip())
+    prefix = "ll." if _MANY.search(english) else "l."
+    return f"{prefix} {english}"
+
+
+def cite_ru(source) -> str:
+    repo = source.repository
+    parts = [repo.abbreviation_original or repo.code]
+    for label, value in (("Ф.", source.fond), ("Оп.", source.opis), ("Д.", source.delo), ("Л.", source.folios)):
+        if value.strip():
+            parts.append(f"{label} {value.strip()}")
+    return ". ".join(parts) + ("" if parts[-1].endswith(".") else ".")
+
+
+def cite_en(source) -> str:
+    parts = [source.repository.code]
+    for label, value in (("f.", source.fond), ("op.", source.opis), ("d.", source.delo)):
+        if value.strip():
+            parts.append(f"{label} {value.strip()}")
+    if source.folios.strip():
+        parts.append(_folios_en(source.folios))
+    return ", ".join(parts)

@@ -1,0 +1,27 @@
+from .agents import Agent, AgentKind, Language, Place, Repository, Subject
+from .base import DocumentForm, DocumentType, Status
+from .commentary import Commentary, CommentaryKind
+from .events import Event, EventType
+from .sources import AgentRole, Originality, Script, Source, SourceAgent, SourceImage
+
+__all__ = [
+    "AgentKind",
+    "AgentRole",
+    "CommentaryKind",
+    "EventType",
+    "Originality",
+    "Script",
+    "Agent",
+    "Commentary",
+    "DocumentForm",
+    "DocumentType",
+    "Event",
+    "Language",
+    "Place",
+    "Repository",
+    "Source",
+    "SourceAgent",
+    "SourceImage",
+    "Status",
+    "Subject",
+]

@@ -1,0 +1,198 @@
+"""Building blocks shared by the records: editorial status, dates, identifiers."""
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from archive.edtf import date_range, validate_edtf
+
+identifier_validator = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9._:-]*$",
+    _("Use letters, digits, dots, colons, hyphens and underscores, starting with a letter or digit."),
+)
+wikidata_validator = RegexValidator(r"^Q[1-9][0-9]*$", _("A Wikidata item id looks like Q855."))
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    REVIEW = "review", _("In review")
+    PUBLISHED = "published", _("Published")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class DocumentType(models.TextChoices):
+    PROTOCOL = "protocol", _("Protocol")
+    RECORD_OF_CONVERSATION = "conversation", _("Record of conversation")
+    LETTER = "letter", _("Letter")
+    TELEGRAM = "telegram", _("Telegram")
+    REPORT = "report", _("Report")
+    RESOLUTION = "resolution", _("Resolution")
+    TREATY = "treaty", _("Treaty or agreement")
+    DIRECTIVE = "directive", _("Directive")
+    MINUTES = "minutes", _("Minutes")
+    MEMORANDUM = "memorandum", _("Memorandum")
+    OTHER = "other", _("Other")
+
+
+class DocumentForm(models.TextChoices):
+    TYPESCRIPT = "typescript", _("Typescript")
+    MANUSCRIPT = "manuscript", _("Manuscript")
+    PRINT = "print", _("Print")
+    OTHER = "other", _("Other")
+
+
+def identifier_field(**kwargs) -> models.CharField:
+    return models.CharField(
+        _("identifier"),
+        max_length=64,
+        unique=True,
+        validators=[identifier_validator],
+        help_text=_(
+            "A stable reference you choose, e.g. RGASPI-558-11-123. It never changes once "
+            "published: CSV re-imports find the record by it."
+        ),
+        **kwargs,
+    )
+
+
+def slug_field() -> models.SlugField:
+    return models.SlugField(
+        _("slug"),
+        max_length=120,
+        unique=True,
+        allow_unicode=False,
+        help_text=_("The last part of the public address, in Latin letters, e.g. protocol-1936."),
+    )
+
+
+class EditorialQuerySet(models.QuerySet):
+    def published(self):
+        """The one visibility rule: published, and the publication time has come."""
+        return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def in_review(self):
+        return self.filter(status=Status.REVIEW)
+
+
+class EditorialModel(models.Model):
+    """Status, publication time, who created and changed the record, and a version for safe edits."""
+
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
+        help_text=_("Only published records are visible to the public."),
+    )
+    published_at = models.DateTimeField(
+        _("published at"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the record is published; a future time schedules publication."),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(
+        _("version"), default=1, editable=False, help_text=_("Raised on every save; guards against lost updates.")
+    )
+
+    objects = EditorialQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="%(app_label)s_%(class)s_status_valid"),
+            models.CheckConstraint(
+                condition=~Q(status=Status.PUBLISHED) | Q(published_at__isnull=False),
+                name="%(app_label)s_%(class)s_published_has_date",
+            ),
+        ]
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == Status.PUBLISHED and self.published_at is not None and self.published_at <= timezone.now()
+
+    def clean(self):
+        super().clean()
+        from django.core.exceptions import ValidationError
+
+        if self.status == Status.PUBLISHED and self.published_at is None:
+            raise ValidationError({"published_at": _("A published record needs a publication time.")})
+
+
+class DatedModel(models.Model):
+    """A date as written in the source, its EDTF form, and the derived range used for sorting."""
+
+    date_text = models.CharField(
+        _("date as written"),
+        max_length=120,
+        blank=True,
+        help_text=_("Exactly as the document or literature gives it, e.g. “27 ноября 1934” or “весна 1936”."),
+    )
+    date_edtf = models.CharField(
+        _("date (EDTF)"),
+        max_length=64,
+        blank=True,
+        validators=[validate_edtf],
+        help_text=_(
+            "The normalised date in EDTF: 1934-11-27 (a day), 1936-03~ (about March 1936), "
+            "1939-05-11/1939-09-16 (a range). Start and end dates are derived from it."
+        ),
+    )
+    date_start = models.DateField(_("earliest date"), null=True, blank=True, editable=False, db_index=True)
+    date_end = models.DateField(_("latest date"), null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(date_edtf="", date_start__isnull=True, date_end__isnull=True)
+                    | (
+                        ~Q(date_edtf="")
+                        & Q(date_start__isnull=False, date_end__isnull=False, date_start__lte=models.F("date_end"))
+                    )
+                ),
+                name="%(app_label)s_%(class)s_dates_consistent",
+            ),
+        ]
+
+    def save(self, *args, **kwargs):
+        # Derived fields only, no side effects: keeps the range true to the EDTF on every save path.
+        self.derive_dates()
+        super().save(*args, **kwargs)
+
+    def derive_dates(self) -> None:
+        derived = date_range(self.date_edtf)
+        self.date_start, self.date_end = derived.start, derived.end
+
+    def clean(self):
+        super().clean()
+        from django.core.exceptions import ValidationError
+
+        try:
+            self.derive_dates()
+        except ValidationError as exc:
+            raise ValidationError({"date_edtf": exc.messages}) from exc

@@ -1,0 +1,95 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from archive.markdown import render_markdown
+
+from .base import EditorialModel, EditorialQuerySet, identifier_field
+from .events import Event
+from .sources import Source
+
+
+class CommentaryKind(models.TextChoices):
+    CONTEXT = "context", _("Historical context")
+    TEXTUAL = "textual", _("Textual note")
+    TRANSLATION = "translation", _("Translation note")
+    EDITORIAL = "editorial", _("Editorial note")
+
+
+class Commentary(EditorialModel):
+    identifier = identifier_field()
+    source = models.ForeignKey(
+        Source,
+        verbose_name=_("source"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="commentary",
+        help_text=_("The document this note is about. Give a source or an event, not both."),
+    )
+    event = models.ForeignKey(
+        Event,
+        verbose_name=_("event"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="commentary",
+        help_text=_("The event this note is about. Give a source or an event, not both."),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=CommentaryKind.choices, default=CommentaryKind.CONTEXT)
+    title = models.CharField(_("title"), max_length=255)
+    body = models.TextField(
+        _("text"), help_text=_("Markdown: *italic*, **bold**, [links](https://…), lists. Raw HTML is removed.")
+    )
+    body_html = models.TextField(_("rendered text"), blank=True, editable=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="commentary",
+        help_text=_("The account responsible for this note."),
+    )
+    signature = models.CharField(
+        _("signature"), max_length=255, help_text=_("The name as printed under the note, e.g. A. V. Ivanova.")
+    )
+    references = models.TextField(_("references"), blank=True, help_text=_("Works cited, one per line."))
+
+    objects = EditorialQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("commentary")
+        verbose_name_plural = _("commentary")
+        constraints = [
+            *EditorialModel._meta.constraints,
+            models.CheckConstraint(
+                condition=Q(source__isnull=False, event__isnull=True) | Q(source__isnull=True, event__isnull=False),
+                name="archive_commentary_exactly_one_target",
+            ),
+            models.CheckConstraint(condition=Q(kind__in=CommentaryKind.values), name="archive_commentary_kind_valid"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def target(self):
+        return self.source or self.event
+
+    def get_absolute_url(self):
+        target = self.target
+        return f"{target.get_absolute_url()}#commentary-{self.pk}" if target else reverse("archive:home")
+
+    def clean(self):
+        super().clean()
+        from django.core.exceptions import ValidationError
+
+        if (self.source_id is None) == (self.event_id is None):
+            raise ValidationError(_("A commentary is about exactly one source or one event."))
+
+    def save(self, *args, **kwargs):
+        # The stored HTML is a cache of the sanitised Markdown; it is sanitised again on display.
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)

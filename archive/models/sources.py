@@ -1,0 +1,177 @@
+"""The archival document (unit of description) and what hangs off it."""
+
+from django.core.validators import FileExtensionValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from archive import citation
+
+from .agents import Agent, Language, Place, Repository, Subject
+from .base import (
+    DatedModel,
+    DocumentForm,
+    DocumentType,
+    EditorialModel,
+    EditorialQuerySet,
+    identifier_field,
+    slug_field,
+)
+from .events import Event
+
+
+class Script(models.TextChoices):
+    CYRILLIC = "Cyrl", _("Cyrillic")
+    LATIN = "Latn", _("Latin")
+    MONGOLIAN = "Mong", _("Traditional Mongolian")
+    JAPANESE = "Jpan", _("Japanese")
+    OTHER = "Zyyy", _("Other or mixed")
+
+
+class Originality(models.TextChoices):
+    ORIGINAL = "original", _("Original")
+    COPY = "copy", _("Copy")
+    CERTIFIED_COPY = "certified_copy", _("Certified copy")
+    DRAFT = "draft", _("Draft")
+
+
+class Source(EditorialModel, DatedModel):
+    identifier = identifier_field()
+    slug = slug_field()
+    title = models.CharField(_("title"), max_length=500, help_text=_("A descriptive title in English."))
+    title_original = models.CharField(
+        _("title in the original language"),
+        max_length=500,
+        blank=True,
+        help_text=_("The title as the document or the archive's inventory gives it."),
+    )
+    document_type = models.CharField(
+        _("document type"), max_length=16, choices=DocumentType.choices, default=DocumentType.OTHER
+    )
+    repository = models.ForeignKey(
+        Repository,
+        verbose_name=_("repository"),
+        on_delete=models.PROTECT,
+        related_name="sources",
+        help_text=_("The archive holding the original."),
+    )
+    fond = models.CharField(
+        _("fond"), max_length=32, blank=True, help_text=_("Фонд, e.g. 558. Leave empty if unknown.")
+    )
+    opis = models.CharField(
+        _("opis"), max_length=32, blank=True, help_text=_("Опись, e.g. 11. Leave empty if unknown.")
+    )
+    delo = models.CharField(
+        _("delo"), max_length=32, blank=True, help_text=_("Дело, e.g. 123. Leave empty if unknown.")
+    )
+    folios = models.CharField(
+        _("folios"), max_length=64, blank=True, help_text=_("Листы as written, e.g. 12-15 об. Leave empty if unknown.")
+    )
+    languages = models.ManyToManyField(Language, verbose_name=_("languages"), blank=True, related_name="sources")
+    script = models.CharField(_("script"), max_length=4, choices=Script.choices, blank=True)
+    originality = models.CharField(_("original or copy"), max_length=16, choices=Originality.choices, blank=True)
+    form = models.CharField(_("form"), max_length=16, choices=DocumentForm.choices, blank=True)
+    access_marking = models.CharField(
+        _("access marking"),
+        max_length=120,
+        blank=True,
+        help_text=_("The classification stamp as on the original, e.g. Совершенно секретно."),
+    )
+    summary = models.TextField(_("summary"), blank=True, help_text=_("Scope and content, for the public."))
+    transcription = models.TextField(_("transcription"), blank=True, help_text=_("The text in its original language."))
+    translation = models.TextField(_("translation"), blank=True, help_text=_("An English translation."))
+    physical_description = models.TextField(_("physical description"), blank=True)
+    provenance = models.TextField(_("provenance note"), blank=True)
+    rights = models.TextField(_("rights"), blank=True, help_text=_("Terms of use and reproduction."))
+    agents = models.ManyToManyField(
+        Agent, verbose_name=_("people and organisations"), through="SourceAgent", blank=True, related_name="sources"
+    )
+    places = models.ManyToManyField(Place, verbose_name=_("places"), blank=True, related_name="sources")
+    subjects = models.ManyToManyField(Subject, verbose_name=_("subjects"), blank=True, related_name="sources")
+    events = models.ManyToManyField(
+        Event,
+        verbose_name=_("events"),
+        blank=True,
+        related_name="sources",
+        help_text=_("Events this document records or bears on."),
+    )
+
+    objects = EditorialQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date_start", "identifier"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        indexes = [models.Index(fields=["repository", "fond", "opis", "delo"], name="archive_source_reference_idx")]
+        constraints = [
+            *EditorialModel._meta.constraints,
+            *DatedModel._meta.constraints,
+            models.CheckConstraint(
+                condition=Q(document_type__in=DocumentType.values), name="archive_source_document_type_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.identifier}: {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("archive:source-detail", kwargs={"slug": self.slug})
+
+    @property
+    def citation_ru(self) -> str:
+        return citation.cite_ru(self)
+
+    @property
+    def citation_en(self) -> str:
+        return citation.cite_en(self)
+
+
+class AgentRole(models.TextChoices):
+    CREATOR = "creator", _("Creator")
+    RECIPIENT = "recipient", _("Recipient")
+    SIGNATORY = "signatory", _("Signatory")
+    MENTIONED = "mentioned", _("Mentioned")
+
+
+class SourceAgent(models.Model):
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="agent_links")
+    agent = models.ForeignKey(
+        Agent, verbose_name=_("person or organisation"), on_delete=models.PROTECT, related_name="source_links"
+    )
+    role = models.CharField(_("role"), max_length=16, choices=AgentRole.choices, default=AgentRole.CREATOR)
+
+    class Meta:
+        ordering = ["source", "role", "agent__name"]
+        verbose_name = _("person or organisation of a source")
+        verbose_name_plural = _("people and organisations of a source")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "agent", "role"], name="archive_sourceagent_unique_role"),
+            models.CheckConstraint(condition=Q(role__in=AgentRole.values), name="archive_sourceagent_role_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.agent} ({self.get_role_display()})"
+
+
+class SourceImage(models.Model):
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="images")
+    image = models.ImageField(
+        _("image"),
+        upload_to="sources/%Y/",
+        validators=[FileExtensionValidator(["jpg", "jpeg", "png", "tif", "tiff", "webp"])],
+        help_text=_("A scan of one page or folio: JPEG, PNG, TIFF or WebP."),
+    )
+    position = models.PositiveIntegerField(_("position"), default=0, help_text=_("Order of the image, from 0."))
+    caption = models.CharField(_("caption"), max_length=255, blank=True, help_text=_("e.g. Л. 12 об."))
+
+    class Meta:
+        ordering = ["source", "position", "pk"]
+        verbose_name = _("digitised image")
+        verbose_name_plural = _("digitised images")
+
+    def __str__(self):
+        return self.caption or self.image.name
+
+    def get_absolute_url(self):
+        return self.source.get_absolute_url()

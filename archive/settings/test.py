@@ -1,0 +1,11 @@
+"""Tests: whatever DATABASE_URL names (PostgreSQL in CI), SQLite otherwise."""
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = "tests-only-not-a-secret"  # noqa: S105
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

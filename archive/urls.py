@@ -1,0 +1,15 @@
+"""Root URLconf: only includes; each app owns its URLs under its namespace."""
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("curation/", admin.site.urls),
+    path("", include("archive.public_urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,97 @@
+"""Public pages. Every queryset shown here starts from `.published()`."""
+
+from django.db.models import Prefetch
+from django.views.generic import DetailView, ListView, TemplateView
+
+from .models import Agent, Commentary, Event, Place, Source
+
+
+class PublishedMixin:
+    """The public sees published records only; anything else is a 404."""
+
+    model = None
+
+    def get_queryset(self):
+        return self.model.objects.published()
+
+
+class HomeView(TemplateView):
+    template_name = "archive/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        published = Source.objects.published()
+        context["source_count"] = published.count()
+        context["event_count"] = Event.objects.published().count()
+        context["newest_sources"] = published.select_related("repository").order_by("-published_at")[:5]
+        return context
+
+
+class SourceListView(PublishedMixin, ListView):
+    model = Source
+    paginate_by = 25
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("repository")
+
+
+class SourceDetailView(PublishedMixin, DetailView):
+    model = Source
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("repository")
+            .prefetch_related(
+                "languages",
+                "places",
+                "subjects",
+                "images",
+                Prefetch("events", queryset=Event.objects.published()),
+                Prefetch("agent_links__agent"),
+                Prefetch("commentary", queryset=Commentary.objects.published()),
+            )
+        )
+
+
+class EventListView(PublishedMixin, ListView):
+    model = Event
+
+
+class EventDetailView(PublishedMixin, DetailView):
+    model = Event
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("parent")
+            .prefetch_related(
+                "places",
+                "participants",
+                Prefetch("children", queryset=Event.objects.published()),
+                Prefetch("sources", queryset=Source.objects.published()),
+                Prefetch("commentary", queryset=Commentary.objects.published()),
+            )
+        )
+
+
+class AgentDetailView(DetailView):
+    model = Agent
+
+    def get_queryset(self):
+        return Agent.objects.prefetch_related(
+            Prefetch("sources", queryset=Source.objects.published().distinct()),
+            Prefetch("events", queryset=Event.objects.published()),
+        )
+
+
+class PlaceDetailView(DetailView):
+    model = Place
+
+    def get_queryset(self):
+        return Place.objects.prefetch_related(
+            Prefetch("sources", queryset=Source.objects.published()),
+            Prefetch("events", queryset=Event.objects.published()),
+        )

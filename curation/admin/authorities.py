@@ -1,0 +1,47 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from archive.models import Agent, Language, Place, Repository, Subject
+
+
+@admin.register(Repository)
+class RepositoryAdmin(admin.ModelAdmin):
+    list_display = ("code", "abbreviation_original", "name", "city")
+    search_fields = ("code", "abbreviation_original", "name", "name_original")
+
+
+@admin.register(Language)
+class LanguageAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "name_original")
+    search_fields = ("code", "name", "name_original")
+
+
+@admin.register(Agent)
+class AgentAdmin(admin.ModelAdmin):
+    list_display = ("name", "name_original", "kind", "dates_text", "wikidata")
+    list_filter = ("kind",)
+    search_fields = ("identifier", "name", "name_original", "name_variants")
+    prepopulated_fields = {"slug": ("name",)}
+    fieldsets = (
+        (_("Identity"), {"fields": ("identifier", "slug", "kind", "name", "name_original", "name_variants")}),
+        (_("Dates"), {"fields": ("dates_text", "dates_edtf")}),
+        (_("Description"), {"fields": ("description", "wikidata")}),
+    )
+
+
+@admin.register(Place)
+class PlaceAdmin(admin.ModelAdmin):
+    list_display = ("name", "name_original", "latitude", "longitude", "wikidata")
+    search_fields = ("identifier", "name", "name_original", "name_variants")
+    prepopulated_fields = {"slug": ("name",)}
+    fieldsets = (
+        (_("Identity"), {"fields": ("identifier", "slug", "name", "name_original", "name_variants")}),
+        (_("Location"), {"fields": (("latitude", "longitude"), "wikidata")}),
+    )
+
+
+@admin.register(Subject)
+class SubjectAdmin(admin.ModelAdmin):
+    list_display = ("term", "term_original", "identifier")
+    search_fields = ("identifier", "term", "term_original")
+    prepopulated_fields = {"slug": ("term",)}

@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from archive.models import Commentary
+
+from .mixins import EditorialAdminMixin
+
+
+@admin.register(Commentary)
+class CommentaryAdmin(EditorialAdminMixin, admin.ModelAdmin):
+    list_display = ("title", "status_badge", "kind", "target", "signature", "updated_at")
+    list_filter = ("status", "kind")
+    list_select_related = ("source", "event")
+    search_fields = ("identifier", "title", "body", "signature")
+    autocomplete_fields = ("source", "event", "author")
+    fieldsets = (
+        (_("Identity"), {"fields": ("identifier", "kind", "title")}),
+        (_("About"), {"fields": ("source", "event")}),
+        (_("Content"), {"fields": ("body", "references")}),
+        (_("Signature"), {"fields": ("author", "signature")}),
+        EditorialAdminMixin.publication_fieldset,
+    )
+
+    @admin.display(description=_("about"))
+    def target(self, obj):
+        return obj.target

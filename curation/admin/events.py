@@ -1,0 +1,34 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from archive.models import Commentary, Event
+
+from .mixins import DecadeListFilter, EditorialAdminMixin
+
+
+class EventCommentaryInline(admin.StackedInline):
+    model = Commentary
+    fk_name = "event"
+    fields = ("identifier", "kind", "title", "body", "signature", "author", "references", "status", "published_at")
+    autocomplete_fields = ["author"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Event)
+class EventAdmin(EditorialAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "status_badge", "event_type", "date_text", "date_start", "parent")
+    list_filter = ("status", "event_type", DecadeListFilter)
+    list_select_related = ("parent",)
+    search_fields = ("identifier", "name", "name_original", "description")
+    autocomplete_fields = ("parent", "places", "participants")
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = (*EditorialAdminMixin.readonly_fields, "date_start", "date_end")
+    inlines = [EventCommentaryInline]
+    fieldsets = (
+        (_("Identity"), {"fields": ("identifier", "slug", "name", "name_original", "event_type", "parent")}),
+        (_("Dates"), {"fields": ("date_text", "date_edtf", ("date_start", "date_end"))}),
+        (_("Content"), {"fields": ("description",)}),
+        (_("Relations"), {"fields": ("places", "participants")}),
+        EditorialAdminMixin.publication_fieldset,
+    )

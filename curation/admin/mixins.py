@@ -1,0 +1,47 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from archive.models import Status
+
+
+class EditorialAdminMixin:
+    """Shared by sources, events and commentary: status column, stamps of who changed what."""
+
+    readonly_fields = ("created_at", "created_by", "updated_at", "updated_by", "version")
+    publication_fieldset = (
+        _("Publication"),
+        {"fields": ("status", "published_at", ("created_at", "created_by"), ("updated_at", "updated_by"), "version")},
+    )
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_badge(self, obj):
+        from django.utils.html import format_html
+
+        return format_html('<span class="status status-{}">{}</span>', obj.status, Status(obj.status).label)
+
+    def save_model(self, request, obj, form, change):
+        from django.utils import timezone
+
+        if not change:
+            obj.created_by = request.user
+        obj.updated_by = request.user
+        obj.updated_at = timezone.now()
+        super().save_model(request, obj, form, change)
+
+
+class DecadeListFilter(admin.SimpleListFilter):
+    """Date range by decade of the earliest date: the way a curator narrows a chronology."""
+
+    title = _("date")
+    parameter_name = "decade"
+
+    def lookups(self, request, model_admin):
+        years = model_admin.get_queryset(request).exclude(date_start=None).dates("date_start", "year")
+        decades = sorted({year.year // 10 * 10 for year in years})
+        return [(str(decade), f"{decade}s") for decade in decades]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            start = int(self.value())
+            return queryset.filter(date_start__year__gte=start, date_start__year__lt=start + 10)
+        return queryset

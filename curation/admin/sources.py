@@ -1,0 +1,72 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from archive.models import Commentary, Source, SourceAgent, SourceImage
+
+from .mixins import DecadeListFilter, EditorialAdminMixin
+
+
+class SourceAgentInline(admin.TabularInline):
+    model = SourceAgent
+    autocomplete_fields = ["agent"]
+    extra = 0
+    verbose_name = _("person or organisation")
+    verbose_name_plural = _("creators, recipients and people mentioned")
+
+
+class SourceImageInline(admin.TabularInline):
+    model = SourceImage
+    fields = ("position", "image", "caption")
+    extra = 0
+
+
+class SourceCommentaryInline(admin.StackedInline):
+    model = Commentary
+    fk_name = "source"
+    fields = ("identifier", "kind", "title", "body", "signature", "author", "references", "status", "published_at")
+    autocomplete_fields = ["author"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Source)
+class SourceAdmin(EditorialAdminMixin, admin.ModelAdmin):
+    list_display = ("identifier", "title", "status_badge", "citation", "date_text", "document_type", "updated_at")
+    list_display_links = ("identifier", "title")
+    list_filter = ("status", "repository", "document_type", "languages", DecadeListFilter)
+    list_select_related = ("repository",)
+    search_fields = ("identifier", "title", "title_original", "fond", "opis", "delo", "summary")
+    autocomplete_fields = ("repository", "languages", "places", "subjects", "events")
+    prepopulated_fields = {"slug": ("title",)}
+    readonly_fields = (*EditorialAdminMixin.readonly_fields, "citation_ru", "citation_en", "date_start", "date_end")
+    inlines = [SourceAgentInline, SourceImageInline, SourceCommentaryInline]
+    date_hierarchy = None
+    show_full_result_count = False
+    fieldsets = (
+        (_("Identity"), {"fields": ("identifier", "slug", "title", "title_original", "document_type")}),
+        (
+            _("Archival reference"),
+            {"fields": ("repository", ("fond", "opis", "delo", "folios"), "citation_ru", "citation_en")},
+        ),
+        (_("Dates"), {"fields": ("date_text", "date_edtf", ("date_start", "date_end"))}),
+        (
+            _("Description"),
+            {"fields": ("languages", "script", "originality", "form", "access_marking", "physical_description")},
+        ),
+        (_("Content"), {"fields": ("summary", "transcription", "translation")}),
+        (_("Relations"), {"fields": ("events", "places", "subjects")}),
+        (_("Provenance and rights"), {"fields": ("provenance", "rights"), "classes": ("collapse",)}),
+        EditorialAdminMixin.publication_fieldset,
+    )
+
+    @admin.display(description=_("citation"), ordering="fond")
+    def citation(self, obj):
+        return obj.citation_ru
+
+    @admin.display(description=_("citation (Russian style)"))
+    def citation_ru(self, obj):
+        return obj.citation_ru if obj.repository_id else "—"
+
+    @admin.display(description=_("citation (English)"))
+    def citation_en(self, obj):
+        return obj.citation_en if obj.repository_id else "—"

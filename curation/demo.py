@@ -1,0 +1,100 @@
+"""Loads the demo collection from fixtures/demo.json: validated, keyed by identifier, idempotent."""
+
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils.dateparse import parse_datetime
+
+from archive.models import (
+    Agent,
+    Commentary,
+    Event,
+    Language,
+    Place,
+    Repository,
+    Source,
+    SourceAgent,
+    Subject,
+)
+
+DEMO_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo.json"
+EDITORIAL_USERNAME = "opis-editorial"
+
+
+def _upsert(model, key: str, data: dict, **extra):
+    fields = {**data, **extra}
+    lookup = {key: fields.pop(key)}
+    instance = model.objects.filter(**lookup).first() or model(**lookup)
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    instance.full_clean(validate_unique=False, validate_constraints=False)
+    instance.save()
+    return instance
+
+
+def _editorial(item: dict) -> dict:
+    item = dict(item)
+    item["published_at"] = parse_datetime(item["published_at"]) if item.get("published_at") else None
+    return item
+
+
+def _split(item: dict, *relations: str) -> tuple[dict, dict]:
+    data = {k: v for k, v in item.items() if k not in relations}
+    return data, {k: item.get(k, []) for k in relations}
+
+
+@transaction.atomic
+def load_demo(path: Path = DEMO_FILE) -> dict[str, int]:
+    demo = json.loads(Path(path).read_text(encoding="utf-8"))
+    user, _ = get_user_model().objects.get_or_create(
+        username=EDITORIAL_USERNAME, defaults={"first_name": "Opis", "last_name": "editorial team"}
+    )
+    for item in demo["repositories"]:
+        _upsert(Repository, "code", item)
+    for item in demo["languages"]:
+        _upsert(Language, "code", item)
+    for model, key in ((Agent, "agents"), (Place, "places"), (Subject, "subjects")):
+        for item in demo[key]:
+            _upsert(model, "identifier", item)
+    _load_events(demo["events"], user)
+    _load_sources(demo["sources"], user)
+    for item in demo["commentary"]:
+        data = _editorial(item)
+        data["source"] = Source.objects.get(identifier=data["source"]) if data["source"] else None
+        data["event"] = Event.objects.get(identifier=data["event"]) if data["event"] else None
+        _upsert(Commentary, "identifier", data, author=user, created_by=user, updated_by=user)
+    return {key: len(value) for key, value in demo.items() if isinstance(value, list)}
+
+
+def _load_events(items: list[dict], user) -> None:
+    # Parents first: an event may name as parent one that comes later in the file.
+    pending = list(items)
+    while pending:
+        item = pending.pop(0)
+        if item["parent"] and not Event.objects.filter(identifier=item["parent"]).exists():
+            pending.append(item)
+            continue
+        data, relations = _split(_editorial(item), "places", "participants")
+        data["parent"] = Event.objects.get(identifier=data["parent"]) if data["parent"] else None
+        event = _upsert(Event, "identifier", data, created_by=user, updated_by=user)
+        event.places.set(Place.objects.filter(identifier__in=relations["places"]))
+        event.participants.set(Agent.objects.filter(identifier__in=relations["participants"]))
+
+
+def _load_sources(items: list[dict], user) -> None:
+    for item in items:
+        data, relations = _split(_editorial(item), "languages", "agents", "places", "subjects", "events")
+        data["repository"] = Repository.objects.get(code=data["repository"])
+        source = _upsert(Source, "identifier", data, created_by=user, updated_by=user)
+        source.languages.set(Language.objects.filter(code__in=relations["languages"]))
+        source.places.set(Place.objects.filter(identifier__in=relations["places"]))
+        source.subjects.set(Subject.objects.filter(identifier__in=relations["subjects"]))
+        source.events.set(Event.objects.filter(identifier__in=relations["events"]))
+        source.agent_links.all().delete()
+        SourceAgent.objects.bulk_create(
+            SourceAgent(source=source, agent=Agent.objects.get(identifier=ident), role=role)
+            for ident, role in relations["agents"]
+        )

@@ -1,0 +1,58 @@
+import os
+import shutil
+
+import pytest
+from django.contrib.auth.models import Permission
+
+from tests.factories import UserFactory
+
+# Playwright's sync API runs an event loop in the test thread; the test's own ORM calls must still be allowed.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture
+def curator(db):
+    """A staff member who may view, add and change the archive's records, but is no superuser."""
+    user = UserFactory(username="curator", is_staff=True)
+    user.user_permissions.set(
+        Permission.objects.filter(content_type__app_label="archive").exclude(codename__startswith="delete_")
+    )
+    return user
+
+
+@pytest.fixture
+def curator_client(client, curator):
+    client.force_login(curator)
+    return client
+
+
+def _chromium_path() -> str | None:
+    return os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright. Under CI a missing browser is a failure, never a skip."""
+    path = _chromium_path()
+    if path is None:
+        message = "Chromium not found: apt-get install chromium (or set CHROMIUM=/path/to/chromium)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()

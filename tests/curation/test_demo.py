@@ -1,0 +1,43 @@
+from datetime import date
+
+import pytest
+
+from archive.models import Agent, Commentary, Event, Place, Source, SourceAgent, Status
+from curation.demo import load_demo
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts():
+    return [m.objects.count() for m in (Source, Event, Agent, Place, Commentary, SourceAgent)] + [
+        Source.events.through.objects.count()
+    ]
+
+
+def test_demo_loads_twice_without_duplicates():
+    load_demo()
+    first = _counts()
+    load_demo()
+    assert _counts() == first
+    assert first[0] >= 4 and first[1] >= 10
+
+
+def test_demo_has_published_and_unpublished_records():
+    load_demo()
+    assert Source.objects.published().exists()
+    assert Source.objects.exclude(status=Status.PUBLISHED).exists()
+    assert Commentary.objects.filter(status=Status.DRAFT).exists()
+
+
+def test_demo_dates_follow_the_timeline():
+    load_demo()
+    battles = Event.objects.get(identifier="EV-1939-KHALKHIN-GOL")
+    assert (battles.date_start, battles.date_end) == (date(1939, 5, 11), date(1939, 9, 16))
+    assert battles.children.filter(identifier="EV-1939-OFFENSIVE").exists()
+    protocol = Event.objects.get(identifier="EV-1936-PROTOCOL")
+    assert protocol.date_start == date(1936, 3, 12)
+
+
+def test_demo_invents_no_archival_references():
+    load_demo()
+    assert not Source.objects.exclude(fond="", opis="", delo="", folios="").exists()
