@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from archive.edtf import validate_edtf
 
-from .base import identifier_field, slug_field, wikidata_validator
+from .base import identifier_field, slug_field, transfer_permissions, wikidata_validator
 
 
 def name_variants_field() -> models.TextField:
@@ -119,6 +119,7 @@ class Agent(models.Model):
         ordering = ["name"]
         verbose_name = _("person or organisation")
         verbose_name_plural = _("people and organisations")
+        permissions = transfer_permissions("agent")
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=AgentKind.values), name="archive_agent_kind_valid"),
         ]
@@ -162,6 +163,7 @@ class Place(models.Model):
         ordering = ["name"]
         verbose_name = _("place")
         verbose_name_plural = _("places")
+        permissions = transfer_permissions("place")
         constraints = [
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
@@ -202,6 +204,7 @@ class Subject(models.Model):
         ordering = ["term"]
         verbose_name = _("subject")
         verbose_name_plural = _("subjects")
+        permissions = transfer_permissions("subject")
 
     def __str__(self):
         return self.term

@@ -68,6 +68,23 @@ def slug_field() -> models.SlugField:
     )
 
 
+def transfer_permissions(model_name: str) -> list[tuple[str, str]]:
+    """CSV import and export are permissions of their own: not every editor may bulk-load."""
+    return [
+        (f"import_{model_name}", f"Can import {model_name} records from CSV"),
+        (f"export_{model_name}", f"Can export {model_name} records to CSV"),
+    ]
+
+
+def editorial_permissions(model_name: str) -> list[tuple[str, str]]:
+    """Reviewing and publishing are separate rights from editing (Curator vs Editor)."""
+    return [
+        (f"review_{model_name}", f"Can review {model_name} records (return to draft)"),
+        (f"publish_{model_name}", f"Can publish and withdraw {model_name} records"),
+        *transfer_permissions(model_name),
+    ]
+
+
 class EditorialQuerySet(models.QuerySet):
     def published(self):
         """The one visibility rule: published, and the publication time has come."""

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from archive.markdown import render_markdown
 
-from .base import EditorialModel, EditorialQuerySet, identifier_field
+from .base import EditorialModel, EditorialQuerySet, editorial_permissions, identifier_field
 from .events import Event
 from .sources import Source
 
@@ -62,6 +62,7 @@ class Commentary(EditorialModel):
         ordering = ["-created_at"]
         verbose_name = _("commentary")
         verbose_name_plural = _("commentary")
+        permissions = editorial_permissions("commentary")
         constraints = [
             *EditorialModel._meta.constraints,
             models.CheckConstraint(

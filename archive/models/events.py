@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .agents import Agent, Place
-from .base import DatedModel, EditorialModel, EditorialQuerySet, identifier_field, slug_field
+from .base import DatedModel, EditorialModel, EditorialQuerySet, editorial_permissions, identifier_field, slug_field
 
 
 class EventType(models.TextChoices):
@@ -49,6 +49,7 @@ class Event(EditorialModel, DatedModel):
         ordering = ["date_start", "name"]
         verbose_name = _("event")
         verbose_name_plural = _("events")
+        permissions = editorial_permissions("event")
         constraints = [
             *EditorialModel._meta.constraints,
             *DatedModel._meta.constraints,

@@ -15,6 +15,7 @@ from .base import (
     DocumentType,
     EditorialModel,
     EditorialQuerySet,
+    editorial_permissions,
     identifier_field,
     slug_field,
 )
@@ -103,6 +104,7 @@ class Source(EditorialModel, DatedModel):
         ordering = ["date_start", "identifier"]
         verbose_name = _("source")
         verbose_name_plural = _("sources")
+        permissions = editorial_permissions("source")
         indexes = [models.Index(fields=["repository", "fond", "opis", "delo"], name="archive_source_reference_idx")]
         constraints = [
             *EditorialModel._meta.constraints,
