@@ -8,6 +8,7 @@ from archive.markdown import render_markdown
 
 from .base import EditorialModel, EditorialQuerySet, editorial_permissions, identifier_field
 from .events import Event
+from .search import ON_POSTGRES, search_indexes, search_vector_field
 from .sources import Source
 
 
@@ -16,6 +17,16 @@ class CommentaryKind(models.TextChoices):
     TEXTUAL = "textual", _("Textual note")
     TRANSLATION = "translation", _("Translation note")
     EDITORIAL = "editorial", _("Editorial note")
+
+
+class CommentaryQuerySet(EditorialQuerySet):
+    def published(self):
+        """Published, and about a source or event that the public may see too."""
+        return (
+            super()
+            .published()
+            .filter(Q(source__in=Source.objects.published()) | Q(event__in=Event.objects.published()))
+        )
 
 
 class Commentary(EditorialModel):
@@ -56,10 +67,14 @@ class Commentary(EditorialModel):
     )
     references = models.TextField(_("references"), blank=True, help_text=_("Works cited, one per line."))
 
-    objects = EditorialQuerySet.as_manager()
+    if ON_POSTGRES:
+        search_vector = search_vector_field(("title", "A"), ("body", "B"), ("signature", "C"))
+
+    objects = CommentaryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = search_indexes("commentary", "title")
         verbose_name = _("commentary")
         verbose_name_plural = _("commentary")
         permissions = editorial_permissions("commentary")

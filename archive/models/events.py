@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .agents import Agent, Place
 from .base import DatedModel, EditorialModel, EditorialQuerySet, editorial_permissions, identifier_field, slug_field
+from .search import ON_POSTGRES, search_indexes, search_vector_field
 
 
 class EventType(models.TextChoices):
@@ -43,10 +44,14 @@ class Event(EditorialModel, DatedModel):
     )
     description = models.TextField(_("description"), blank=True, help_text=_("What happened, for the public."))
 
+    if ON_POSTGRES:
+        search_vector = search_vector_field(("name", "A"), ("name_original", "A"), ("description", "B"))
+
     objects = EditorialQuerySet.as_manager()
 
     class Meta:
         ordering = ["date_start", "name"]
+        indexes = search_indexes("event", "name", "name_original")
         verbose_name = _("event")
         verbose_name_plural = _("events")
         permissions = editorial_permissions("event")

@@ -20,6 +20,7 @@ from .base import (
     slug_field,
 )
 from .events import Event
+from .search import ON_POSTGRES, search_indexes, search_vector_field
 
 
 class Script(models.TextChoices):
@@ -98,6 +99,11 @@ class Source(EditorialModel, DatedModel):
         help_text=_("Events this document records or bears on."),
     )
 
+    if ON_POSTGRES:
+        search_vector = search_vector_field(
+            ("title", "A"), ("title_original", "A"), ("summary", "B"), ("transcription", "C"), ("translation", "C")
+        )
+
     objects = EditorialQuerySet.as_manager()
 
     class Meta:
@@ -105,7 +111,10 @@ class Source(EditorialModel, DatedModel):
         verbose_name = _("source")
         verbose_name_plural = _("sources")
         permissions = editorial_permissions("source")
-        indexes = [models.Index(fields=["repository", "fond", "opis", "delo"], name="archive_source_reference_idx")]
+        indexes = [
+            models.Index(fields=["repository", "fond", "opis", "delo"], name="archive_source_reference_idx"),
+            *search_indexes("source", "title", "title_original"),
+        ]
         constraints = [
             *EditorialModel._meta.constraints,
             *DatedModel._meta.constraints,
