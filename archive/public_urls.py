@@ -1,15 +1,23 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from . import views
+from .feeds import NewSourcesFeed
+from .sitemaps import SITEMAPS
 
 app_name = "archive"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("sources/", views.SourceListView.as_view(), name="source-list"),
+    path("sources/export.csv", views.SourceExportView.as_view(), name="source-export"),
+    path("feeds/new-sources.atom", NewSourcesFeed(), name="source-feed"),
     path("sources/<slug:slug>/", views.SourceDetailView.as_view(), name="source-detail"),
     path("events/", views.EventListView.as_view(), name="event-list"),
     path("events/<slug:slug>/", views.EventDetailView.as_view(), name="event-detail"),
     path("agents/<slug:slug>/", views.AgentDetailView.as_view(), name="agent-detail"),
     path("places/<slug:slug>/", views.PlaceDetailView.as_view(), name="place-detail"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.RobotsView.as_view(), name="robots"),
 ]

@@ -1,0 +1,93 @@
+"""Facet counts for the source list: for each filter, how many sources each choice would give.
+
+A facet's counts come from the list filtered by every *other* active filter (choosing another value
+replaces this one), in one grouped query per facet, never one query per choice.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+from django.utils.translation import get_language
+
+from .models import DocumentType, Event
+
+
+@dataclass
+class Choice:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class Facet:
+    param: str
+    label: str
+    value_path: str
+    label_paths: tuple[str, ...] = ()  # English label, then the original-language label
+    choices: list[Choice] = field(default_factory=list)
+
+    def label_for(self, row: dict) -> str:
+        if self.param == "document_type":
+            return str(DocumentType(row[self.value_path]).label)
+        english = row.get(self.label_paths[0]) if self.label_paths else None
+        original = row.get(self.label_paths[1]) if len(self.label_paths) > 1 else None
+        if original and get_language() == "ru":
+            return original
+        return english or row[self.value_path]
+
+
+def facet_definitions(filterset) -> list[Facet]:
+    label = {name: f.label for name, f in filterset.filters.items()}
+    return [
+        Facet(
+            "repository",
+            label["repository"],
+            "repository__code",
+            ("repository__code", "repository__abbreviation_original"),
+        ),
+        Facet("fond", label["fond"], "fond"),
+        Facet("document_type", label["document_type"], "document_type"),
+        Facet("language", label["language"], "languages__code", ("languages__name",)),
+        Facet("event", label["event"], "events__slug", ("events__name", "events__name_original")),
+        Facet("agent", label["agent"], "agents__slug", ("agents__name", "agents__name_original")),
+        Facet("place", label["place"], "places__slug", ("places__name", "places__name_original")),
+        Facet("subject", label["subject"], "subjects__slug", ("subjects__term", "subjects__term_original")),
+    ]
+
+
+def _grouped(queryset, facet: Facet):
+    queryset = queryset.order_by()
+    if facet.param == "event":
+        # Only published events may be named on the public site.
+        queryset = queryset.filter(events__in=Event.objects.published())
+    return (
+        queryset.exclude(**{f"{facet.value_path}__isnull": True})
+        .exclude(**{facet.value_path: ""})
+        .values(facet.value_path, *facet.label_paths)
+        .annotate(count=Count("pk", distinct=True))
+    )
+
+
+def compute_facets(filterset_class, data, queryset) -> list[Facet]:
+    """The facets with their choices, counted on the list as filtered by every other facet."""
+    facets = facet_definitions(filterset_class(data, queryset=queryset))
+    for facet in facets:
+        others = data.copy()
+        others.pop(facet.param, None)
+        others.pop("sort", None)
+        narrowed = filterset_class(others, queryset=queryset)
+        if not narrowed.is_valid():
+            continue
+        selected = data.get(facet.param, "")
+        facet.choices = sorted(
+            (
+                Choice(str(row[facet.value_path]), facet.label_for(row), row["count"])
+                for row in _grouped(narrowed.qs, facet)
+            ),
+            key=lambda choice: (-choice.count, choice.label.lower()),
+        )
+        for choice in facet.choices:
+            choice.selected = choice.value == selected
+    return facets

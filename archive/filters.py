@@ -1,0 +1,90 @@
+"""The filters of the public source list. Every filter is a query-string parameter, so each view is a link."""
+
+import re
+from datetime import date
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .models import DocumentType, Source
+from .search import matching
+
+_YEAR_OR_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+class YearOrDateField(forms.CharField):
+    """A year (1936), a month (1936-03) or a day (1936-03-12), as the (first day, last day) it covers."""
+
+    def to_python(self, value):
+        value = super().to_python(value).strip()
+        if not value:
+            return None
+        match = _YEAR_OR_DATE.match(value)
+        if not match:
+            raise ValidationError(_("Give a year (1936), a month (1936-03) or a day (1936-03-12)."), code="invalid")
+        year, month, day = (int(part) if part else None for part in match.groups())
+        try:
+            if day:
+                return date(year, month, day), date(year, month, day)
+            if month:
+                last = date(year + month // 12, month % 12 + 1, 1) - date.resolution
+                return date(year, month, 1), last
+            return date(year, 1, 1), date(year, 12, 31)
+        except ValueError as exc:
+            raise ValidationError(_("“%(value)s” is not a real date."), params={"value": value}) from exc
+
+
+class YearOrDateFilter(django_filters.Filter):
+    field_class = YearOrDateField
+
+
+SORTS = {
+    "date": ("date_start", "identifier"),
+    "-date": ("-date_start", "-identifier"),
+    "title": ("title", "identifier"),
+    "-title": ("-title", "identifier"),
+}
+
+
+class SourceFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Words"), method="filter_words")
+    repository = django_filters.CharFilter(label=_("Repository"), field_name="repository__code")
+    fond = django_filters.CharFilter(label=_("Fond"), field_name="fond")
+    document_type = django_filters.ChoiceFilter(label=_("Document type"), choices=DocumentType.choices)
+    language = django_filters.CharFilter(label=_("Language"), field_name="languages__code")
+    event = django_filters.CharFilter(label=_("Event"), field_name="events__slug")
+    agent = django_filters.CharFilter(label=_("Person or organisation"), field_name="agents__slug", distinct=True)
+    place = django_filters.CharFilter(label=_("Place"), field_name="places__slug")
+    subject = django_filters.CharFilter(label=_("Subject"), field_name="subjects__slug")
+    date_from = YearOrDateFilter(label=_("From"), method="filter_from")
+    date_to = YearOrDateFilter(label=_("To"), method="filter_to")
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"),
+        method="filter_sort",
+        empty_label=None,
+        choices=[
+            ("date", _("Date, earliest first")),
+            ("-date", _("Date, latest first")),
+            ("title", _("Title, A to Z")),
+            ("-title", _("Title, Z to A")),
+        ],
+    )
+
+    class Meta:
+        model = Source
+        fields = []
+
+    def filter_words(self, queryset, name, value):
+        return matching(queryset, value) if value.strip() else queryset
+
+    def filter_from(self, queryset, name, value):
+        # Overlap: a source dated 1934-1936 is found from 1935 on.
+        return queryset.filter(date_end__gte=value[0])
+
+    def filter_to(self, queryset, name, value):
+        return queryset.filter(date_start__lte=value[1])
+
+    def filter_sort(self, queryset, name, value):
+        return queryset.order_by(*SORTS.get(value, SORTS["date"]))

@@ -1,0 +1,69 @@
+"""schema.org descriptions of the detail pages, as JSON-LD. Built only from what the page itself shows."""
+
+from archive.models import AgentRole
+
+
+def _absolute(request, obj) -> str:
+    return request.build_absolute_uri(obj.get_absolute_url())
+
+
+def _place(request, place) -> dict:
+    data = {"@type": "Place", "name": place.name, "url": _absolute(request, place)}
+    if place.latitude is not None:
+        latitude, longitude = float(place.latitude), float(place.longitude)
+        data["geo"] = {"@type": "GeoCoordinates", "latitude": latitude, "longitude": longitude}
+    return data
+
+
+def _agent(request, agent) -> dict:
+    kind = "Person" if agent.kind == "person" else "Organization"
+    return {"@type": kind, "name": agent.name, "url": _absolute(request, agent)}
+
+
+def source_jsonld(request, source, events) -> dict:
+    repository = source.repository
+    data = {
+        "@context": "https://schema.org",
+        "@type": "ArchiveComponent",
+        "@id": _absolute(request, source),
+        "url": _absolute(request, source),
+        "identifier": source.identifier,
+        "name": source.title,
+        "holdingArchive": {"@type": "ArchiveOrganization", "name": repository.name},
+        "creditText": source.citation_en,
+        "inLanguage": [language.code for language in source.languages.all()],
+        "about": [{"@type": "Event", "name": event.name, "url": _absolute(request, event)} for event in events],
+        "spatialCoverage": [_place(request, place) for place in source.places.all()],
+        "keywords": [subject.term for subject in source.subjects.all()],
+    }
+    creators = [link.agent for link in source.agent_links.all() if link.role == AgentRole.CREATOR]
+    if creators:
+        data["creator"] = [_agent(request, agent) for agent in creators]
+    optional = {
+        "alternateName": source.title_original,
+        "description": source.summary,
+        "dateCreated": source.date_edtf,
+        "temporalCoverage": source.date_edtf,
+    }
+    data.update({key: value for key, value in optional.items() if value})
+    return data
+
+
+def event_jsonld(request, event, children) -> dict:
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "@id": _absolute(request, event),
+        "url": _absolute(request, event),
+        "name": event.name,
+        "location": [_place(request, place) for place in event.places.all()],
+        "subEvent": [{"@type": "Event", "name": child.name, "url": _absolute(request, child)} for child in children],
+    }
+    optional = {
+        "alternateName": event.name_original,
+        "description": event.description,
+        "startDate": event.date_start and event.date_start.isoformat(),
+        "endDate": event.date_end and event.date_end.isoformat(),
+    }
+    data.update({key: value for key, value in optional.items() if value})
+    return data

@@ -1,0 +1,182 @@
+"""One search over published sources, events and commentary.
+
+PostgreSQL: the stored search vectors (websearch syntax, ranking, highlighted snippets) plus trigram
+word similarity on names and titles, for misspellings and the other script's spelling of a name.
+SQLite: every word must occur in one of the text fields; results come in date order, unranked.
+"""
+
+import functools
+import operator
+import re
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, TrigramWordSimilarity
+from django.db.models import F, FloatField, Q, Value
+from django.db.models.functions import Concat, Greatest
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from .models import Commentary, Event, Source
+from .models.search import ON_POSTGRES, SEARCH_CONFIG
+from .translit import spellings
+
+RESULT_LIMIT = 500  # per kind: enough for any real query, and a bound on memory
+_MARK_START, _MARK_STOP = "\x02", "\x03"  # replaced by <mark> after escaping the snippet
+
+
+@dataclass(frozen=True)
+class Kind:
+    key: str
+    label: str
+    model: type
+    text_fields: tuple[str, ...]
+    name_fields: tuple[str, ...]
+    snippet_fields: tuple[str, ...]
+
+    def published(self):
+        return self.model.objects.published()
+
+
+KINDS = {
+    kind.key: kind
+    for kind in (
+        Kind(
+            "source",
+            _("Sources"),
+            Source,
+            ("title", "title_original", "identifier", "summary", "transcription", "translation"),
+            ("title", "title_original"),
+            ("summary", "transcription", "translation"),
+        ),
+        Kind(
+            "event",
+            _("Events"),
+            Event,
+            ("name", "name_original", "description"),
+            ("name", "name_original"),
+            ("description",),
+        ),
+        Kind("commentary", _("Commentary"), Commentary, ("title", "body", "signature"), ("title",), ("body",)),
+    )
+}
+_KIND_OF_MODEL = {kind.model: kind for kind in KINDS.values()}
+
+
+def _ts_query(text: str) -> SearchQuery:
+    queries = (SearchQuery(variant, search_type="websearch", config=SEARCH_CONFIG) for variant in spellings(text))
+    return functools.reduce(operator.or_, queries)
+
+
+def _trigram_condition(kind: Kind, text: str) -> Q:
+    return functools.reduce(
+        operator.or_,
+        (Q(**{f"{name}__trigram_word_similar": variant}) for name in kind.name_fields for variant in spellings(text)),
+    )
+
+
+def _words(text: str) -> list[str]:
+    return [word for word in re.findall(r"[\w-]+", text) if word.lower() != "or"]
+
+
+def _contains_condition(kind: Kind, text: str) -> Q:
+    """Every word in some field; SQLite folds case for ASCII only, so Cyrillic case variants are spelled out."""
+
+    def word_condition(word: str) -> Q:
+        forms = {word, word.lower(), word.capitalize(), word.upper()}
+        return functools.reduce(
+            operator.or_, (Q(**{f"{name}__icontains": form}) for name in kind.text_fields for form in forms)
+        )
+
+    conditions = [
+        functools.reduce(operator.and_, (word_condition(word) for word in _words(variant)), Q())
+        for variant in spellings(text)
+    ]
+    return functools.reduce(operator.or_, conditions)
+
+
+def matching(queryset, text: str):
+    """The queryset narrowed to records matching the text; no ranking (the source list keeps its sort)."""
+    kind = _KIND_OF_MODEL[queryset.model]
+    if ON_POSTGRES:
+        return queryset.filter(Q(search_vector=_ts_query(text)) | _trigram_condition(kind, text))
+    return queryset.filter(_contains_condition(kind, text))
+
+
+def _ranked(kind: Kind, text: str) -> list[tuple[str, int, float]]:
+    queryset = matching(kind.published(), text)
+    if ON_POSTGRES:
+        variants = spellings(text)
+        similarities = [TrigramWordSimilarity(variant, name) for name in kind.name_fields for variant in variants]
+        similarity = Greatest(*similarities) if len(similarities) > 1 else similarities[0]
+        rank = SearchRank(F("search_vector"), _ts_query(text)) + similarity
+        queryset = queryset.annotate(rank=rank).order_by("-rank", "pk")
+    else:
+        queryset = queryset.annotate(rank=Value(0.0, output_field=FloatField()))
+    return [(kind.key, pk, rank) for pk, rank in queryset.values_list("pk", "rank")[:RESULT_LIMIT]]
+
+
+def search(text: str, kinds: list[str] | None = None) -> list[tuple[str, int, float]]:
+    """(kind, pk, rank) of every match, best first; one query per kind."""
+    results = []
+    for key in kinds or KINDS:
+        results.extend(_ranked(KINDS[key], text))
+    return sorted(results, key=lambda hit: -hit[2])
+
+
+@dataclass
+class Hit:
+    kind: Kind
+    object: object
+    snippet: str
+
+
+def _highlight(fragment: str) -> str:
+    return mark_safe(  # noqa: S308 (the text is escaped first; only our own <mark> tags are added)
+        escape(fragment).replace(_MARK_START, "<mark>").replace(_MARK_STOP, "</mark>")
+    )
+
+
+def _python_snippet(text: str, words: list[str], width: int = 90) -> str:
+    lowered = text.lower()
+    positions = [lowered.find(word.lower()) for word in words if word and word.lower() in lowered]
+    start = max(min(positions, default=0) - width // 2, 0)
+    fragment = text[start : start + 2 * width]
+    for word in sorted(set(words), key=len, reverse=True):
+        fragment = re.sub(re.escape(word), lambda m: f"{_MARK_START}{m.group(0)}{_MARK_STOP}", fragment, flags=re.I)
+    return ("…" if start else "") + fragment + ("…" if start + 2 * width < len(text) else "")
+
+
+def hydrate(page: list[tuple[str, int, float]], text: str) -> list[Hit]:
+    """The records of one page, with snippets; one query per kind on the page, whatever its size."""
+    objects = {}
+    for key in {hit[0] for hit in page}:
+        kind = KINDS[key]
+        queryset = kind.published().filter(pk__in=[pk for k, pk, _ in page if k == key])
+        if kind.model is Source:
+            queryset = queryset.select_related("repository")
+        elif kind.model is Commentary:
+            queryset = queryset.select_related("source", "event")
+        if ON_POSTGRES:
+            parts = [item for name in kind.snippet_fields for item in (F(name), Value(" "))]
+            queryset = queryset.annotate(
+                snippet=SearchHeadline(
+                    Concat(*parts[:-1]) if len(parts) > 2 else parts[0],
+                    _ts_query(text),
+                    config=SEARCH_CONFIG,
+                    start_sel=_MARK_START,
+                    stop_sel=_MARK_STOP,
+                    max_fragments=2,
+                    fragment_delimiter=" … ",
+                )
+            )
+        for obj in queryset:
+            if not ON_POSTGRES:
+                body = " ".join(getattr(obj, name) for name in kind.snippet_fields if getattr(obj, name))
+                obj.snippet = _python_snippet(body, _words(text))
+            objects[key, obj.pk] = obj
+    return [
+        Hit(KINDS[key], objects[key, pk], _highlight(objects[key, pk].snippet))
+        for key, pk, _ in page
+        if (key, pk) in objects
+    ]

@@ -1,0 +1,55 @@
+"""sitemap.xml: the public pages and every published source and event."""
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from .models import Agent, Event, Place, Source
+
+
+class StaticPagesSitemap(Sitemap):
+    changefreq = "weekly"
+    priority = 0.8
+
+    def items(self):
+        return ["archive:home", "archive:source-list", "archive:event-list"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+class SourceSitemap(Sitemap):
+    changefreq = "monthly"
+    priority = 0.7
+
+    def items(self):
+        return Source.objects.published().order_by("pk")
+
+    def lastmod(self, source):
+        return source.updated_at
+
+
+class EventSitemap(SourceSitemap):
+    def items(self):
+        return Event.objects.published().order_by("pk")
+
+
+class AgentSitemap(Sitemap):
+    changefreq = "monthly"
+    priority = 0.4
+
+    def items(self):
+        return Agent.objects.filter(sources__in=Source.objects.published()).distinct().order_by("pk")
+
+
+class PlaceSitemap(AgentSitemap):
+    def items(self):
+        return Place.objects.filter(sources__in=Source.objects.published()).distinct().order_by("pk")
+
+
+SITEMAPS = {
+    "pages": StaticPagesSitemap,
+    "sources": SourceSitemap,
+    "events": EventSitemap,
+    "agents": AgentSitemap,
+    "places": PlaceSitemap,
+}

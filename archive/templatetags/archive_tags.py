@@ -1,0 +1,53 @@
+"""Template helpers for the public pages."""
+
+import json
+
+from django import template
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+from archive.dates import display_range
+
+register = template.Library()
+
+# As django.utils.html.json_script: nothing in the data can close the <script> element.
+_JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.filter
+def localized(obj, field: str) -> str:
+    """The original-language form (Russian) in the Russian interface when there is one, else the English."""
+    original = getattr(obj, f"{field}_original", "")
+    if original and (get_language() or "").startswith("ru"):
+        return original
+    return getattr(obj, field)
+
+
+@register.filter
+def other_form(obj, field: str) -> str:
+    """The form `localized` did not show, for a secondary line; empty when there is none."""
+    original = getattr(obj, f"{field}_original", "")
+    if not original:
+        return ""
+    return getattr(obj, field) if localized(obj, field) == original else original
+
+
+@register.filter
+def daterange(obj) -> str:
+    return display_range(obj.date_start, obj.date_end)
+
+
+@register.filter
+def jsonld(data: dict) -> str:
+    """JSON-LD inside <script type="application/ld+json">: data, never executed, so CSP allows it."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True).translate(_JSON_ESCAPES)
+    return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308 (escaped above)
+
+
+@register.simple_tag(takes_context=True)
+def without(context, *names: str) -> str:
+    """The current query string less the named parameters (and the page number): a link removing a filter."""
+    query = context["request"].GET.copy()
+    for name in (*names, "page"):
+        query.pop(name, None)
+    return f"?{query.urlencode()}"

@@ -1,0 +1,21 @@
+"""Public pages. Every record shown here comes from `.published()` (curators may preview drafts)."""
+
+from .authorities import AgentDetailView, PlaceDetailView
+from .events import EventDetailView, EventListView
+from .export import SourceExportView
+from .pages import HomeView, RobotsView
+from .search import SearchView
+from .sources import SourceDetailView, SourceListView
+
+__all__ = [
+    "AgentDetailView",
+    "EventDetailView",
+    "EventListView",
+    "HomeView",
+    "PlaceDetailView",
+    "RobotsView",
+    "SearchView",
+    "SourceDetailView",
+    "SourceExportView",
+    "SourceListView",
+]

@@ -1,0 +1,32 @@
+"""The home page and robots.txt."""
+
+from django.urls import reverse
+from django.views.generic import TemplateView
+
+from archive.models import Event, Source
+
+TIMELINE_TEASER = 6
+
+
+class HomeView(TemplateView):
+    template_name = "archive/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        sources = Source.objects.published()
+        events = Event.objects.published()
+        context["source_count"] = sources.count()
+        context["event_count"] = events.count()
+        context["newest_sources"] = sources.select_related("repository").order_by("-published_at")[:5]
+        context["timeline"] = events.filter(parent__isnull=True).order_by("date_start")[:TIMELINE_TEASER]
+        return context
+
+
+class RobotsView(TemplateView):
+    template_name = "robots.txt"
+    content_type = "text/plain; charset=utf-8"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["sitemap_url"] = self.request.build_absolute_uri(reverse("archive:sitemap"))
+        return context

@@ -1,0 +1,95 @@
+"""The source list (filters, facets, CSV export) and the source page."""
+
+from django.db.models import Prefetch
+from django.views.generic import DetailView, ListView
+
+from archive.facets import compute_facets
+from archive.filters import SourceFilter
+from archive.jsonld import source_jsonld
+from archive.models import Commentary, Event, Source, SourceAgent
+
+from .mixins import PublishedMixin
+
+PAGE_SIZES = (10, 25, 50, 100)
+
+
+def filtered_sources(request) -> SourceFilter:
+    """The published sources as the query string filters them: the list, its facets and its CSV export."""
+    queryset = Source.objects.published().select_related("repository")
+    return SourceFilter(request.GET, queryset=queryset)
+
+
+class SourceListView(ListView):
+    template_name = "archive/source_list.html"
+    context_object_name = "sources"
+
+    def get_paginate_by(self, queryset):
+        size = self.request.GET.get("per_page", "")
+        return int(size) if size.isdigit() and int(size) in PAGE_SIZES else 25
+
+    def get_queryset(self):
+        self.filterset = filtered_sources(self.request)
+        if not self.filterset.is_valid():
+            return self.filterset.queryset.none()
+        queryset = self.filterset.qs
+        return queryset if queryset.query.order_by else queryset.order_by("date_start", "identifier")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter"] = self.filterset
+        facets = compute_facets(SourceFilter, self.request.GET, Source.objects.published())
+        context.update(facets=facets, page_sizes=PAGE_SIZES, active_filters=self.active_filters(facets))
+        return context
+
+    def active_filters(self, facets) -> list[tuple[str, str, str]]:
+        """(parameter, filter label, value label) of each filter in use, for "remove" links."""
+        labels = {facet.param: {choice.value: choice.label for choice in facet.choices} for facet in facets}
+        return [
+            (name, self.filterset.filters[name].label, labels.get(name, {}).get(value, value))
+            for name, value in self.request.GET.items()
+            if name in self.filterset.filters and name != "sort" and value
+        ]
+
+
+class SourceDetailView(PublishedMixin, DetailView):
+    model = Source
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("repository")
+            .prefetch_related(
+                "languages",
+                "places",
+                "subjects",
+                "images",
+                Prefetch("events", queryset=Event.objects.published()),
+                Prefetch("agent_links", queryset=SourceAgent.objects.select_related("agent")),
+                Prefetch("commentary", queryset=Commentary.objects.published().select_related("author")),
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        source = self.object
+        context["previous_in_delo"], context["next_in_delo"] = neighbours_in_delo(source)
+        context["jsonld"] = source_jsonld(self.request, source, source.events.all()) if source.is_published else None
+        return context
+
+
+def neighbours_in_delo(source) -> tuple[Source | None, Source | None]:
+    """The published documents before and after this one in the same file (delo), in one query."""
+    if not (source.fond and source.opis and source.delo):
+        return None, None
+    siblings = list(
+        Source.objects.published()
+        .filter(repository_id=source.repository_id, fond=source.fond, opis=source.opis, delo=source.delo)
+        .order_by("date_start", "identifier")
+        .only("slug", "title", "title_original", "folios", "date_start", "identifier")
+    )
+    ids = [sibling.pk for sibling in siblings]
+    if source.pk not in ids:
+        return None, None
+    index = ids.index(source.pk)
+    return (siblings[index - 1] if index > 0 else None), (siblings[index + 1] if index + 1 < len(siblings) else None)
