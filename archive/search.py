@@ -1,8 +1,10 @@
 """One search over published sources, events and commentary.
 
 PostgreSQL: the stored search vectors (websearch syntax, ranking, highlighted snippets) plus trigram
-word similarity on names and titles, for misspellings and the other script's spelling of a name.
-SQLite: every word must occur in one of the text fields; results come in date order, unranked.
+word similarity on names and titles, for misspellings and the other script's spelling of a name:
+the query is also searched in its transliteration (archive/translit.py).
+When the full text finds nothing, trigram similarity suggests what is near.
+SQLite: every word must occur in one of the text fields; results come unranked.
 """
 
 import functools
@@ -11,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, TrigramWordSimilarity
-from django.db.models import F, FloatField, Q, Value
+from django.db.models import F, FloatField, Q, TextField, Value
 from django.db.models.functions import Concat, Greatest
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -96,31 +98,45 @@ def _contains_condition(kind: Kind, text: str) -> Q:
 
 
 def matching(queryset, text: str):
-    """The queryset narrowed to records matching the text; no ranking (the source list keeps its sort)."""
+    """The queryset narrowed to records matching the text; no ranking (the source list keeps its sort).
+
+    On PostgreSQL, full-text matches if there are any; only if there are none, the near spellings
+    (trigram), so a misspelling still finds something but never dilutes an exact result.
+    """
     kind = _KIND_OF_MODEL[queryset.model]
-    if ON_POSTGRES:
-        return queryset.filter(Q(search_vector=_ts_query(text)) | _trigram_condition(kind, text))
-    return queryset.filter(_contains_condition(kind, text))
+    if not ON_POSTGRES:
+        return queryset.filter(_contains_condition(kind, text))
+    exact = queryset.filter(search_vector=_ts_query(text))
+    return exact if exact.exists() else queryset.filter(_trigram_condition(kind, text))
 
 
-def _ranked(kind: Kind, text: str) -> list[tuple[str, int, float]]:
-    queryset = matching(kind.published(), text)
-    if ON_POSTGRES:
+def _ranked(kind: Kind, text: str, fuzzy: bool) -> list[tuple[str, int, float]]:
+    queryset = kind.published()
+    if not ON_POSTGRES:
+        queryset = queryset.filter(_contains_condition(kind, text)).annotate(rank=Value(0.0, output_field=FloatField()))
+    elif fuzzy:
         variants = spellings(text)
         similarities = [TrigramWordSimilarity(variant, name) for name in kind.name_fields for variant in variants]
         similarity = Greatest(*similarities) if len(similarities) > 1 else similarities[0]
-        rank = SearchRank(F("search_vector"), _ts_query(text)) + similarity
-        queryset = queryset.annotate(rank=rank).order_by("-rank", "pk")
+        queryset = queryset.filter(_trigram_condition(kind, text)).annotate(rank=similarity).order_by("-rank", "pk")
     else:
-        queryset = queryset.annotate(rank=Value(0.0, output_field=FloatField()))
+        query = _ts_query(text)
+        queryset = (
+            queryset.filter(search_vector=query)
+            .annotate(rank=SearchRank(F("search_vector"), query))
+            .order_by("-rank", "pk")
+        )
     return [(kind.key, pk, rank) for pk, rank in queryset.values_list("pk", "rank")[:RESULT_LIMIT]]
 
 
-def search(text: str, kinds: list[str] | None = None) -> list[tuple[str, int, float]]:
-    """(kind, pk, rank) of every match, best first; one query per kind."""
-    results = []
-    for key in kinds or KINDS:
-        results.extend(_ranked(KINDS[key], text))
+def search(text: str) -> list[tuple[str, int, float]]:
+    """(kind, pk, rank) of every match, best first: full text, or near spellings when that finds nothing.
+
+    One query per kind, or two when the fallback runs.
+    """
+    results = [hit for kind in KINDS.values() for hit in _ranked(kind, text, fuzzy=False)]
+    if not results and ON_POSTGRES:
+        results = [hit for kind in KINDS.values() for hit in _ranked(kind, text, fuzzy=True)]
     return sorted(results, key=lambda hit: -hit[2])
 
 
@@ -161,7 +177,7 @@ def hydrate(page: list[tuple[str, int, float]], text: str) -> list[Hit]:
             parts = [item for name in kind.snippet_fields for item in (F(name), Value(" "))]
             queryset = queryset.annotate(
                 snippet=SearchHeadline(
-                    Concat(*parts[:-1]) if len(parts) > 2 else parts[0],
+                    Concat(*parts[:-1], output_field=TextField()) if len(parts) > 2 else parts[0],
                     _ts_query(text),
                     config=SEARCH_CONFIG,
                     start_sel=_MARK_START,

@@ -1,0 +1,100 @@
+"""The source list: filters combine, facet counts are right, every state is a link."""
+
+import pytest
+from django.urls import reverse
+
+from archive.facets import compute_facets
+from archive.filters import SourceFilter
+from archive.models import Source
+from tests.factories import EventFactory, LanguageFactory, SourceFactory, SubjectFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def collection():
+    ru, mn = LanguageFactory(code="ru", name="Russian"), LanguageFactory(code="mn", name="Mongolian")
+    battle = EventFactory(published=True, slug="battles", name="Battles")
+    treaty = EventFactory(published=True, slug="treaty", name="Treaty")
+    army = SubjectFactory(slug="army", term="Army")
+    specs = [
+        ("protocol", "1936-03-12", "558", [ru, mn], [treaty], True),
+        ("letter", "1934-11-27", "558", [ru], [treaty], True),
+        ("report", "1939-07", "17", [ru], [battle], True),
+        ("report", "1939-08-20", "17", [mn], [battle], True),
+        ("report", "1939-08-21", "17", [ru], [battle], False),  # a draft: never counted
+    ]
+    for number, (kind, date, fond, languages, events, published) in enumerate(specs):
+        source = SourceFactory(
+            identifier=f"S-{number}", document_type=kind, date_edtf=date, fond=fond, published=published
+        )
+        source.languages.set(languages)
+        source.events.set(events)
+        source.subjects.set([army] if kind == "report" else [])
+
+
+def _titles(client, query: str) -> list[str]:
+    response = client.get(reverse("archive:source-list") + query)
+    return sorted(source.identifier for source in response.context["sources"])
+
+
+def test_filters_combine(client, collection):
+    assert _titles(client, "?document_type=report") == ["S-2", "S-3"]
+    assert _titles(client, "?document_type=report&language=ru") == ["S-2"]
+    assert _titles(client, "?fond=558&event=treaty&language=mn") == ["S-0"]
+    assert _titles(client, "?subject=army&date_from=1939-08") == ["S-3"]
+
+
+def test_date_range_accepts_years_months_and_days(client, collection):
+    assert _titles(client, "?date_from=1935&date_to=1936") == ["S-0"]
+    assert _titles(client, "?date_to=1936-03-11") == ["S-1"]
+    assert _titles(client, "?date_from=1939-07-31&date_to=1939-07-31") == ["S-2"]  # within the month 1939-07
+
+
+def test_invalid_date_shows_an_error_and_no_results(client, collection):
+    response = client.get(reverse("archive:source-list") + "?date_from=spring")
+    assert list(response.context["sources"]) == []
+    assert "Give a year (1936)" in response.content.decode()
+
+
+def test_sort_by_date_descending_and_title(client, collection):
+    response = client.get(reverse("archive:source-list") + "?sort=-date")
+    assert [s.identifier for s in response.context["sources"]] == ["S-3", "S-2", "S-0", "S-1"]
+
+
+def _counts(data: dict) -> dict[str, dict[str, int]]:
+    from django.http import QueryDict
+
+    query = QueryDict(mutable=True)
+    query.update(data)
+    facets = compute_facets(SourceFilter, query, Source.objects.published())
+    return {facet.param: {choice.value: choice.count for choice in facet.choices} for facet in facets}
+
+
+def test_facet_counts_on_the_whole_collection(collection):
+    counts = _counts({})
+    assert counts["document_type"] == {"report": 2, "protocol": 1, "letter": 1}
+    assert counts["language"] == {"ru": 3, "mn": 2}
+    assert counts["event"] == {"battles": 2, "treaty": 2}
+    assert counts["fond"] == {"558": 2, "17": 2}
+    assert counts["subject"] == {"army": 2}
+
+
+def test_facet_counts_follow_the_other_filters(collection):
+    counts = _counts({"language": "ru"})
+    # Other facets are narrowed to Russian-language sources...
+    assert counts["document_type"] == {"protocol": 1, "letter": 1, "report": 1}
+    # ...while the language facet still offers what choosing Mongolian instead would give.
+    assert counts["language"] == {"ru": 3, "mn": 2}
+
+
+def test_facet_options_show_counts_and_keep_the_selection(client, collection):
+    body = client.get(reverse("archive:source-list") + "?document_type=report").content.decode()
+    assert '<option value="report" selected>Report (2)</option>' in body
+    assert '<option value="protocol">Protocol (1)</option>' in body
+    assert "Remove filter" in body
+
+
+def test_facet_queries_are_one_per_facet(collection, django_assert_num_queries):
+    with django_assert_num_queries(8):
+        _counts({"language": "ru", "document_type": "report"})

@@ -1,0 +1,77 @@
+"""Every public page runs a constant number of queries, whatever the page size or the number of records."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from archive.models import AgentRole, SourceAgent, Status
+from tests.factories import (
+    AgentFactory,
+    CommentaryFactory,
+    EventFactory,
+    LanguageFactory,
+    PlaceFactory,
+    SourceFactory,
+    SubjectFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _collection(size: int):
+    language, place, subject, agent = LanguageFactory(), PlaceFactory(), SubjectFactory(), AgentFactory()
+    event = EventFactory(published=True, name="Khalkhin event")
+    for number in range(size):
+        source = SourceFactory(published=True, title=f"Khalkhin report {number}", fond="17", opis="1", delo="5")
+        source.languages.add(language)
+        source.places.add(place)
+        source.subjects.add(subject)
+        source.events.add(event)
+        SourceAgent.objects.create(source=source, agent=agent, role=AgentRole.CREATOR)
+        CommentaryFactory(
+            source=source, title=f"Khalkhin note {number}", status=Status.PUBLISHED, published_at=timezone.now()
+        )
+        EventFactory(published=True, parent=event, name=f"Khalkhin phase {number}")
+    return source, event, agent, place
+
+
+@pytest.mark.parametrize("size, per_page", [(3, 10), (40, 10), (40, 100)])
+def test_source_list_queries_do_not_grow(client, django_assert_max_num_queries, size, per_page):
+    _collection(size)
+    # count + page + 8 facets (+ session/user lookups are none for anonymous visitors)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("archive:source-list"), {"per_page": per_page, "language": "ru"})
+    assert len(response.context["sources"]) == min(size, per_page)
+
+
+@pytest.mark.parametrize("size", [2, 30])
+def test_detail_pages_and_timeline_queries_do_not_grow(client, django_assert_max_num_queries, size):
+    source, event, agent, place = _collection(size)
+    limits = {
+        source.get_absolute_url(): 10,
+        event.get_absolute_url(): 8,
+        agent.get_absolute_url(): 4,
+        place.get_absolute_url(): 4,
+        reverse("archive:event-list"): 2,
+        reverse("archive:home"): 5,
+    }
+    for url, limit in limits.items():
+        with django_assert_max_num_queries(limit):
+            assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("size", [3, 40])
+def test_search_queries_do_not_grow(client, django_assert_max_num_queries, size):
+    _collection(size)
+    with django_assert_max_num_queries(6):  # one per kind to rank, one per kind on the page
+        response = client.get(reverse("archive:search"), {"q": "Khalkhin"})
+    assert len(response.context["hits"]) == min(20, 3 * size + 1)
+
+
+@pytest.mark.parametrize("size", [3, 40])
+def test_sitemap_and_feed_queries_do_not_grow(client, django_assert_max_num_queries, size):
+    _collection(size)
+    with django_assert_max_num_queries(8):
+        client.get(reverse("archive:sitemap"))
+    with django_assert_max_num_queries(2):
+        client.get(reverse("archive:source-feed"))

@@ -1,0 +1,137 @@
+"""Search over sources, events and commentary; ranked full text and trigram on PostgreSQL, contains on SQLite."""
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from archive.models import Status
+from archive.search import _highlight, _python_snippet
+from archive.translit import spellings, to_cyrillic, to_latin
+from tests.factories import CommentaryFactory, EventFactory, SourceFactory
+
+pytestmark = pytest.mark.django_db
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="ranked full-text search, trigram similarity and transliteration matching need PostgreSQL",
+)
+
+
+@pytest.fixture
+def battles():
+    return EventFactory(
+        published=True,
+        slug="battles",
+        name="Battles of Khalkhin Gol",
+        name_original="Бои на Халхин-Голе",
+        description="Soviet and Mongolian troops defeated the Japanese army in 1939.",
+        date_edtf="1939-05-11/1939-09-16",
+    )
+
+
+def _found(client, query: str) -> list[str]:
+    response = client.get(reverse("archive:search"), {"q": query})
+    assert response.status_code == 200
+    return [hit.object.get_absolute_url() for hit in response.context.get("hits", [])]
+
+
+@postgres_only
+@pytest.mark.parametrize("query", ["Khalkhin", "Халхин-Гол", "Халхин гол", "халхин-голе", "Khalkin", "Халхингол"])
+def test_battles_found_in_cyrillic_latin_and_misspelled(client, battles, query):
+    EventFactory(published=True, name="Marco Polo Bridge incident", name_original="Инцидент на мосту Лугоуцяо")
+    assert _found(client, query) == [battles.get_absolute_url()]
+
+
+@postgres_only
+def test_latin_transliteration_finds_a_name_written_only_in_cyrillic(client):
+    source = SourceFactory(published=True, title="Letter", title_original="Письмо Чойбалсана")
+    assert _found(client, "Choibalsan") == [source.get_absolute_url()]
+
+
+@postgres_only
+def test_stemming_finds_other_word_forms(client):
+    source = SourceFactory(published=True, title="Протокол", summary="Договор о взаимной помощи")
+    assert _found(client, "помощь") == [source.get_absolute_url()]
+    english = SourceFactory(published=True, title="Agreements", summary="The negotiations went on for days.")
+    assert english.get_absolute_url() in _found(client, "negotiation")
+
+
+@postgres_only
+def test_websearch_syntax_and_ranking(client):
+    title_hit = SourceFactory(published=True, title="Mongolian army reform")
+    body_hit = SourceFactory(published=True, title="Report", translation="On the reform of the Mongolian army.")
+    railway = SourceFactory(published=True, title="Mongolian railway")
+    assert _found(client, "mongolian army") == [title_hit.get_absolute_url(), body_hit.get_absolute_url()]
+    assert _found(client, "mongolian -army") == [railway.get_absolute_url()]
+    assert set(_found(client, '"army reform" or railway')) == {title_hit.get_absolute_url(), railway.get_absolute_url()}
+
+
+@postgres_only
+def test_snippets_are_highlighted_and_escaped(client):
+    SourceFactory(published=True, title="Report", summary="<script>alert(1)</script> the cavalry division attacked")
+    body = client.get(reverse("archive:search"), {"q": "cavalry"}).content.decode()
+    assert "<mark>cavalry</mark>" in body
+    assert "<script>alert" not in body
+
+
+def test_contains_search_finds_words_in_any_field_on_every_database(client):
+    source = SourceFactory(published=True, title="Protocol of Mutual Assistance", transcription="Протокол подписан")
+    SourceFactory(published=True, title="Unrelated")
+    assert _found(client, "Mutual") == [source.get_absolute_url()]
+    assert _found(client, "протокол") == [source.get_absolute_url()]  # Cyrillic, lower case
+
+
+def test_search_covers_events_and_commentary_and_counts_kinds(client, battles):
+    source = SourceFactory(published=True, title="Khalkhin Gol report")
+    note = CommentaryFactory(
+        event=battles, source=None, title="On Khalkhin Gol", status=Status.PUBLISHED, published_at=timezone.now()
+    )
+    response = client.get(reverse("archive:search"), {"q": "Khalkhin"})
+    found = {hit.object for hit in response.context["hits"]}
+    assert found == {source, battles, note}
+    assert {kind.key: count for kind, count in response.context["kinds"]} == {
+        "source": 1,
+        "event": 1,
+        "commentary": 1,
+    }
+    only_events = client.get(reverse("archive:search"), {"q": "Khalkhin", "type": "event"})
+    assert [hit.object for hit in only_events.context["hits"]] == [battles]
+
+
+def test_search_never_returns_unpublished_records_or_their_commentary(client):
+    draft = SourceFactory(title="Khalkhin secret draft")
+    CommentaryFactory(source=draft, title="Khalkhin note", status=Status.PUBLISHED, published_at=timezone.now())
+    EventFactory(name="Khalkhin draft event")
+    body = client.get(reverse("archive:search"), {"q": "Khalkhin"}).content.decode()
+    assert "secret draft" not in body and "Khalkhin note" not in body and "draft event" not in body
+
+
+def test_the_source_list_free_text_uses_the_same_search(client):
+    source = SourceFactory(published=True, title="Protocol of Mutual Assistance")
+    SourceFactory(published=True, title="Letter")
+    response = client.get(reverse("archive:source-list"), {"q": "mutual"})
+    assert list(response.context["sources"]) == [source]
+
+
+def test_empty_query_shows_the_form_only(client):
+    response = client.get(reverse("archive:search"))
+    assert response.status_code == 200 and "hits" not in response.context
+
+
+def test_highlight_escapes_the_text_and_marks_only_the_match():
+    assert _highlight("a <b> & \x02cavalry\x03") == "a &lt;b&gt; &amp; <mark>cavalry</mark>"
+
+
+def test_python_snippet_marks_words_on_sqlite_path():
+    assert _highlight(_python_snippet("The Cavalry attacked", ["cavalry"])) == "The <mark>Cavalry</mark> attacked"
+
+
+def test_transliteration_both_ways():
+    assert to_cyrillic("Khalkhin Gol") == "халхин гол"
+    assert to_latin("Халхин-Гол") == "khalkhin-gol"
+    assert spellings("Choibalsan or Stalin") == ["Choibalsan or Stalin", "чойбалсан or сталин"]
+
+
+def test_latin_query_finds_cyrillic_only_text_on_every_database(client):
+    event = EventFactory(published=True, name="Battles", name_original="Бои на Халхин-Голе")
+    assert _found(client, "Khalkhin") == [event.get_absolute_url()]
