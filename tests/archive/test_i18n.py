@@ -1,0 +1,56 @@
+"""The public site in Russian and English: interface, record names and dates follow the chosen language."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import EventFactory, SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _switch(client, language: str, next_url: str = "/"):
+    return client.post(reverse("set_language"), {"language": language, "next": next_url})
+
+
+def test_language_switcher_is_on_every_page(client):
+    body = client.get(reverse("archive:home")).content.decode()
+    assert f'action="{reverse("set_language")}"' in body
+    assert '<option value="ru" lang="ru">Русский</option>' in body
+
+
+def test_switching_to_russian_translates_interface_names_and_dates(client):
+    EventFactory(
+        published=True,
+        name="Battles of Khalkhin Gol",
+        name_original="Бои на Халхин-Голе",
+        date_edtf="1939-05-11/1939-09-16",
+    )
+    response = _switch(client, "ru", reverse("archive:event-list"))
+    assert response.status_code == 302 and response["Location"] == reverse("archive:event-list")
+    body = client.get(reverse("archive:event-list")).content.decode()
+    assert '<html lang="ru">' in body
+    assert "Хронология событий" in body
+    assert "Бои на Халхин-Голе" in body
+    assert "11 мая 1939 г. – 16 сентября 1939 г." in body
+
+
+def test_english_shows_english_names_and_dates(client):
+    EventFactory(published=True, name="Protocol signed", name_original="Подписан протокол", date_edtf="1936-03-12")
+    body = client.get(reverse("archive:event-list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Protocol signed" in body and "March 12, 1936" in body and "Timeline of events" in body
+
+
+def test_russian_source_page_shows_russian_title_first_and_russian_labels(client):
+    source = SourceFactory(published=True, title="Protocol", title_original="Протокол о взаимопомощи", fond="17")
+    _switch(client, "ru")
+    body = client.get(source.get_absolute_url()).content.decode()
+    assert '<h1 id="source-title">Протокол о взаимопомощи</h1>' in body
+    assert "Как цитировать документ" in body and "Копировать" in body and "Фонд" in body
+
+
+def test_plural_forms_in_russian(client):
+    for _ in range(3):
+        SourceFactory(published=True)
+    _switch(client, "ru")
+    assert "3 опубликованных документа" in client.get(reverse("archive:home")).content.decode()
+    assert "3 документа" in client.get(reverse("archive:source-list")).content.decode()
