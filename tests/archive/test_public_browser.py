@@ -1,0 +1,106 @@
+"""The public site in a real browser against the demo collection: browse, filter, search, cite, switch
+language; and axe-core finds no accessibility violation on the main pages."""
+
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from curation.demo import load_demo
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = Path(__file__).resolve().parent.parent / "vendor" / "axe.min.js"
+PROTOCOL = "protocol-of-mutual-assistance-1936"
+AXE_PAGES = [
+    reverse("archive:home"),
+    reverse("archive:source-list") + "?language=ru",
+    reverse("archive:source-detail", kwargs={"slug": PROTOCOL}),
+    reverse("archive:event-list"),
+    reverse("archive:event-detail", kwargs={"slug": "battles-of-khalkhin-gol-1939"}),
+    reverse("archive:search") + "?q=Khalkhin",
+]
+
+
+@pytest.fixture
+def demo(db):
+    load_demo()
+
+
+def _violations(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} at "
+        + ", ".join(node["target"][0] for node in violation["nodes"][:3])
+        for violation in result["violations"]
+    ]
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_axe_finds_no_violations_on_the_main_pages(browser, live_server, demo, language):
+    context = browser.new_context(locale="ru-RU" if language == "ru" else "en-GB")
+    page = context.new_page()
+    try:
+        for url in AXE_PAGES:
+            page.goto(live_server.url + url)
+            assert page.locator("html").get_attribute("lang") == language
+            assert _violations(page) == [], url
+    finally:
+        context.close()
+
+
+def test_browse_filter_and_open_a_source(page, live_server, demo):
+    page.goto(live_server.url + "/")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Sources").click()
+    page.wait_for_selector("h2.results-count")
+    assert page.locator("h2.results-count").inner_text() == "2 sources"
+    page.select_option("#id_document_type", "treaty")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url("**document_type=treaty**")
+    assert page.locator("h2.results-count").inner_text() == "1 source"
+    assert page.locator("#id_document_type option:checked").inner_text() == "Treaty or agreement (1)"
+    page.get_by_role("link", name="Protocol of Mutual Assistance between the USSR").click()
+    page.wait_for_url(f"**/sources/{PROTOCOL}/")
+    assert "Protocol of Mutual Assistance" in page.locator("h1").inner_text()
+
+
+def test_copy_the_citation(browser, live_server, demo):
+    context = browser.new_context(locale="en-GB", permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + reverse("archive:source-detail", kwargs={"slug": PROTOCOL}))
+        expected = page.locator("#citation-ru").inner_text().strip()
+        page.locator("[data-copy=citation-ru]").click()
+        page.wait_for_selector(".citation__status:has-text('Citation copied.')")
+        assert page.evaluate("() => navigator.clipboard.readText()") == expected
+        assert expected.startswith("РГАСПИ")
+    finally:
+        context.close()
+
+
+def test_search_from_the_header_finds_the_battles(page, live_server, demo):
+    page.goto(live_server.url + "/")
+    page.get_by_role("searchbox", name="Search the archive").fill("Халхин гол")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search/**")
+    assert page.get_by_role("link", name="Battles of Khalkhin Gol").is_visible()
+
+
+def test_switch_language_keeps_the_page(page, live_server, demo):
+    page.goto(live_server.url + reverse("archive:event-list"))
+    page.select_option("#language-select", "ru")
+    page.get_by_role("button", name="Change").click()
+    page.wait_for_selector("html[lang=ru]")
+    assert page.url == live_server.url + reverse("archive:event-list")
+    assert page.locator("h1").inner_text() == "Хронология событий"
+    assert page.get_by_role("link", name="Бои на Халхин-Голе").is_visible()
+
+
+def test_keyboard_user_reaches_content_through_the_skip_link(page, live_server, demo):
+    page.goto(live_server.url + "/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to content")
+    assert skip.evaluate("element => element === document.activeElement")
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "main"
