@@ -27,6 +27,7 @@ class Facet:
     value_path: str
     label_paths: tuple[str, ...] = ()  # English label, then the original-language label
     choices: list[Choice] = field(default_factory=list)
+    selected: str = ""
 
     def label_for(self, row: dict) -> str:
         if self.param == "document_type":
@@ -80,7 +81,7 @@ def compute_facets(filterset_class, data, queryset) -> list[Facet]:
         narrowed = filterset_class(others, queryset=queryset)
         if not narrowed.is_valid():
             continue
-        selected = data.get(facet.param, "")
+        selected = facet.selected = data.get(facet.param, "")
         facet.choices = sorted(
             (
                 Choice(str(row[facet.value_path]), facet.label_for(row), row["count"])
@@ -90,4 +91,7 @@ def compute_facets(filterset_class, data, queryset) -> list[Facet]:
         )
         for choice in facet.choices:
             choice.selected = choice.value == selected
+        if selected and not any(choice.selected for choice in facet.choices):
+            # Still shown as chosen, so the form does not silently drop it on the next submit.
+            facet.choices.append(Choice(selected, selected, 0, selected=True))
     return facets

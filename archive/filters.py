@@ -76,8 +76,13 @@ class SourceFilter(django_filters.FilterSet):
         model = Source
         fields = []
 
+    def __init__(self, *args, near_spellings: bool | None = None, **kwargs):
+        # Decided once per request by the view, so the facets' filter sets do not each ask again.
+        self.near_spellings = near_spellings
+        super().__init__(*args, **kwargs)
+
     def filter_words(self, queryset, name, value):
-        return matching(queryset, value) if value.strip() else queryset
+        return matching(queryset, value, near=self.near_spellings) if value.strip() else queryset
 
     def filter_from(self, queryset, name, value):
         # Overlap: a source dated 1934-1936 is found from 1935 on.

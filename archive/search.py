@@ -97,17 +97,26 @@ def _contains_condition(kind: Kind, text: str) -> Q:
     return functools.reduce(operator.or_, conditions)
 
 
-def matching(queryset, text: str):
+def needs_near_spellings(queryset, text: str) -> bool:
+    """True on PostgreSQL when the full text finds nothing in the queryset: then near spellings are used."""
+    return ON_POSTGRES and not queryset.filter(search_vector=_ts_query(text)).exists()
+
+
+def matching(queryset, text: str, near: bool | None = None):
     """The queryset narrowed to records matching the text; no ranking (the source list keeps its sort).
 
     On PostgreSQL, full-text matches if there are any; only if there are none, the near spellings
-    (trigram), so a misspelling still finds something but never dilutes an exact result.
+    (trigram), so a misspelling still finds something but never dilutes an exact result. Pass `near`
+    when it is already known, to save the query that decides it.
     """
     kind = _KIND_OF_MODEL[queryset.model]
     if not ON_POSTGRES:
         return queryset.filter(_contains_condition(kind, text))
-    exact = queryset.filter(search_vector=_ts_query(text))
-    return exact if exact.exists() else queryset.filter(_trigram_condition(kind, text))
+    if near is None:
+        near = needs_near_spellings(queryset, text)
+    if near:
+        return queryset.filter(_trigram_condition(kind, text))
+    return queryset.filter(search_vector=_ts_query(text))
 
 
 def _ranked(kind: Kind, text: str, fuzzy: bool) -> list[tuple[str, int, float]]:

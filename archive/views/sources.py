@@ -1,5 +1,7 @@
 """The source list (filters, facets, CSV export) and the source page."""
 
+import functools
+
 from django.db.models import Prefetch
 from django.views.generic import DetailView, ListView
 
@@ -7,16 +9,24 @@ from archive.facets import compute_facets
 from archive.filters import SourceFilter
 from archive.jsonld import source_jsonld
 from archive.models import Commentary, Event, Source, SourceAgent
+from archive.search import needs_near_spellings
 
 from .mixins import PublishedMixin
 
 PAGE_SIZES = (10, 25, 50, 100)
 
 
-def filtered_sources(request) -> SourceFilter:
+def source_filter_class(request):
+    """SourceFilter, told once whether the words need near spellings (see archive.search.matching)."""
+    words = request.GET.get("q", "").strip()
+    near = needs_near_spellings(Source.objects.published(), words) if words else False
+    return functools.partial(SourceFilter, near_spellings=near)
+
+
+def filtered_sources(request, filter_class=None) -> SourceFilter:
     """The published sources as the query string filters them: the list, its facets and its CSV export."""
     queryset = Source.objects.published().select_related("repository")
-    return SourceFilter(request.GET, queryset=queryset)
+    return (filter_class or source_filter_class(request))(request.GET, queryset=queryset)
 
 
 class SourceListView(ListView):
@@ -28,7 +38,8 @@ class SourceListView(ListView):
         return int(size) if size.isdigit() and int(size) in PAGE_SIZES else 25
 
     def get_queryset(self):
-        self.filterset = filtered_sources(self.request)
+        self.filter_class = source_filter_class(self.request)
+        self.filterset = filtered_sources(self.request, self.filter_class)
         if not self.filterset.is_valid():
             return self.filterset.queryset.none()
         queryset = self.filterset.qs
@@ -37,7 +48,7 @@ class SourceListView(ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filter"] = self.filterset
-        facets = compute_facets(SourceFilter, self.request.GET, Source.objects.published())
+        facets = compute_facets(self.filter_class, self.request.GET, Source.objects.published())
         context.update(facets=facets, page_sizes=PAGE_SIZES, active_filters=self.active_filters(facets))
         return context
 

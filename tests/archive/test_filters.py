@@ -98,3 +98,15 @@ def test_facet_options_show_counts_and_keep_the_selection(client, collection):
 def test_facet_queries_are_one_per_facet(collection, django_assert_num_queries):
     with django_assert_num_queries(8):
         _counts({"language": "ru", "document_type": "report"})
+
+
+def test_a_chosen_value_without_results_stays_selected(client, collection):
+    body = client.get(reverse("archive:source-list") + "?event=treaty&fond=17").content.decode()
+    assert '<option value="treaty" selected>' in body
+    assert '<option value="17" selected>' in body
+
+
+def test_empty_facets_are_not_offered(client, collection):
+    body = client.get(reverse("archive:source-list")).content.decode()
+    assert 'id="id_agent"' not in body  # no source in the collection names a person
+    assert 'id="id_language"' in body

@@ -36,11 +36,12 @@ def _collection(size: int):
 
 
 @pytest.mark.parametrize("size, per_page", [(3, 10), (40, 10), (40, 100)])
-def test_source_list_queries_do_not_grow(client, django_assert_max_num_queries, size, per_page):
+@pytest.mark.parametrize("words", ["", "Khalkhin", "Khalkin"])
+def test_source_list_queries_do_not_grow(client, django_assert_max_num_queries, size, per_page, words):
     _collection(size)
-    # count + page + 8 facets (+ session/user lookups are none for anonymous visitors)
-    with django_assert_max_num_queries(10):
-        response = client.get(reverse("archive:source-list"), {"per_page": per_page, "language": "ru"})
+    # count + page + 8 facets, and one more to decide between full text and near spellings
+    with django_assert_max_num_queries(11):
+        response = client.get(reverse("archive:source-list"), {"per_page": per_page, "language": "ru", "q": words})
     assert len(response.context["sources"]) == min(size, per_page)
 
 

@@ -113,6 +113,16 @@ def test_the_source_list_free_text_uses_the_same_search(client):
     assert list(response.context["sources"]) == [source]
 
 
+@postgres_only
+def test_the_source_list_tolerates_a_misspelling(client):
+    source = SourceFactory(published=True, title="Protocol of Mutual Assistance")
+    SourceFactory(published=True, title="Letter")
+    response = client.get(reverse("archive:source-list"), {"q": "Protocl"})
+    assert list(response.context["sources"]) == [source]
+    # The facets count the same near-spelling matches: one source, not both.
+    assert '<option value="other">Other (1)</option>' in response.content.decode()
+
+
 def test_empty_query_shows_the_form_only(client):
     response = client.get(reverse("archive:search"))
     assert response.status_code == 200 and "hits" not in response.context
