@@ -175,3 +175,14 @@ def test_atom_feed_lists_newest_published_sources(client):
     assert response["Content-Type"].startswith("application/atom+xml")
     body = response.content.decode()
     assert body.index("Newer") < body.index("Older")
+
+
+@pytest.mark.parametrize("state", HIDDEN, ids=["draft", "review", "withdrawn", "scheduled"])
+def test_unpublished_event_is_404_for_the_public_and_a_preview_for_curators(client, curator, state):
+    event = EventFactory(name="Planned event", **state)
+    assert client.get(event.get_absolute_url()).status_code == 404
+    assert event.get_absolute_url() not in client.get(reverse("archive:sitemap")).content.decode()
+    client.force_login(curator)
+    response = client.get(event.get_absolute_url())
+    assert response.status_code == 200 and "Not published" in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
