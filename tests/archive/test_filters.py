@@ -110,3 +110,16 @@ def test_empty_facets_are_not_offered(client, collection):
     body = client.get(reverse("archive:source-list")).content.decode()
     assert 'id="id_agent"' not in body  # no source in the collection names a person
     assert 'id="id_language"' in body
+
+
+def test_a_person_in_two_roles_counts_the_source_once(client):
+    from archive.models import AgentRole, SourceAgent
+    from tests.factories import AgentFactory
+
+    agent = AgentFactory(slug="stalin", name="Stalin")
+    source = SourceFactory(published=True)
+    for role in (AgentRole.CREATOR, AgentRole.SIGNATORY):
+        SourceAgent.objects.create(source=source, agent=agent, role=role)
+    response = client.get(reverse("archive:source-list") + "?agent=stalin")
+    assert list(response.context["sources"]) == [source]
+    assert '<option value="stalin" selected>Stalin (1)</option>' in response.content.decode()
