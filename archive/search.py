@@ -18,6 +18,7 @@ from django.db.models.functions import Concat, Greatest
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Commentary, Event, Source
 from .models.search import ON_POSTGRES, SEARCH_CONFIG
@@ -31,6 +32,7 @@ _MARK_START, _MARK_STOP = "\x02", "\x03"  # replaced by <mark> after escaping th
 class Kind:
     key: str
     label: str
+    singular: str
     model: type
     text_fields: tuple[str, ...]
     name_fields: tuple[str, ...]
@@ -46,6 +48,7 @@ KINDS = {
         Kind(
             "source",
             _("Sources"),
+            pgettext_lazy("one search result", "Source"),
             Source,
             ("title", "title_original", "identifier", "summary", "transcription", "translation"),
             ("title", "title_original"),
@@ -54,12 +57,21 @@ KINDS = {
         Kind(
             "event",
             _("Events"),
+            pgettext_lazy("one search result", "Event"),
             Event,
             ("name", "name_original", "description"),
             ("name", "name_original"),
             ("description",),
         ),
-        Kind("commentary", _("Commentary"), Commentary, ("title", "body", "signature"), ("title",), ("body",)),
+        Kind(
+            "commentary",
+            _("Commentary"),
+            pgettext_lazy("one search result", "Commentary"),
+            Commentary,
+            ("title", "body", "signature"),
+            ("title",),
+            ("body",),
+        ),
     )
 }
 _KIND_OF_MODEL = {kind.model: kind for kind in KINDS.values()}

@@ -267,7 +267,12 @@ SINGULAR = {
     "Skip to content": "Перейти к содержанию",
 }
 
-CONTEXTUAL = {"Copy": {"verb": "Копировать"}}
+CONTEXTUAL = {
+    "Copy": {"verb": "Копировать"},
+    "Source": {"one search result": "Документ"},
+    "Event": {"one search result": "Событие"},
+    "Commentary": {"one search result": "Комментарий"},
+}
 
 PLURAL = {
     "%(counter)s published source": (
