@@ -28,6 +28,8 @@ def search_vector_field(*weighted: tuple[str, str]) -> models.GeneratedField:
         output_field=SearchVectorField(),
         db_persist=True,
         editable=False,
+        # Derived data, and absent on SQLite: kept out of fixtures, dumps and saved versions.
+        serialize=False,
     )
 
 

@@ -33,3 +33,12 @@ def test_search_vector_follows_edits_without_application_code():
     source = SourceFactory(title="Protocol")
     Source.objects.filter(pk=source.pk).update(title="Telegram")
     assert Source.objects.filter(pk=source.pk, search_vector="telegram").exists()
+
+
+def test_dumps_carry_no_search_vector_so_they_load_on_either_database():
+    from django.core import serializers
+
+    from tests.factories import SourceFactory
+
+    SourceFactory(title="Protocol")
+    assert "search_vector" not in serializers.serialize("json", Source.objects.all())
