@@ -186,3 +186,18 @@ def test_unpublished_event_is_404_for_the_public_and_a_preview_for_curators(clie
     response = client.get(event.get_absolute_url())
     assert response.status_code == 200 and "Not published" in response.content.decode()
     assert "no-store" in response["Cache-Control"]
+
+
+def test_source_page_shows_digitised_images_and_both_texts(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from archive.models import SourceImage
+
+    source = SourceFactory(published=True, transcription="Текст протокола", translation="Text of the protocol")
+    SourceImage.objects.create(
+        source=source, image=SimpleUploadedFile("l12.png", b"\x89PNG\r\n\x1a\n"), caption="Л. 12 об.", position=0
+    )
+    body = client.get(source.get_absolute_url()).content.decode()
+    assert 'alt="Л. 12 об."' in body and "l12" in body
+    assert '<div class="texts__text" lang="ru"><p>Текст протокола</p></div>' in body
+    assert '<div class="texts__text" lang="en"><p>Text of the protocol</p></div>' in body
