@@ -11,6 +11,7 @@ class EventCommentaryInline(admin.StackedInline):
     fk_name = "event"
     fields = ("identifier", "kind", "title", "body", "signature", "author", "references", "status", "published_at")
     autocomplete_fields = ["author"]
+    readonly_fields = ("status", "published_at")  # state changes go through the workflow, never a form
     extra = 0
     show_change_link = True
 

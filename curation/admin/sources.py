@@ -25,6 +25,7 @@ class SourceCommentaryInline(admin.StackedInline):
     fk_name = "source"
     fields = ("identifier", "kind", "title", "body", "signature", "author", "references", "status", "published_at")
     autocomplete_fields = ["author"]
+    readonly_fields = ("status", "published_at")  # state changes go through the workflow, never a form
     extra = 0
     show_change_link = True
 

@@ -1,0 +1,60 @@
+"""No lost updates in the admin: the form carries the version it was loaded at and refuses a stale save."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+
+from curation.history import changes_since
+
+
+class VersionedAdminForm(forms.ModelForm):
+    """A change form that knows which version of the record the curator started from."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["expected_version"].initial = self.instance.version
+        self.current_version = getattr(self.instance, "version", None)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            return cleaned
+        expected = cleaned.get("expected_version")
+        rows = type(self.instance)._default_manager.filter(pk=self.instance.pk)
+        if connection.in_atomic_block:
+            rows = rows.select_for_update()  # held until the admin's transaction commits the save
+        current = rows.get()
+        self.current_version = current.version
+        if expected is not None and expected != current.version:
+            self._refuse(current, expected)
+        return cleaned
+
+    def _refuse(self, current, expected: int):
+        # The curator's input stays on the form; the next save starts from the version now stored.
+        self.data = self.data.copy()
+        self.data[self.add_prefix("expected_version")] = current.version
+        who = current.updated_by or _("someone")
+        when = current.updated_at.strftime("%Y-%m-%d %H:%M:%S") if current.updated_at else ""
+        messages = [
+            _(
+                "Not saved: %(who)s saved this record at %(when)s while you were editing it "
+                "(your version %(expected)s, now %(current)s). Your input is kept below. "
+                "Check the changes listed here, then save again to keep your version."
+            )
+            % {"who": who, "when": when, "expected": expected, "current": current.version}
+        ]
+        for change in changes_since(current, expected):
+            messages.append(
+                _("%(field)s: “%(old)s” → “%(new)s”")
+                % {"field": change.label, "old": _short(change.old), "new": _short(change.new)}
+            )
+        raise ValidationError(messages, code="stale")
+
+
+def _short(value) -> str:
+    return Truncator("" if value is None else str(value)).chars(200)
