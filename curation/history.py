@@ -33,6 +33,16 @@ def changed_via(via: str, batch: str = "") -> Iterator[None]:
         _channel.reset(token)
 
 
+@contextmanager
+def default_via(via: str) -> Iterator[None]:
+    """Like changed_via, unless an outer block already named the channel (a bulk action calling a service)."""
+    if _channel.get() is not None:
+        yield
+    else:
+        with changed_via(via):
+            yield
+
+
 def current_channel() -> tuple[str, str]:
     explicit = _channel.get()
     if explicit is not None:

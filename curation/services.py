@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from archive.models import Commentary, Event, Source, Status
-from curation.history import NOT_RESTORED, FieldChange, changed_via, changes_since
+from curation.history import NOT_RESTORED, FieldChange, changed_via, changes_since, default_via
 
 
 class WorkflowError(Exception):
@@ -109,7 +109,7 @@ def _apply(
         current.published_at = at or timezone.now()
     stamp(current, user=user)
     current._change_reason = f"{transition.label}: {reason}" if reason else str(transition.label)
-    with changed_via("service"):
+    with default_via("service"):
         current.save()
     # The caller's object reflects the new state too.
     for field in ("status", "published_at", "updated_by_id", "updated_at", "version"):

@@ -56,3 +56,20 @@ def page(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def make_member(db):
+    """A staff account in one of the roles (Curator, Editor, Administrator), as setup_roles defines them."""
+    from django.contrib.auth.models import Group
+
+    from curation.roles import setup_roles
+
+    setup_roles()
+
+    def make(role: str, username: str | None = None):
+        user = UserFactory(username=username or role.lower(), is_staff=True)
+        user.groups.add(Group.objects.get(name=role))
+        return type(user).objects.get(pk=user.pk)  # fresh: no cached permissions
+
+    return make

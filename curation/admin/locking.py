@@ -3,7 +3,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.utils.text import Truncator
+from django.utils import timezone
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 
 from curation.history import changes_since
@@ -39,7 +40,7 @@ class VersionedAdminForm(forms.ModelForm):
         self.data = self.data.copy()
         self.data[self.add_prefix("expected_version")] = current.version
         who = current.updated_by or _("someone")
-        when = current.updated_at.strftime("%Y-%m-%d %H:%M:%S") if current.updated_at else ""
+        when = timezone.localtime(current.updated_at).strftime("%Y-%m-%d %H:%M:%S") if current.updated_at else ""
         messages = [
             _(
                 "Not saved: %(who)s saved this record at %(when)s while you were editing it "
@@ -51,7 +52,7 @@ class VersionedAdminForm(forms.ModelForm):
         for change in changes_since(current, expected):
             messages.append(
                 _("%(field)s: “%(old)s” → “%(new)s”")
-                % {"field": change.label, "old": _short(change.old), "new": _short(change.new)}
+                % {"field": capfirst(change.label), "old": _short(change.old), "new": _short(change.new)}
             )
         raise ValidationError(messages, code="stale")
 

@@ -1,0 +1,193 @@
+"""The workflow in the admin: buttons, bulk actions, crafted POSTs, the history page and stale saves."""
+
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.forms.models import model_to_dict
+from django.urls import reverse
+
+from archive.models import Source, Status
+from curation.roles import CURATOR, EDITOR
+from tests.factories import SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def curator_user(make_member):
+    return make_member(CURATOR)
+
+
+@pytest.fixture
+def editor_user(make_member):
+    return make_member(EDITOR)
+
+
+def change_form_data(source, **changes):
+    """What the browser posts when a curator saves the change form of a source."""
+    data = {k: v for k, v in model_to_dict(source).items() if v is not None}
+    data.update(
+        languages=[],
+        places=[],
+        subjects=[],
+        events=[],
+        repository=source.repository_id,
+        expected_version=source.version,
+    )
+    for prefix in ("agent_links", "images", "commentary"):
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+    data.update(changes)
+    return data
+
+
+def change_url(obj):
+    return reverse("admin:archive_source_change", args=[obj.pk])
+
+
+def test_a_crafted_post_cannot_publish_through_the_change_form(client, curator_user):
+    source = SourceFactory()
+    client.force_login(curator_user)
+    response = client.post(change_url(source), change_form_data(source, status="published", published_at="2026-01-01"))
+    assert response.status_code == 302
+    source.refresh_from_db()
+    assert source.status == Status.DRAFT and source.published_at is None
+
+
+def test_the_change_form_shows_status_read_only(client, curator_user):
+    client.force_login(curator_user)
+    html = client.get(change_url(SourceFactory())).text
+    assert 'name="status"' not in html and 'name="published_at"' not in html
+
+
+def test_change_form_offers_only_the_steps_the_user_may_take(client, curator_user, editor_user):
+    source = SourceFactory(status=Status.REVIEW)
+    client.force_login(curator_user)
+    html = client.get(change_url(source)).text
+    assert "workflow-publish" not in html and "workflow-return" not in html
+    client.force_login(editor_user)
+    html = client.get(change_url(source)).text
+    assert "workflow-publish" in html and "workflow-return" in html
+
+
+def test_a_curator_posting_to_the_publish_step_is_refused(client, curator_user):
+    source = SourceFactory(status=Status.REVIEW)
+    client.force_login(curator_user)
+    url = reverse("admin:archive_source_transition", args=[source.pk, "publish"])
+    assert client.post(url, {"expected_version": source.version}).status_code == 403
+    assert Source.objects.get(pk=source.pk).status == Status.REVIEW
+
+
+def test_an_editor_publishes_from_the_change_form(client, editor_user):
+    source = SourceFactory(status=Status.REVIEW)
+    client.force_login(editor_user)
+    url = reverse("admin:archive_source_transition", args=[source.pk, "publish"])
+    assert "Publish at" in client.get(url).text
+    response = client.post(url, {"expected_version": source.version}, follow=True)
+    assert "is now published" in response.text
+    assert Source.objects.published().filter(pk=source.pk).exists()
+
+
+def test_withdrawing_asks_for_a_reason(client, editor_user):
+    source = SourceFactory(published=True)
+    client.force_login(editor_user)
+    url = reverse("admin:archive_source_transition", args=[source.pk, "withdraw"])
+    response = client.post(url, {"reason": "", "expected_version": source.version})
+    assert response.status_code == 200 and "This field is required" in response.text
+    client.post(url, {"reason": "Rights unclear", "expected_version": source.version})
+    assert Source.objects.get(pk=source.pk).status == Status.WITHDRAWN
+
+
+def test_a_step_from_a_page_loaded_before_another_change_is_refused(client, editor_user):
+    source = SourceFactory(status=Status.REVIEW)
+    client.force_login(editor_user)
+    stale = source.version
+    Source.objects.filter(pk=source.pk).update(version=stale + 1)
+    url = reverse("admin:archive_source_transition", args=[source.pk, "publish"])
+    response = client.post(url, {"expected_version": stale}, follow=True)
+    assert "changed by someone else" in response.text
+    assert Source.objects.get(pk=source.pk).status == Status.REVIEW
+
+
+def test_bulk_publish_is_not_offered_to_a_curator_and_refused_if_posted(client, curator_user):
+    sources = [SourceFactory(status=Status.REVIEW) for _ in range(2)]
+    client.force_login(curator_user)
+    changelist = reverse("admin:archive_source_changelist")
+    assert "publish_selected" not in client.get(changelist).text
+    client.post(changelist, {"action": "publish_selected", ACTION_CHECKBOX_NAME: [s.pk for s in sources]})
+    assert not Source.objects.filter(status=Status.PUBLISHED).exists()
+
+
+def test_bulk_publish_by_an_editor_goes_through_the_service(client, editor_user):
+    ready = [SourceFactory(status=Status.REVIEW) for _ in range(2)]
+    draft = SourceFactory()
+    client.force_login(editor_user)
+    changelist = reverse("admin:archive_source_changelist")
+    response = client.post(
+        changelist, {"action": "publish_selected", ACTION_CHECKBOX_NAME: [s.pk for s in [*ready, draft]]}, follow=True
+    )
+    assert set(Source.objects.published().values_list("pk", flat=True)) == {s.pk for s in ready}
+    assert "Publish: 2 record(s)." in response.text
+    assert f"{draft}: " in response.text  # the draft is named, with why it was skipped
+    assert ready[0].history.latest("history_date").history_via == "action"
+
+
+def test_bulk_withdraw_asks_for_a_reason_then_records_it(client, editor_user):
+    sources = [SourceFactory(published=True) for _ in range(2)]
+    client.force_login(editor_user)
+    changelist = reverse("admin:archive_source_changelist")
+    data = {"action": "withdraw_selected", ACTION_CHECKBOX_NAME: [s.pk for s in sources]}
+    response = client.post(changelist, data)
+    assert response.status_code == 200 and 'name="reason"' in response.text
+    assert not Source.objects.filter(status=Status.WITHDRAWN).exists()
+    client.post(changelist, {**data, "confirm": "1", "reason": "Embargo"})
+    assert Source.objects.filter(status=Status.WITHDRAWN).count() == 2
+    assert sources[1].history.latest("history_date").history_change_reason == "Withdraw: Embargo"
+
+
+def test_admin_saves_are_recorded_with_user_channel_and_field_differences(client, curator_user):
+    source = SourceFactory(title="Record of conversation")
+    client.force_login(curator_user)
+    response = client.post(change_url(source), change_form_data(source, title="Record of the conversation"))
+    assert response.status_code == 302
+    record = source.history.latest("history_date")
+    assert (record.history_user, record.history_via, record.version) == (curator_user, "admin", 2)
+    html = client.get(reverse("admin:archive_source_history", args=[source.pk])).text
+    assert "<del>Record of conversation</del>" in html and "<ins>Record of the conversation</ins>" in html
+
+
+def test_restore_from_the_history_page_is_itself_recorded(client, curator_user):
+    source = SourceFactory(title="Original title")
+    first = source.history.get()
+    client.force_login(curator_user)
+    client.post(change_url(source), change_form_data(source, title="Mistaken title"))
+    url = reverse("admin:archive_source_restore", args=[source.pk, first.history_id])
+    assert client.get(url).status_code == 405
+    response = client.post(url, follow=True)
+    assert "is restored" in response.text
+    source.refresh_from_db()
+    assert source.title == "Original title" and source.version == 3
+    assert source.history.latest("history_date").history_via == "restore"
+
+
+def test_a_stale_save_is_refused_with_the_changes_and_keeps_the_input(client, curator_user, make_member):
+    source = SourceFactory(title="Protocol", summary="Old summary")
+    other = make_member(CURATOR, username="other")
+    loaded = change_form_data(source)  # both curators open the same version
+
+    client.force_login(other)
+    assert client.post(change_url(source), {**loaded, "title": "Protocol of 12 March 1936"}).status_code == 302
+
+    client.force_login(curator_user)
+    response = client.post(change_url(source), {**loaded, "summary": "My careful new summary"})
+    assert response.status_code == 200
+    html = response.text
+    assert "Not saved: other saved this record" in html
+    assert "Title: “Protocol” → “Protocol of 12 March 1936”" in html
+    assert "My careful new summary" in html  # nothing typed is lost
+    assert 'name="expected_version" value="2"' in html
+    stored = Source.objects.get(pk=source.pk)
+    assert (stored.title, stored.summary, stored.version) == ("Protocol of 12 March 1936", "Old summary", 2)
+
+    # Saving again from the refused form is a deliberate choice, made knowing the other change.
+    resubmitted = {**loaded, "summary": "My careful new summary", "expected_version": 2}
+    assert client.post(change_url(source), resubmitted).status_code == 302
+    assert Source.objects.get(pk=source.pk).version == 3
