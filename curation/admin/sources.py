@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from archive.models import Commentary, Source, SourceAgent, SourceImage
+from curation.uploads import SourceImageForm
 
 from .mixins import DecadeListFilter, EditorialAdminMixin
 
@@ -16,6 +17,7 @@ class SourceAgentInline(admin.TabularInline):
 
 class SourceImageInline(admin.TabularInline):
     model = SourceImage
+    form = SourceImageForm
     fields = ("position", "image", "caption")
     extra = 0
 
