@@ -36,25 +36,43 @@ class VersionedAdminForm(forms.ModelForm):
         return cleaned
 
     def _refuse(self, current, expected: int):
-        # The curator's input stays on the form; the next save starts from the version now stored.
+        """Refuse the save; carry the other curator's changes into untouched fields, keep all typed input."""
         self.data = self.data.copy()
         self.data[self.add_prefix("expected_version")] = current.version
+        taken, conflicts = [], []
+        for change in changes_since(current, expected):
+            if change.field not in self.fields or change.field not in self.cleaned_data:
+                continue
+            mine = self.cleaned_data[change.field]
+            if getattr(mine, "pk", mine) == change.old or (mine in (None, "") and change.old in (None, "")):
+                # This curator left the field as it was: show the newer value instead of silently undoing it.
+                self.data[self.add_prefix(change.field)] = "" if change.new is None else change.new
+                taken.append(change)
+            else:
+                conflicts.append(change)
         who = current.updated_by or _("someone")
         when = timezone.localtime(current.updated_at).strftime("%Y-%m-%d %H:%M:%S") if current.updated_at else ""
         messages = [
             _(
                 "Not saved: %(who)s saved this record at %(when)s while you were editing it "
-                "(your version %(expected)s, now %(current)s). Your input is kept below. "
-                "Check the changes listed here, then save again to keep your version."
+                "(your version %(expected)s, now %(current)s). Nothing you typed is lost: check the "
+                "fields below, then save again."
             )
             % {"who": who, "when": when, "expected": expected, "current": current.version}
         ]
-        for change in changes_since(current, expected):
-            messages.append(
-                _("%(field)s: “%(old)s” → “%(new)s”")
-                % {"field": capfirst(change.label), "old": _short(change.old), "new": _short(change.new)}
-            )
+        for change in taken:
+            messages.append(_("Taken into the form from their save: %s") % _describe(change))
+        for change in conflicts:
+            messages.append(_("You both changed it; the form keeps yours: %s") % _describe(change))
         raise ValidationError(messages, code="stale")
+
+
+def _describe(change) -> str:
+    return _("%(field)s “%(old)s” → “%(new)s”") % {
+        "field": capfirst(change.label),
+        "old": _short(change.old),
+        "new": _short(change.new),
+    }
 
 
 def _short(value) -> str:

@@ -169,25 +169,35 @@ def test_restore_from_the_history_page_is_itself_recorded(client, curator_user):
 
 
 def test_a_stale_save_is_refused_with_the_changes_and_keeps_the_input(client, curator_user, make_member):
-    source = SourceFactory(title="Protocol", summary="Old summary")
+    source = SourceFactory(title="Protocol", summary="Old summary", fond="558")
     other = make_member(CURATOR, username="other")
     loaded = change_form_data(source)  # both curators open the same version
 
     client.force_login(other)
-    assert client.post(change_url(source), {**loaded, "title": "Protocol of 12 March 1936"}).status_code == 302
+    theirs = {**loaded, "title": "Protocol of 12 March 1936", "fond": "17"}
+    assert client.post(change_url(source), theirs).status_code == 302
 
     client.force_login(curator_user)
-    response = client.post(change_url(source), {**loaded, "summary": "My careful new summary"})
+    response = client.post(change_url(source), {**loaded, "summary": "My careful new summary", "fond": "495"})
     assert response.status_code == 200
     html = response.text
     assert "Not saved: other saved this record" in html
-    assert "Title: “Protocol” → “Protocol of 12 March 1936”" in html
+    assert "Taken into the form from their save: Title “Protocol” → “Protocol of 12 March 1936”" in html
+    assert "You both changed it; the form keeps yours: Fond “558” → “17”" in html
     assert "My careful new summary" in html  # nothing typed is lost
+    assert 'value="Protocol of 12 March 1936"' in html  # their change is not undone by an untouched field
+    assert 'name="fond" value="495"' in html
     assert 'name="expected_version" value="2"' in html
     stored = Source.objects.get(pk=source.pk)
     assert (stored.title, stored.summary, stored.version) == ("Protocol of 12 March 1936", "Old summary", 2)
 
-    # Saving again from the refused form is a deliberate choice, made knowing the other change.
-    resubmitted = {**loaded, "summary": "My careful new summary", "expected_version": 2}
-    assert client.post(change_url(source), resubmitted).status_code == 302
-    assert Source.objects.get(pk=source.pk).version == 3
+    # Saving the refused form again is a deliberate choice, made knowing the other change.
+    again = {**loaded, "title": "Protocol of 12 March 1936", "summary": "My careful new summary", "fond": "495"}
+    assert client.post(change_url(source), {**again, "expected_version": 2}).status_code == 302
+    stored = Source.objects.get(pk=source.pk)
+    assert (stored.title, stored.summary, stored.fond, stored.version) == (
+        "Protocol of 12 March 1936",
+        "My careful new summary",
+        "495",
+        3,
+    )
