@@ -201,3 +201,27 @@ def test_a_stale_save_is_refused_with_the_changes_and_keeps_the_input(client, cu
         "495",
         3,
     )
+
+
+def test_commentary_inline_cannot_publish_either(client, curator_user):
+    source = SourceFactory()
+    client.force_login(curator_user)
+    data = change_form_data(source)
+    data.update(
+        {
+            "commentary-TOTAL_FORMS": 1,
+            "commentary-0-identifier": "C-inline",
+            "commentary-0-kind": "context",
+            "commentary-0-title": "A note",
+            "commentary-0-body": "Text",
+            "commentary-0-signature": "A. V.",
+            "commentary-0-author": curator_user.pk,
+            "commentary-0-status": "published",
+            "commentary-0-published_at_0": "2026-01-01",
+            "commentary-0-published_at_1": "00:00",
+        }
+    )
+    assert client.post(change_url(source), data).status_code == 302
+    note = source.commentary.get()
+    assert (note.status, note.published_at, note.created_by) == (Status.DRAFT, None, curator_user)
+    assert note.history.get().history_user == curator_user
