@@ -95,7 +95,7 @@ def field_changes(new_record, old_record) -> list[FieldChange]:
     if old_record is None:
         return []
     opts = new_record.instance_type._meta
-    delta = new_record.diff_against(old_record, foreign_keys_are_objs=False)
+    delta = new_record.diff_against(old_record, foreign_keys_are_objs=True)  # "RGASPI", not "3"
     changes = []
     for change in delta.changes:
         try:

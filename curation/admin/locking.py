@@ -43,10 +43,10 @@ class VersionedAdminForm(forms.ModelForm):
         for change in changes_since(current, expected):
             if change.field not in self.fields or change.field not in self.cleaned_data:
                 continue
-            mine = self.cleaned_data[change.field]
-            if getattr(mine, "pk", mine) == change.old or (mine in (None, "") and change.old in (None, "")):
+            mine, old, new = (getattr(v, "pk", v) for v in (self.cleaned_data[change.field], change.old, change.new))
+            if mine == old or (mine in (None, "") and old in (None, "")):
                 # This curator left the field as it was: show the newer value instead of silently undoing it.
-                self.data[self.add_prefix(change.field)] = "" if change.new is None else change.new
+                self.data[self.add_prefix(change.field)] = "" if new is None else new
                 taken.append(change)
             else:
                 conflicts.append(change)

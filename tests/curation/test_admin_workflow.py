@@ -225,3 +225,30 @@ def test_commentary_inline_cannot_publish_either(client, curator_user):
     note = source.commentary.get()
     assert (note.status, note.published_at, note.created_by) == (Status.DRAFT, None, curator_user)
     assert note.history.get().history_user == curator_user
+
+
+def test_a_relation_changed_by_someone_else_is_named_and_taken_into_the_form(client, curator_user, make_member):
+    from archive.models import Repository
+
+    source = SourceFactory()
+    other_archive = Repository.objects.create(code="GARF", name="State Archive of the Russian Federation")
+    loaded = change_form_data(source)
+    client.force_login(make_member(CURATOR, username="other"))
+    client.post(change_url(source), {**loaded, "repository": other_archive.pk})
+
+    client.force_login(curator_user)
+    html = client.post(change_url(source), {**loaded, "summary": "Mine"}).text
+    assert "Repository “RGASPI: Russian State Archive" in html and "→ “GARF: State Archive" in html
+    history = client.get(reverse("admin:archive_source_history", args=[source.pk])).text
+    assert "<ins>GARF: State Archive of the Russian Federation</ins>" in history
+
+
+def test_an_editor_schedules_publication_from_the_admin(client, editor_user):
+    source = SourceFactory(status=Status.REVIEW)
+    client.force_login(editor_user)
+    url = reverse("admin:archive_source_transition", args=[source.pk, "publish"])
+    client.post(url, {"at": "2099-03-12T10:00", "expected_version": source.version})
+    stored = Source.objects.get(pk=source.pk)
+    assert stored.status == Status.PUBLISHED and stored.published_at.year == 2099
+    assert not Source.objects.published().filter(pk=source.pk).exists()
+    assert client.get(stored.get_absolute_url()).status_code == 404
