@@ -10,12 +10,14 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.dispatch import receiver
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
+from simple_history.utils import get_m2m_reverse_field_name
 
-from curation.models import ChangeChannel
+from curation.models import ChangeChannel, TrackedRecords
 
 _channel: ContextVar[tuple[str, str] | None] = ContextVar("opis_history_channel", default=None)
 
@@ -82,12 +84,35 @@ def record_bulk_change(*, instances: Iterable[models.Model], user, via: str, bat
     return count
 
 
+def defer_history(instance) -> None:
+    """Hold back the history of a save until its many-to-many links are saved too (see record_deferred)."""
+    if type(instance) in TrackedRecords.by_model:
+        instance.skip_history_when_saving = True
+
+
+def record_deferred(instance, *, created: bool = False) -> None:
+    """One history record of the record and its links as they now stand, instead of one per link change."""
+    if getattr(instance, "skip_history_when_saving", False):
+        del instance.skip_history_when_saving
+        TrackedRecords.by_model[type(instance)].create_historical_record(instance, "+" if created else "~")
+
+
+@contextmanager
+def one_record(instance, *, created: bool = False) -> Iterator[None]:
+    """Save a record and its links inside the block; it is recorded once, at the end."""
+    defer_history(instance)
+    yield
+    record_deferred(instance, created=created)
+
+
 @dataclass(frozen=True)
 class FieldChange:
     field: str
     label: str
     old: object
     new: object
+    old_keys: frozenset = frozenset()  # for links: the related records' keys, to compare and merge by
+    new_keys: frozenset = frozenset()
 
 
 def field_changes(new_record, old_record) -> list[FieldChange]:
@@ -99,10 +124,25 @@ def field_changes(new_record, old_record) -> list[FieldChange]:
     changes = []
     for change in delta.changes:
         try:
-            label = opts.get_field(change.field).verbose_name
-        except Exception:  # noqa: BLE001 - a field since removed from the model still shows by name
-            label = change.field
-        changes.append(FieldChange(change.field, str(label), change.old, change.new))
+            field = opts.get_field(change.field)
+        except FieldDoesNotExist:  # a field since removed from the model still shows by name
+            changes.append(FieldChange(change.field, change.field, change.old, change.new))
+            continue
+        if field.many_to_many:
+            target = get_m2m_reverse_field_name(field)
+            old, new = ([row[target] for row in rows] for rows in (change.old, change.new))
+            changes.append(
+                FieldChange(
+                    change.field,
+                    str(field.verbose_name),
+                    "; ".join(map(str, old)),
+                    "; ".join(map(str, new)),
+                    frozenset(obj.pk for obj in old),
+                    frozenset(obj.pk for obj in new),
+                )
+            )
+        else:
+            changes.append(FieldChange(change.field, str(field.verbose_name), change.old, change.new))
     return changes
 
 

@@ -7,6 +7,7 @@ historical tables and their migrations belong to `curation`.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history import register
+from simple_history.models import HistoricalRecords
 
 from archive.models import Agent, Commentary, Event, Place, Source, Subject
 
@@ -34,9 +35,27 @@ class HistoryChannel(models.Model):
         abstract = True
 
 
+class TrackedRecords(HistoricalRecords):
+    """Keeps each model's recorder at hand, so one save with its links can be recorded once, at the end."""
+
+    by_model: dict[type[models.Model], "TrackedRecords"] = {}
+
+    def finalize(self, sender, **kwargs):
+        super().finalize(sender, **kwargs)
+        if sender is self.cls:
+            TrackedRecords.by_model[sender] = self
+
+
 TRACKED_MODELS = (Source, Event, Commentary, Agent, Place, Subject)
+# Links a curator edits on the record's own form: recorded with it, shown by name, restored with it.
+TRACKED_LINKS = {Source: ["languages", "places", "subjects", "events"], Event: ["places", "participants"]}
 
 for _model in TRACKED_MODELS:
     register(
-        _model, app="curation", bases=[HistoryChannel], excluded_fields=["body_html"] if _model is Commentary else []
+        _model,
+        app="curation",
+        records_class=TrackedRecords,
+        bases=[HistoryChannel],
+        excluded_fields=["body_html"] if _model is Commentary else [],
+        m2m_fields=TRACKED_LINKS.get(_model, []),
     )

@@ -12,9 +12,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import get_m2m_reverse_field_name
 
 from archive.models import Commentary, Event, Source, Status
-from curation.history import NOT_RESTORED, FieldChange, changed_via, changes_since, default_via
+from curation.history import NOT_RESTORED, FieldChange, changed_via, changes_since, default_via, one_record
 
 
 class WorkflowError(Exception):
@@ -233,6 +234,9 @@ def restore_version(*, instance: models.Model, history_id: int, user, expected_v
         % {"date": timezone.localtime(record.history_date).strftime("%Y-%m-%d %H:%M")}
     )
     current.full_clean()
-    with changed_via("restore"):
+    with changed_via("restore"), one_record(current):
         current.save()
+        for field in getattr(record, "_history_m2m_fields", []):
+            target = get_m2m_reverse_field_name(field)
+            getattr(current, field.name).set(getattr(record, field.name).values_list(target, flat=True))
     return current

@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
-from curation.history import history_with_changes
+from curation.history import defer_history, history_with_changes, record_deferred
 from curation.services import StaleVersionError, WorkflowError, restore_version
 
 
@@ -28,6 +28,14 @@ class HistoryAdminMixin:
             ),
             *super().get_urls(),
         ]
+
+    def save_model(self, request, obj, form, change):
+        defer_history(obj)  # recorded once in save_related, together with its links
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        record_deferred(form.instance, created=not change)
 
     def history_view(self, request, object_id, extra_context=None):
         obj = self.get_object(request, unquote(object_id))

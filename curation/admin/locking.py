@@ -43,10 +43,9 @@ class VersionedAdminForm(forms.ModelForm):
         for change in changes_since(current, expected):
             if change.field not in self.fields or change.field not in self.cleaned_data:
                 continue
-            mine, old, new = (getattr(v, "pk", v) for v in (self.cleaned_data[change.field], change.old, change.new))
-            if mine == old or (mine in (None, "") and old in (None, "")):
+            if self._untouched(change):
                 # This curator left the field as it was: show the newer value instead of silently undoing it.
-                self.data[self.add_prefix(change.field)] = "" if new is None else new
+                self._take(change)
                 taken.append(change)
             else:
                 conflicts.append(change)
@@ -65,6 +64,21 @@ class VersionedAdminForm(forms.ModelForm):
         for change in conflicts:
             messages.append(_("You both changed it; the form keeps yours: %s") % _describe(change))
         raise ValidationError(messages, code="stale")
+
+    def _untouched(self, change) -> bool:
+        mine = self.cleaned_data[change.field]
+        if self.instance._meta.get_field(change.field).many_to_many:
+            return frozenset(obj.pk for obj in mine) == change.old_keys
+        mine, old = getattr(mine, "pk", mine), getattr(change.old, "pk", change.old)
+        return mine == old or (mine in (None, "") and old in (None, ""))
+
+    def _take(self, change) -> None:
+        name = self.add_prefix(change.field)
+        if self.instance._meta.get_field(change.field).many_to_many:
+            self.data.setlist(name, [str(pk) for pk in change.new_keys])
+        else:
+            new = getattr(change.new, "pk", change.new)
+            self.data[name] = "" if new is None else new
 
 
 def _describe(change) -> str:

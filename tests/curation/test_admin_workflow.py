@@ -252,3 +252,45 @@ def test_an_editor_schedules_publication_from_the_admin(client, editor_user):
     assert stored.status == Status.PUBLISHED and stored.published_at.year == 2099
     assert not Source.objects.published().filter(pk=source.pk).exists()
     assert client.get(stored.get_absolute_url()).status_code == 404
+
+
+def test_a_save_with_its_links_is_one_version_showing_the_links_by_name(client, curator_user):
+    from tests.factories import PlaceFactory
+
+    source = SourceFactory()
+    moscow, ulaanbaatar = PlaceFactory(name="Moscow"), PlaceFactory(name="Ulaanbaatar")
+    client.force_login(curator_user)
+    client.post(change_url(source), change_form_data(source, places=[moscow.pk, ulaanbaatar.pk], title="Linked"))
+    assert source.history.count() == 2  # created, then this one save
+    html = client.get(reverse("admin:archive_source_history", args=[source.pk])).text
+    assert "<ins>Moscow; Ulaanbaatar</ins>" in html and "<ins>Linked</ins>" in html
+
+
+def test_restore_brings_back_the_links(client, curator_user):
+    from tests.factories import PlaceFactory
+
+    source = SourceFactory()
+    moscow, ulaanbaatar = PlaceFactory(name="Moscow"), PlaceFactory(name="Ulaanbaatar")
+    client.force_login(curator_user)
+    client.post(change_url(source), change_form_data(source, places=[moscow.pk]))
+    with_moscow = source.history.latest("history_date")
+    source.refresh_from_db()
+    client.post(change_url(source), change_form_data(source, places=[ulaanbaatar.pk]))
+    client.post(reverse("admin:archive_source_restore", args=[source.pk, with_moscow.history_id]))
+    assert list(source.places.all()) == [moscow]
+    latest = source.history.latest("history_date")
+    assert latest.history_via == "restore" and list(latest.places.values_list("place", flat=True)) == [moscow.pk]
+
+
+def test_links_someone_else_changed_are_taken_into_a_refused_form(client, curator_user, make_member):
+    from tests.factories import PlaceFactory
+
+    source = SourceFactory()
+    moscow = PlaceFactory(name="Moscow")
+    loaded = change_form_data(source)
+    client.force_login(make_member(CURATOR, username="other"))
+    client.post(change_url(source), {**loaded, "places": [moscow.pk]})
+    client.force_login(curator_user)
+    html = client.post(change_url(source), {**loaded, "summary": "Mine"}).text
+    assert "Taken into the form from their save: Places “” → “Moscow”" in html
+    assert f'<option value="{moscow.pk}" selected>Moscow</option>' in html
