@@ -5,6 +5,7 @@ PostgreSQL alike. Bulk writes (`bulk_create`, `bulk_update`, `QuerySet.update`) 
 whoever makes them calls `record_bulk_change()` afterwards.
 """
 
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -74,14 +75,33 @@ def record_bulk_change(*, instances: Iterable[models.Model], user, via: str, bat
     created = [obj for obj in stored if obj.pk not in existing]
     updated = [obj for obj in stored if obj.pk in existing]
     attrs = {"history_via": ChangeChannel(via).value, "history_batch": batch}
-    count = 0
+    records = []
     for objs, update in ((created, False), (updated, True)):
         if objs:
-            rows = history.bulk_history_create(
+            records += history.bulk_history_create(
                 objs, update=update, default_user=user, default_change_reason=reason, custom_historical_attrs=attrs
             )
-            count += len(rows)
-    return count
+    _record_links(model, records)
+    return len(records)
+
+
+def _record_links(model, records) -> None:
+    """The many-to-many links of bulk-recorded rows, as they stand: one query and one insert per link field."""
+    recorder = TrackedRecords.by_model.get(model)
+    if recorder is None or not records:
+        return
+    for field, link_history in recorder.m2m_models.items():
+        through = field.remote_field.through
+        owner = field.m2m_field_name()
+        links = defaultdict(list)
+        for row in through.objects.filter(**{f"{owner}__in": [record.id for record in records]}):
+            links[getattr(row, f"{owner}_id")].append(row)
+        columns = [f.attname for f in through._meta.fields]
+        link_history.objects.bulk_create(
+            link_history(history=record, **{name: getattr(row, name) for name in columns})
+            for record in records
+            for row in links[record.id]
+        )
 
 
 def defer_history(instance) -> None:

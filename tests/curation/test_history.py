@@ -33,6 +33,29 @@ def test_bulk_writes_are_recorded_with_the_stored_values():
     assert records[1].history_change_reason == "Re-import"
 
 
+def test_bulk_records_include_the_links_as_stored():
+    from tests.factories import PlaceFactory
+
+    user, moscow = UserFactory(), PlaceFactory(name="Moscow")
+    rows = Source.objects.bulk_create(
+        [
+            Source(identifier=f"L-{i}", slug=f"l-{i}", title=f"Linked {i}", repository=RepositoryFactory())
+            for i in range(2)
+        ]
+    )
+    # An import writes the links in bulk too, after the rows (no signals, so no history of its own).
+    Source.places.through.objects.bulk_create([Source.places.through(source=rows[0], place=moscow)])
+    record_bulk_change(instances=rows, user=user, via="import", batch="9")
+    first = rows[0].history.get()
+    assert list(first.places.values_list("place", flat=True)) == [moscow.pk]
+    assert not rows[1].history.get().places.exists()
+    # The next change shows only what it changed, not links "appearing" because the import left none.
+    rows[0].title = "Renamed"
+    rows[0].save()
+    latest = rows[0].history.latest("history_date")
+    assert [c.field for c in latest.diff_against(first).changes] == ["title"]
+
+
 def test_saves_outside_a_request_are_recorded_as_scripts_unless_labelled():
     agent = Agent.objects.create(identifier="a-1", slug="a-1", name="Choibalsan")
     assert agent.history.get().history_via == "script"
