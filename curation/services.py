@@ -66,6 +66,16 @@ def available_transitions(user, instance) -> list[Transition]:
     ]
 
 
+def can_edit(user, instance) -> bool:
+    """Editing published content changes what the public reads: that takes the right to publish."""
+    opts = type(instance)._meta
+    if not user.has_perm(f"{opts.app_label}.change_{opts.model_name}"):
+        return False
+    if getattr(instance, "status", None) == Status.PUBLISHED:
+        return user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
+    return True
+
+
 def lock_for_update(instance, *, expected_version: int | None = None):
     """The stored row, locked until the transaction ends; refuses if it moved past `expected_version`."""
     current = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
@@ -214,8 +224,8 @@ def restore_version(*, instance: models.Model, history_id: int, user, expected_v
     restore is itself a recorded change that can be undone the same way.
     """
     model = type(instance)
-    if not user.has_perm(f"{model._meta.app_label}.change_{model._meta.model_name}"):
-        raise PermissionDenied(_("You may not change %(records)s.") % {"records": model._meta.verbose_name_plural})
+    if not can_edit(user, instance):
+        raise PermissionDenied(_("You may not change this %(record)s.") % {"record": model._meta.verbose_name})
     record = instance.history.filter(history_id=history_id).first()
     if record is None:
         raise WorkflowError(_("That version does not belong to this record."))

@@ -24,6 +24,7 @@ from curation.services import (
     WorkflowError,
     apply_transition,
     available_transitions,
+    can_edit,
     has_transition_permission,
     stamp,
 )
@@ -100,6 +101,10 @@ class WorkflowAdminMixin(HistoryAdminMixin):
     def has_publish_permission(self, request, obj=None):
         return has_transition_permission(request.user, self.model, PUBLISH)
 
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or can_edit(request.user, obj))
+
     # --- the form: status is never edited directly; the version travels with it ---
     def get_readonly_fields(self, request, obj=None):
         return (*super().get_readonly_fields(request, obj), *WORKFLOW_FIELDS)
@@ -129,6 +134,8 @@ class WorkflowAdminMixin(HistoryAdminMixin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, unquote(object_id))
         transitions = available_transitions(request.user, obj) if obj is not None else []
+        if obj is not None and request.method == "GET" and not can_edit(request.user, obj):
+            messages.info(request, _("Published records are read-only for you; an editor can withdraw it first."))
         extra_context = {**(extra_context or {}), "workflow_transitions": transitions}
         return super().change_view(request, object_id, form_url, extra_context)
 

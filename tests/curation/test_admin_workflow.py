@@ -294,3 +294,20 @@ def test_links_someone_else_changed_are_taken_into_a_refused_form(client, curato
     html = client.post(change_url(source), {**loaded, "summary": "Mine"}).text
     assert "Taken into the form from their save: Places “” → “Moscow”" in html
     assert f'<option value="{moscow.pk}" selected>Moscow</option>' in html
+
+
+def test_published_content_is_read_only_for_a_curator(client, curator_user, editor_user):
+    source = SourceFactory(published=True, title="Published title")
+    client.force_login(curator_user)
+    page = client.get(change_url(source))
+    assert page.status_code == 200 and 'name="title"' not in page.text
+    assert "read-only for you" in page.text
+    assert client.post(change_url(source), change_form_data(source, title="Changed live")).status_code == 403
+    first = source.history.get()
+    restore = reverse("admin:archive_source_restore", args=[source.pk, first.history_id])
+    assert client.post(restore).status_code == 403
+    assert Source.objects.get(pk=source.pk).title == "Published title"
+
+    client.force_login(editor_user)
+    assert client.post(change_url(source), change_form_data(source, title="Corrected title")).status_code == 302
+    assert Source.objects.get(pk=source.pk).title == "Corrected title"

@@ -145,3 +145,30 @@ def test_state_changes_as_bulk_actions(login, role, model, step):
     )
     obj.refresh_from_db()
     assert obj.status == (after if step in ALLOWED_STEPS[role] else before)
+
+
+RESTORABLE = [
+    *[(model, False) for model in ("source", "event", "commentary", "agent", "place", "subject")],
+    *[(model, True) for model in EDITORIAL],  # published: changing the public text takes the right to publish
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("model", "published"), RESTORABLE, ids=lambda v: {True: "published", False: "unpublished"}.get(v, v)
+)
+def test_restore_from_history(login, role, model, published):
+    obj = make_objects()[model]
+    first = obj.history.get()
+    obj.save()  # a second version to restore from
+    if published:
+        type(obj).objects.filter(pk=obj.pk).update(status=Status.PUBLISHED, published_at=timezone.now())
+    client = login(role)
+    response = client.post(reverse(f"admin:archive_{model}_restore", args=[obj.pk, first.history_id]))
+    restored = obj.history.filter(history_via="restore").exists()
+    if role == ANONYMOUS:
+        assert response.url.startswith(reverse("admin:login")) and not restored
+    elif role == CURATOR and published:
+        assert response.status_code == 403 and not restored
+    else:
+        assert response.status_code == 302 and restored

@@ -142,11 +142,13 @@ def test_restore_puts_content_back_but_never_the_state(curator, editor):
     services.source_submit(source=source, user=curator)
     services.source_publish(source=source, user=editor)
 
-    restored = services.restore_version(instance=source, history_id=first.history_id, user=curator)
+    with pytest.raises(PermissionDenied):  # published content changes only with the right to publish
+        services.restore_version(instance=source, history_id=first.history_id, user=curator)
+    restored = services.restore_version(instance=source, history_id=first.history_id, user=editor)
     assert restored.title == "First title"
     assert restored.status == Status.PUBLISHED  # restoring content cannot unpublish (or publish)
     record = latest(source)
-    assert record.history_via == "restore" and record.history_user == curator
+    assert record.history_via == "restore" and record.history_user == editor
     assert record.history_change_reason.startswith("Restored the version of")
 
 
