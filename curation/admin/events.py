@@ -4,14 +4,14 @@ from django.utils.translation import gettext_lazy as _
 from archive.models import Commentary, Event
 
 from .mixins import DecadeListFilter, EditorialAdminMixin
+from .workflow import EditorialInlineMixin
 
 
-class EventCommentaryInline(admin.StackedInline):
+class EventCommentaryInline(EditorialInlineMixin, admin.StackedInline):
     model = Commentary
     fk_name = "event"
     fields = ("identifier", "kind", "title", "body", "signature", "author", "references", "status", "published_at")
     autocomplete_fields = ["author"]
-    readonly_fields = ("status", "published_at")  # state changes go through the workflow, never a form
     extra = 0
     show_change_link = True
 

@@ -5,6 +5,7 @@ from archive.models import Commentary, Source, SourceAgent, SourceImage
 from curation.uploads import SourceImageForm
 
 from .mixins import DecadeListFilter, EditorialAdminMixin
+from .workflow import EditorialInlineMixin
 
 
 class SourceAgentInline(admin.TabularInline):
@@ -22,12 +23,11 @@ class SourceImageInline(admin.TabularInline):
     extra = 0
 
 
-class SourceCommentaryInline(admin.StackedInline):
+class SourceCommentaryInline(EditorialInlineMixin, admin.StackedInline):
     model = Commentary
     fk_name = "source"
     fields = ("identifier", "kind", "title", "body", "signature", "author", "references", "status", "published_at")
     autocomplete_fields = ["author"]
-    readonly_fields = ("status", "published_at")  # state changes go through the workflow, never a form
     extra = 0
     show_change_link = True
 

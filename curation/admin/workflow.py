@@ -204,3 +204,24 @@ class WorkflowAdminMixin(HistoryAdminMixin):
         if done:
             messages.success(request, _("%(step)s: %(n)d record(s).") % {"step": transition.label, "n": done})
         return None
+
+
+class EditorialInlineMixin:
+    """Inline rows that are editorial records (commentary under a source): state read-only, published rows guarded."""
+
+    readonly_fields = WORKFLOW_FIELDS
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        user = request.user
+
+        class GuardedFormSet(formset):
+            def clean(self):
+                super().clean()
+                for form in self.forms:
+                    if form.instance.pk is not None and form.has_changed() and not can_edit(user, form.instance):
+                        raise ValidationError(
+                            _("“%(record)s” is published; only an editor may change it.") % {"record": form.instance}
+                        )
+
+        return GuardedFormSet

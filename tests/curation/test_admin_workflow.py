@@ -311,3 +311,32 @@ def test_published_content_is_read_only_for_a_curator(client, curator_user, edit
     client.force_login(editor_user)
     assert client.post(change_url(source), change_form_data(source, title="Corrected title")).status_code == 302
     assert Source.objects.get(pk=source.pk).title == "Corrected title"
+
+
+def test_a_published_note_under_a_draft_source_cannot_be_changed_inline_by_a_curator(client, curator_user):
+    from tests.factories import CommentaryFactory
+
+    source = SourceFactory()
+    note = CommentaryFactory(
+        source=source, body="Checked text", status=Status.PUBLISHED, published_at="2026-01-01T00:00Z"
+    )
+    client.force_login(curator_user)
+    data = change_form_data(source)
+    data.update(
+        {
+            "commentary-TOTAL_FORMS": 1,
+            "commentary-INITIAL_FORMS": 1,
+            "commentary-0-id": note.pk,
+            "commentary-0-source": source.pk,
+            "commentary-0-identifier": note.identifier,
+            "commentary-0-kind": note.kind,
+            "commentary-0-title": note.title,
+            "commentary-0-body": "Rewritten live",
+            "commentary-0-signature": note.signature,
+            "commentary-0-author": note.author_id,
+        }
+    )
+    response = client.post(change_url(source), data)
+    assert response.status_code == 200 and "is published; only an editor may change it" in response.text
+    note.refresh_from_db()
+    assert note.body == "Checked text"
