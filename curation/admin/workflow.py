@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -85,8 +86,8 @@ def _bulk_action(transition):
         return modeladmin.run_bulk_transition(request, queryset, transition)
 
     action.__name__ = f"{transition.name}_selected"
-    permission = {"change": "change", "review": "review", "publish": "publish"}[transition.permission]
-    return admin.action(description=_("%s: selected records") % transition.label, permissions=[permission])(action)
+    description = format_lazy("{}: {}", transition.label, gettext_lazy("selected records"))
+    return admin.action(description=description, permissions=[transition.permission])(action)
 
 
 class WorkflowAdminMixin(HistoryAdminMixin):
@@ -135,7 +136,9 @@ class WorkflowAdminMixin(HistoryAdminMixin):
         obj = self.get_object(request, unquote(object_id))
         transitions = available_transitions(request.user, obj) if obj is not None else []
         if obj is not None and request.method == "GET" and not can_edit(request.user, obj):
-            messages.info(request, _("Published records are read-only for you; an editor can withdraw it first."))
+            messages.info(
+                request, _("This record is published, so it is read-only for you: an editor can change or withdraw it.")
+            )
         extra_context = {**(extra_context or {}), "workflow_transitions": transitions}
         return super().change_view(request, object_id, form_url, extra_context)
 

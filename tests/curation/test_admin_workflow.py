@@ -301,7 +301,7 @@ def test_published_content_is_read_only_for_a_curator(client, curator_user, edit
     client.force_login(curator_user)
     page = client.get(change_url(source))
     assert page.status_code == 200 and 'name="title"' not in page.text
-    assert "read-only for you" in page.text
+    assert "it is read-only for you" in page.text
     assert client.post(change_url(source), change_form_data(source, title="Changed live")).status_code == 403
     first = source.history.get()
     restore = reverse("admin:archive_source_restore", args=[source.pk, first.history_id])
