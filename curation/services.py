@@ -8,6 +8,7 @@ and leaves a history record naming the transition and the reason.
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone
@@ -53,11 +54,11 @@ WITHDRAW = Transition("withdraw", _("Withdraw"), frozenset({Status.PUBLISHED}), 
 TRANSITIONS = {t.name: t for t in (SUBMIT, RETURN, PUBLISH, WITHDRAW)}
 
 
-def has_transition_permission(user, model: type[models.Model], transition: Transition) -> bool:
+def has_transition_permission(user: AbstractUser, model: type[models.Model], transition: Transition) -> bool:
     return user.has_perm(f"archive.{transition.permission}_{model._meta.model_name}")
 
 
-def available_transitions(user, instance) -> list[Transition]:
+def available_transitions(user: AbstractUser, instance: models.Model) -> list[Transition]:
     """The steps this user may take on this record now: what the admin offers as buttons."""
     return [
         t
@@ -66,7 +67,7 @@ def available_transitions(user, instance) -> list[Transition]:
     ]
 
 
-def can_edit(user, instance) -> bool:
+def can_edit(user: AbstractUser, instance: models.Model) -> bool:
     """Editing published content changes what the public reads: that takes the right to publish."""
     opts = type(instance)._meta
     if not user.has_perm(f"{opts.app_label}.change_{opts.model_name}"):
@@ -84,7 +85,7 @@ def lock_for_update(instance, *, expected_version: int | None = None):
     return current
 
 
-def stamp(instance, *, user) -> None:
+def stamp(instance: models.Model, *, user: AbstractUser) -> None:
     """Who changed the record and when; raises the version that guards against lost updates."""
     instance.updated_by = user
     instance.updated_at = timezone.now()
@@ -93,8 +94,14 @@ def stamp(instance, *, user) -> None:
 
 
 def _apply(
-    instance, *, user, transition: Transition, reason: str = "", at: datetime | None = None, expected_version=None
-):
+    instance: Source | Event | Commentary,
+    *,
+    user: AbstractUser,
+    transition: Transition,
+    reason: str = "",
+    at: datetime | None = None,
+    expected_version: int | None = None,
+) -> Source | Event | Commentary:
     model = type(instance)
     if not has_transition_permission(user, model, transition):
         raise PermissionDenied(
@@ -130,67 +137,75 @@ def _apply(
 
 # Named entry points, one per record type and step: source_publish(source=..., user=...).
 @transaction.atomic
-def source_submit(*, source: Source, user, expected_version: int | None = None) -> Source:
+def source_submit(*, source: Source, user: AbstractUser, expected_version: int | None = None) -> Source:
     return _apply(source, user=user, transition=SUBMIT, expected_version=expected_version)
 
 
 @transaction.atomic
-def source_return_to_draft(*, source: Source, user, reason: str, expected_version: int | None = None) -> Source:
+def source_return_to_draft(
+    *, source: Source, user: AbstractUser, reason: str, expected_version: int | None = None
+) -> Source:
     return _apply(source, user=user, transition=RETURN, reason=reason, expected_version=expected_version)
 
 
 @transaction.atomic
-def source_publish(*, source: Source, user, at: datetime | None = None, expected_version: int | None = None) -> Source:
+def source_publish(
+    *, source: Source, user: AbstractUser, at: datetime | None = None, expected_version: int | None = None
+) -> Source:
     return _apply(source, user=user, transition=PUBLISH, at=at, expected_version=expected_version)
 
 
 @transaction.atomic
-def source_withdraw(*, source: Source, user, reason: str, expected_version: int | None = None) -> Source:
+def source_withdraw(*, source: Source, user: AbstractUser, reason: str, expected_version: int | None = None) -> Source:
     return _apply(source, user=user, transition=WITHDRAW, reason=reason, expected_version=expected_version)
 
 
 @transaction.atomic
-def event_submit(*, event: Event, user, expected_version: int | None = None) -> Event:
+def event_submit(*, event: Event, user: AbstractUser, expected_version: int | None = None) -> Event:
     return _apply(event, user=user, transition=SUBMIT, expected_version=expected_version)
 
 
 @transaction.atomic
-def event_return_to_draft(*, event: Event, user, reason: str, expected_version: int | None = None) -> Event:
+def event_return_to_draft(
+    *, event: Event, user: AbstractUser, reason: str, expected_version: int | None = None
+) -> Event:
     return _apply(event, user=user, transition=RETURN, reason=reason, expected_version=expected_version)
 
 
 @transaction.atomic
-def event_publish(*, event: Event, user, at: datetime | None = None, expected_version: int | None = None) -> Event:
+def event_publish(
+    *, event: Event, user: AbstractUser, at: datetime | None = None, expected_version: int | None = None
+) -> Event:
     return _apply(event, user=user, transition=PUBLISH, at=at, expected_version=expected_version)
 
 
 @transaction.atomic
-def event_withdraw(*, event: Event, user, reason: str, expected_version: int | None = None) -> Event:
+def event_withdraw(*, event: Event, user: AbstractUser, reason: str, expected_version: int | None = None) -> Event:
     return _apply(event, user=user, transition=WITHDRAW, reason=reason, expected_version=expected_version)
 
 
 @transaction.atomic
-def commentary_submit(*, commentary: Commentary, user, expected_version: int | None = None) -> Commentary:
+def commentary_submit(*, commentary: Commentary, user: AbstractUser, expected_version: int | None = None) -> Commentary:
     return _apply(commentary, user=user, transition=SUBMIT, expected_version=expected_version)
 
 
 @transaction.atomic
 def commentary_return_to_draft(
-    *, commentary: Commentary, user, reason: str, expected_version: int | None = None
+    *, commentary: Commentary, user: AbstractUser, reason: str, expected_version: int | None = None
 ) -> Commentary:
     return _apply(commentary, user=user, transition=RETURN, reason=reason, expected_version=expected_version)
 
 
 @transaction.atomic
 def commentary_publish(
-    *, commentary: Commentary, user, at: datetime | None = None, expected_version: int | None = None
+    *, commentary: Commentary, user: AbstractUser, at: datetime | None = None, expected_version: int | None = None
 ) -> Commentary:
     return _apply(commentary, user=user, transition=PUBLISH, at=at, expected_version=expected_version)
 
 
 @transaction.atomic
 def commentary_withdraw(
-    *, commentary: Commentary, user, reason: str, expected_version: int | None = None
+    *, commentary: Commentary, user: AbstractUser, reason: str, expected_version: int | None = None
 ) -> Commentary:
     return _apply(commentary, user=user, transition=WITHDRAW, reason=reason, expected_version=expected_version)
 
@@ -199,13 +214,13 @@ def commentary_withdraw(
 def apply_transition(
     *,
     instance: Source | Event | Commentary,
-    user,
+    user: AbstractUser,
     name: str,
     reason: str = "",
     at: datetime | None = None,
     expected_version: int | None = None,
     via: str = "service",
-):
+) -> Source | Event | Commentary:
     """One step by name, for the admin's buttons and bulk actions; `via` labels the history record."""
     transition = TRANSITIONS.get(name)
     if transition is None or not isinstance(instance, (Source, Event, Commentary)):
@@ -217,7 +232,9 @@ def apply_transition(
 
 
 @transaction.atomic
-def restore_version(*, instance: models.Model, history_id: int, user, expected_version: int | None = None):
+def restore_version(
+    *, instance: models.Model, history_id: int, user: AbstractUser, expected_version: int | None = None
+) -> models.Model:
     """Put back the content of an earlier version; status and publication stay as they are.
 
     Workflow fields are not restored, so restoring can never publish or unpublish anything; the
