@@ -127,12 +127,18 @@ def one_record(instance, *, created: bool = False) -> Iterator[None]:
 
 @dataclass(frozen=True)
 class FieldChange:
+    """One field's difference: `old`/`new` to show a curator, `old_value`/`new_value` as stored.
+
+    Stored values are what a form compares and posts: a key for a relation, a set of keys for links,
+    the code of a choice.
+    """
+
     field: str
     label: str
     old: object
     new: object
-    old_keys: frozenset = frozenset()  # for links: the related records' keys, to compare and merge by
-    new_keys: frozenset = frozenset()
+    old_value: object = None
+    new_value: object = None
 
 
 def field_changes(new_record, old_record) -> list[FieldChange]:
@@ -141,29 +147,38 @@ def field_changes(new_record, old_record) -> list[FieldChange]:
         return []
     opts = new_record.instance_type._meta
     delta = new_record.diff_against(old_record, foreign_keys_are_objs=True)  # "RGASPI", not "3"
-    changes = []
-    for change in delta.changes:
-        try:
-            field = opts.get_field(change.field)
-        except FieldDoesNotExist:  # a field since removed from the model still shows by name
-            changes.append(FieldChange(change.field, change.field, change.old, change.new))
-            continue
-        if field.many_to_many:
-            target = get_m2m_reverse_field_name(field)
-            old, new = ([row[target] for row in rows] for rows in (change.old, change.new))
-            changes.append(
-                FieldChange(
-                    change.field,
-                    str(field.verbose_name),
-                    "; ".join(map(str, old)),
-                    "; ".join(map(str, new)),
-                    frozenset(obj.pk for obj in old),
-                    frozenset(obj.pk for obj in new),
-                )
-            )
-        else:
-            changes.append(FieldChange(change.field, str(field.verbose_name), change.old, change.new))
-    return changes
+    return [_describe(opts, change) for change in delta.changes]
+
+
+def _describe(opts, change) -> FieldChange:
+    try:
+        field = opts.get_field(change.field)
+    except FieldDoesNotExist:  # a field since removed from the model still shows by name
+        return FieldChange(change.field, change.field, change.old, change.new, change.old, change.new)
+    label = str(field.verbose_name)
+    if field.many_to_many:
+        target = get_m2m_reverse_field_name(field)
+        old, new = ([row[target] for row in rows] for rows in (change.old, change.new))
+        return FieldChange(
+            change.field,
+            label,
+            "; ".join(map(str, old)),
+            "; ".join(map(str, new)),
+            frozenset(obj.pk for obj in old),
+            frozenset(obj.pk for obj in new),
+        )
+    if field.choices:  # "In review", not "review"
+        labels = dict(field.flatchoices)
+        return FieldChange(
+            change.field,
+            label,
+            labels.get(change.old, change.old),
+            labels.get(change.new, change.new),
+            change.old,
+            change.new,
+        )
+    old_value, new_value = (getattr(v, "pk", v) for v in (change.old, change.new))
+    return FieldChange(change.field, label, change.old, change.new, old_value, new_value)
 
 
 def history_with_changes(obj) -> list[tuple[object, list[FieldChange]]]:

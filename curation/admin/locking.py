@@ -68,17 +68,16 @@ class VersionedAdminForm(forms.ModelForm):
     def _untouched(self, change) -> bool:
         mine = self.cleaned_data[change.field]
         if self.instance._meta.get_field(change.field).many_to_many:
-            return frozenset(obj.pk for obj in mine) == change.old_keys
-        mine, old = getattr(mine, "pk", mine), getattr(change.old, "pk", change.old)
-        return mine == old or (mine in (None, "") and old in (None, ""))
+            return frozenset(obj.pk for obj in mine) == change.old_value
+        mine = getattr(mine, "pk", mine)
+        return mine == change.old_value or (mine in (None, "") and change.old_value in (None, ""))
 
     def _take(self, change) -> None:
         name = self.add_prefix(change.field)
         if self.instance._meta.get_field(change.field).many_to_many:
-            self.data.setlist(name, [str(pk) for pk in change.new_keys])
+            self.data.setlist(name, [str(pk) for pk in change.new_value])
         else:
-            new = getattr(change.new, "pk", change.new)
-            self.data[name] = "" if new is None else new
+            self.data[name] = "" if change.new_value is None else change.new_value
 
 
 def _describe(change) -> str:

@@ -340,3 +340,14 @@ def test_a_published_note_under_a_draft_source_cannot_be_changed_inline_by_a_cur
     assert response.status_code == 200 and "is published; only an editor may change it" in response.text
     note.refresh_from_db()
     assert note.body == "Checked text"
+
+
+def test_a_choice_changed_by_someone_else_is_taken_by_its_code(client, curator_user, make_member):
+    source = SourceFactory(document_type="other")
+    loaded = change_form_data(source)
+    client.force_login(make_member(CURATOR, username="other"))
+    client.post(change_url(source), {**loaded, "document_type": "protocol"})
+    client.force_login(curator_user)
+    html = client.post(change_url(source), {**loaded, "summary": "Mine"}).text
+    assert "Taken into the form from their save: Document type “Other” → “Protocol”" in html
+    assert '<option value="protocol" selected>' in html

@@ -99,6 +99,7 @@ def test_a_draft_goes_to_publication_is_withdrawn_and_restored(page, second_page
     history = page.inner_text("#versions")
     assert "Withdraw: Folios to be checked against the inventory" in history
     assert "vera" in history and "anna" in history
+    assert "Status\tIn review\tPublished" in history and "Status\tPublished\tWithdrawn" in history
     page.locator("tr.version").last.locator("input.restore").click()
     page.wait_for_selector(".messagelist .success")
     first_row = page.locator("tr.version").first
