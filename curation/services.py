@@ -267,3 +267,33 @@ def restore_version(
             target = get_m2m_reverse_field_name(field)
             getattr(current, field.name).set(getattr(record, field.name).values_list(target, flat=True))
     return current
+
+
+@transaction.atomic
+def recover_deleted(*, model: type[models.Model], history_id: int, user: AbstractUser) -> models.Model:
+    """Bring back a deleted record from its history, with its links, as a draft.
+
+    A recovered editorial record is always a draft: recovering must not publish anything.
+    """
+    opts = model._meta
+    if not user.has_perm(f"{opts.app_label}.add_{opts.model_name}"):
+        raise PermissionDenied(_("You may not add %(records)s.") % {"records": opts.verbose_name_plural})
+    record = model.history.filter(history_id=history_id, history_type="-").first()
+    if record is None or model._default_manager.filter(pk=record.id).exists():
+        raise WorkflowError(_("That record is not deleted."))
+    before = model.history.filter(id=record.id, history_date__lte=record.history_date).exclude(history_type="-")
+    before = before.order_by("-history_date", "-history_id").first() or record
+    obj = before.instance
+    if hasattr(obj, "status"):
+        obj.status, obj.published_at = Status.DRAFT, None
+        obj.version = record.version or 0
+        stamp(obj, user=user)
+    obj._history_user = user
+    obj._change_reason = str(_("Recovered after deletion"))
+    obj.full_clean()
+    with changed_via("restore"), one_record(obj, created=True):
+        obj.save(force_insert=True)
+        for field in getattr(before, "_history_m2m_fields", []):
+            target = get_m2m_reverse_field_name(field)
+            getattr(obj, field.name).set(getattr(before, field.name).values_list(target, flat=True))
+    return obj

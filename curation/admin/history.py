@@ -10,17 +10,24 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
 from curation.history import defer_history, history_with_changes, record_deferred
-from curation.services import StaleVersionError, WorkflowError, restore_version
+from curation.services import StaleVersionError, WorkflowError, recover_deleted, restore_version
 
 
 class HistoryAdminMixin:
     """Replaces the admin's log-based history with the recorded versions of the record."""
 
     history_template = "admin/curation/object_history.html"
+    deleted_template = "admin/curation/deleted_records.html"
 
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
         return [
+            path("deleted/", self.admin_site.admin_view(self.deleted_view), name="{}_{}_deleted".format(*info)),
+            path(
+                "deleted/<int:history_id>/recover/",
+                self.admin_site.admin_view(self.recover_view),
+                name="{}_{}_recover".format(*info),
+            ),
             path(
                 "<path:object_id>/history/<int:history_id>/restore/",
                 self.admin_site.admin_view(self.restore_view),
@@ -75,3 +82,40 @@ class HistoryAdminMixin:
                 request, _("The earlier version of “%s” is restored; the restore is in the history.") % restored
             )
         return redirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_history", args=[obj.pk]))
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "has_deleted_records_view": self.has_add_permission(request)}
+        return super().changelist_view(request, extra_context)
+
+    def deleted_view(self, request):
+        """Records deleted and not recovered, newest deletion first, each with its last version."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        existing = self.model._default_manager.values("pk")
+        deletions = self.model.history.filter(history_type="-").exclude(id__in=existing)
+        latest = {}
+        for record in deletions.select_related("history_user").order_by("-history_date", "-history_id")[:500]:
+            latest.setdefault(record.id, record)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Deleted %s") % self.opts.verbose_name_plural,
+            "subtitle": None,
+            "opts": self.opts,
+            "deleted": list(latest.values()),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.deleted_template, context)
+
+    def recover_view(self, request, history_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        try:
+            obj = recover_deleted(model=self.model, history_id=history_id, user=request.user)
+        except (ValidationError, WorkflowError) as exc:
+            messages.error(request, _("Not recovered: %s") % "; ".join(getattr(exc, "messages", [str(exc)])))
+            return redirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_deleted"))
+        self.log_addition(request, obj, _("Recovered after deletion, from the history."))
+        messages.success(request, _("“%s” is recovered; it is in the history.") % obj)
+        return redirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk]))

@@ -351,3 +351,37 @@ def test_a_choice_changed_by_someone_else_is_taken_by_its_code(client, curator_u
     html = client.post(change_url(source), {**loaded, "summary": "Mine"}).text
     assert "Taken into the form from their save: Document type “Other” → “Protocol”" in html
     assert '<option value="protocol" selected>' in html
+
+
+def test_a_deleted_source_is_listed_and_recovered_as_a_draft_with_its_links(client, editor_user):
+    from tests.factories import PlaceFactory
+
+    source = SourceFactory(published=True, title="Deleted by mistake")
+    moscow = PlaceFactory(name="Moscow")
+    source.places.add(moscow)
+    client.force_login(editor_user)
+    changelist = client.get(reverse("admin:archive_source_changelist")).text
+    assert reverse("admin:archive_source_deleted") in changelist
+    client.post(reverse("admin:archive_source_delete", args=[source.pk]), {"post": "yes"})
+    assert not Source.objects.filter(pk=source.pk).exists()
+
+    listing = client.get(reverse("admin:archive_source_deleted")).text
+    assert "Deleted by mistake" in listing
+    deletion = Source.history.filter(id=source.pk, history_type="-").get()
+    assert client.get(reverse("admin:archive_source_recover", args=[deletion.history_id])).status_code == 405
+    response = client.post(reverse("admin:archive_source_recover", args=[deletion.history_id]))
+    assert response.status_code == 302
+    recovered = Source.objects.get(pk=source.pk)
+    assert (recovered.title, recovered.status, recovered.published_at) == ("Deleted by mistake", Status.DRAFT, None)
+    assert list(recovered.places.all()) == [moscow]
+    latest = recovered.history.latest("history_date")
+    assert (latest.history_via, latest.history_user, latest.history_type) == ("restore", editor_user, "+")
+    assert 'class="deleted-record"' not in client.get(reverse("admin:archive_source_deleted")).text
+
+
+def test_recovering_a_record_that_exists_is_refused(client, editor_user):
+    source = SourceFactory()
+    client.force_login(editor_user)
+    created = source.history.get()
+    response = client.post(reverse("admin:archive_source_recover", args=[created.history_id]), follow=True)
+    assert "Not recovered: That record is not deleted." in response.text

@@ -172,3 +172,21 @@ def test_restore_from_history(login, role, model, published):
         assert response.status_code == 403 and not restored
     else:
         assert response.status_code == 302 and restored
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("model", ["source", "event", "commentary", "agent", "place", "subject"])
+def test_deleted_records_and_recovery(login, role, model):
+    obj = make_objects()[model]
+    pk = obj.pk
+    obj.delete()
+    deletion = type(obj).history.get(id=pk, history_type="-")
+    client = login(role)
+    listing = client.get(reverse(f"admin:archive_{model}_deleted"))
+    response = client.post(reverse(f"admin:archive_{model}_recover", args=[deletion.history_id]))
+    recovered = type(obj).objects.filter(pk=pk).exists()
+    if role == ANONYMOUS:
+        assert listing.url.startswith(reverse("admin:login")) and response.url.startswith(reverse("admin:login"))
+        assert not recovered
+    else:  # recovering is adding a record again, as a draft: every role may add
+        assert listing.status_code == 200 and response.status_code == 302 and recovered
