@@ -181,13 +181,20 @@ def _describe(opts, change) -> FieldChange:
     return FieldChange(change.field, label, change.old, change.new, old_value, new_value)
 
 
-def history_with_changes(obj) -> list[tuple[object, list[FieldChange]]]:
-    """Newest first: each history record with what it changed compared with the one before."""
-    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id"))
-    return [
+def history_with_changes(obj, *, page: int = 1, per_page: int = 50) -> tuple[list[tuple[object, list]], bool]:
+    """Newest first, one page: each history record with what it changed compared with the one before.
+
+    Returns the rows and whether older versions follow. One record beyond the page is read so the
+    oldest row on the page still shows its differences.
+    """
+    start = (max(page, 1) - 1) * per_page
+    ordered = obj.history.select_related("history_user").order_by("-history_date", "-history_id")
+    records = list(ordered[start : start + per_page + 1])
+    rows = [
         (record, field_changes(record, records[i + 1] if i + 1 < len(records) else None))
-        for i, record in enumerate(records)
+        for i, record in enumerate(records[:per_page])
     ]
+    return rows, len(records) > per_page
 
 
 def changes_since(obj, version: int) -> list[FieldChange]:

@@ -50,13 +50,17 @@ class HistoryAdminMixin:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         if not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied
+        page = int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1
+        versions, has_older = history_with_changes(obj, page=page)
         context = {
             **self.admin_site.each_context(request),
             "title": _("History: %s") % obj,
             "subtitle": None,
             "object": obj,
             "opts": self.opts,
-            "versions": history_with_changes(obj),
+            "versions": versions,
+            "page": page,
+            "has_older": has_older,
             "can_restore": self.has_change_permission(request, obj),
             "preserved_filters": self.get_preserved_filters(request),
             **(extra_context or {}),

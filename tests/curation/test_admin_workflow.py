@@ -385,3 +385,18 @@ def test_recovering_a_record_that_exists_is_refused(client, editor_user):
     created = source.history.get()
     response = client.post(reverse("admin:archive_source_recover", args=[created.history_id]), follow=True)
     assert "Not recovered: That record is not deleted." in response.text
+
+
+def test_a_long_history_is_shown_a_page_at_a_time(client, curator_user):
+    source = SourceFactory(title="v0")
+    for n in range(1, 55):
+        source.title = f"v{n}"
+        source.save()
+    client.force_login(curator_user)
+    url = reverse("admin:archive_source_history", args=[source.pk])
+    first = client.get(url).text
+    assert first.count('class="version"') == 50 and 'class="older"' in first
+    assert "<del>v49</del>" in first and "<ins>v5</ins>" in first  # the oldest row on the page shows its diff
+    second = client.get(url, {"page": 2}).text
+    assert second.count('class="version"') == 5 and 'class="older"' not in second
+    assert "First recorded version" in second and second.count('class="restore"') == 5
