@@ -156,3 +156,40 @@ def test_restore_of_a_version_of_another_record_is_refused(curator):
     one, other = SourceFactory(), SourceFactory()
     with pytest.raises(services.WorkflowError):
         services.restore_version(instance=one, history_id=latest(other).history_id, user=curator)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_steps_from_one_version_cannot_both_win(make_member):
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are PostgreSQL's; SQLite lets one writer in at a time anyway")
+    editor = make_member(EDITOR)
+    pk = SourceFactory(status=Status.REVIEW).pk
+    barrier, results = threading.Barrier(2), []
+
+    def attempt(step):
+        from django.db import connection as thread_connection
+
+        try:
+            barrier.wait()
+            step(Source.objects.get(pk=pk))
+            results.append("saved")
+        except services.StaleVersionError:
+            results.append("refused")
+        finally:
+            thread_connection.close()
+
+    steps = [
+        lambda s: services.source_publish(source=s, user=editor, expected_version=1),
+        lambda s: services.source_return_to_draft(source=s, user=editor, reason="Not yet", expected_version=1),
+    ]
+    threads = [threading.Thread(target=attempt, args=(step,)) for step in steps]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(results) == ["refused", "saved"]
+    assert Source.objects.get(pk=pk).version == 2
