@@ -38,6 +38,7 @@ demo: migrate
 	$(PY) manage.py load_demo
 
 run: demo
+	$(PY) manage.py setup_roles
 	$(PY) manage.py create_curator
 	@echo "Public site: http://127.0.0.1:$(PORT)/   Curation: http://127.0.0.1:$(PORT)/curation/"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)

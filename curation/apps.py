@@ -7,6 +7,14 @@ class CurationConfig(AppConfig):
     name = "curation"
     verbose_name = _("Curation")
 
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from . import history  # noqa: F401  (labels each history record with its channel)
+        from .roles import setup_roles_after_migrate
+
+        post_migrate.connect(setup_roles_after_migrate, sender=self)
+
 
 class CurationAdminConfig(admin_apps.AdminConfig):
     """Replaces Django's default admin site with the curators' site."""

@@ -1,0 +1,64 @@
+"""History of the records: one historical table per tracked model, kept in this app.
+
+Registered here rather than on the models so the records stay free of curation concerns; the
+historical tables and their migrations belong to `curation`.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history import register
+from simple_history.models import HistoricalRecords
+
+from archive.models import Agent, Commentary, Event, Place, Source, Subject
+
+
+class ChangeChannel(models.TextChoices):
+    ADMIN = "admin", _("admin form")
+    ACTION = "action", _("admin bulk action")
+    SERVICE = "service", _("editorial workflow")
+    RESTORE = "restore", _("restore from history")
+    IMPORT = "import", _("CSV import")
+    SCRIPT = "script", _("script or shell")
+
+
+class HistoryChannel(models.Model):
+    """Through what a change was made: admin form, bulk action, workflow service, import batch, restore."""
+
+    history_via = models.CharField(
+        _("through"), max_length=16, choices=ChangeChannel.choices, default=ChangeChannel.SCRIPT
+    )
+    history_batch = models.CharField(
+        _("batch"), max_length=64, blank=True, help_text=_("The import batch or bulk action this change belongs to.")
+    )
+
+    class Meta:
+        abstract = True
+
+
+class TrackedRecords(HistoricalRecords):
+    """Keeps each model's recorder at hand, so one save with its links can be recorded once, at the end."""
+
+    by_model: dict[type[models.Model], "TrackedRecords"] = {}
+
+    def finalize(self, sender, **kwargs):
+        super().finalize(sender, **kwargs)
+        if sender is self.cls:
+            TrackedRecords.by_model[sender] = self
+
+
+TRACKED_MODELS = (Source, Event, Commentary, Agent, Place, Subject)
+# Links a curator edits on the record's own form: recorded with it, shown by name, restored with it.
+TRACKED_LINKS = {Source: ["languages", "places", "subjects", "events"], Event: ["places", "participants"]}
+
+for _model in TRACKED_MODELS:
+    register(
+        _model,
+        app="curation",
+        records_class=TrackedRecords,
+        bases=[HistoryChannel],
+        # Derived columns are not history: the search vector (PostgreSQL only) and rendered HTML.
+        excluded_fields=[
+            name for name in ("search_vector", "body_html") if name in {f.name for f in _model._meta.fields}
+        ],
+        m2m_fields=TRACKED_LINKS.get(_model, []),
+    )

@@ -1,1 +1,299 @@
-"""Writes and state changes. Keyword-only, typed, atomic; views and admin call these."""
+"""Writes and state changes. Keyword-only, typed, atomic; views and admin call these.
+
+Every state change locks the row, checks the user's permission and the current state, optionally
+checks the version the user last saw (no lost updates), raises the version, stamps who and when,
+and leaves a history record naming the transition and the reason.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.utils import get_m2m_reverse_field_name
+
+from archive.models import Commentary, Event, Source, Status
+from curation.history import NOT_RESTORED, FieldChange, changed_via, changes_since, default_via, one_record
+
+
+class WorkflowError(Exception):
+    """The record is not in a state that allows this step; the message says why."""
+
+
+class StaleVersionError(Exception):
+    """Someone saved the record after this user loaded it."""
+
+    def __init__(self, instance, expected: int, changes: list[FieldChange]):
+        self.instance, self.expected, self.changes = instance, expected, changes
+        fields = ", ".join(change.label for change in changes) or _("no visible field")
+        super().__init__(
+            _("%(record)s was changed by someone else (version %(expected)s is now %(current)s; changed: %(fields)s).")
+            % {"record": instance, "expected": expected, "current": instance.version, "fields": fields}
+        )
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str
+    sources: frozenset[str]
+    target: str
+    permission: str  # "change", "review" or "publish", completed with the model name
+    needs_reason: bool = False
+
+
+SUBMIT = Transition("submit", _("Submit for review"), frozenset({Status.DRAFT}), Status.REVIEW, "change")
+RETURN = Transition(
+    "return", _("Return to draft"), frozenset({Status.REVIEW, Status.WITHDRAWN}), Status.DRAFT, "review", True
+)
+PUBLISH = Transition("publish", _("Publish"), frozenset({Status.REVIEW, Status.WITHDRAWN}), Status.PUBLISHED, "publish")
+WITHDRAW = Transition("withdraw", _("Withdraw"), frozenset({Status.PUBLISHED}), Status.WITHDRAWN, "publish", True)
+TRANSITIONS = {t.name: t for t in (SUBMIT, RETURN, PUBLISH, WITHDRAW)}
+
+
+def has_transition_permission(user: AbstractUser, model: type[models.Model], transition: Transition) -> bool:
+    return user.has_perm(f"archive.{transition.permission}_{model._meta.model_name}")
+
+
+def available_transitions(user: AbstractUser, instance: models.Model) -> list[Transition]:
+    """The steps this user may take on this record now: what the admin offers as buttons."""
+    return [
+        t
+        for t in TRANSITIONS.values()
+        if instance.status in t.sources and has_transition_permission(user, type(instance), t)
+    ]
+
+
+def can_edit(user: AbstractUser, instance: models.Model) -> bool:
+    """Editing published content changes what the public reads: that takes the right to publish."""
+    opts = type(instance)._meta
+    if not user.has_perm(f"{opts.app_label}.change_{opts.model_name}"):
+        return False
+    if getattr(instance, "status", None) == Status.PUBLISHED:
+        return user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
+    return True
+
+
+def lock_for_update(instance, *, expected_version: int | None = None):
+    """The stored row, locked until the transaction ends; refuses if it moved past `expected_version`."""
+    current = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise StaleVersionError(current, expected_version, changes_since(current, expected_version))
+    return current
+
+
+def stamp(instance: models.Model, *, user: AbstractUser) -> None:
+    """Who changed the record and when; raises the version that guards against lost updates."""
+    instance.updated_by = user
+    instance.updated_at = timezone.now()
+    instance.version = (instance.version or 0) + 1
+    instance._history_user = user
+
+
+def _apply(
+    instance: Source | Event | Commentary,
+    *,
+    user: AbstractUser,
+    transition: Transition,
+    reason: str = "",
+    at: datetime | None = None,
+    expected_version: int | None = None,
+) -> Source | Event | Commentary:
+    model = type(instance)
+    if not has_transition_permission(user, model, transition):
+        raise PermissionDenied(
+            _("You may not %(step)s %(records)s.")
+            % {"step": str(transition.label).lower(), "records": model._meta.verbose_name_plural}
+        )
+    reason = (reason or "").strip()
+    if transition.needs_reason and not reason:
+        raise WorkflowError(_("%(step)s needs a reason.") % {"step": transition.label})
+    current = lock_for_update(instance, expected_version=expected_version)
+    if current.status not in transition.sources:
+        raise WorkflowError(
+            _("“%(record)s” is %(status)s; “%(step)s” applies only to: %(allowed)s.")
+            % {
+                "record": current,
+                "status": Status(current.status).label.lower(),
+                "step": transition.label,
+                "allowed": ", ".join(str(Status(s).label).lower() for s in sorted(transition.sources)),
+            }
+        )
+    current.status = transition.target
+    if transition is PUBLISH:
+        current.published_at = at or timezone.now()
+    stamp(current, user=user)
+    current._change_reason = f"{transition.label}: {reason}" if reason else str(transition.label)
+    with default_via("service"):
+        current.save()
+    # The caller's object reflects the new state too.
+    for field in ("status", "published_at", "updated_by_id", "updated_at", "version"):
+        setattr(instance, field, getattr(current, field))
+    return current
+
+
+# Named entry points, one per record type and step: source_publish(source=..., user=...).
+@transaction.atomic
+def source_submit(*, source: Source, user: AbstractUser, expected_version: int | None = None) -> Source:
+    return _apply(source, user=user, transition=SUBMIT, expected_version=expected_version)
+
+
+@transaction.atomic
+def source_return_to_draft(
+    *, source: Source, user: AbstractUser, reason: str, expected_version: int | None = None
+) -> Source:
+    return _apply(source, user=user, transition=RETURN, reason=reason, expected_version=expected_version)
+
+
+@transaction.atomic
+def source_publish(
+    *, source: Source, user: AbstractUser, at: datetime | None = None, expected_version: int | None = None
+) -> Source:
+    return _apply(source, user=user, transition=PUBLISH, at=at, expected_version=expected_version)
+
+
+@transaction.atomic
+def source_withdraw(*, source: Source, user: AbstractUser, reason: str, expected_version: int | None = None) -> Source:
+    return _apply(source, user=user, transition=WITHDRAW, reason=reason, expected_version=expected_version)
+
+
+@transaction.atomic
+def event_submit(*, event: Event, user: AbstractUser, expected_version: int | None = None) -> Event:
+    return _apply(event, user=user, transition=SUBMIT, expected_version=expected_version)
+
+
+@transaction.atomic
+def event_return_to_draft(
+    *, event: Event, user: AbstractUser, reason: str, expected_version: int | None = None
+) -> Event:
+    return _apply(event, user=user, transition=RETURN, reason=reason, expected_version=expected_version)
+
+
+@transaction.atomic
+def event_publish(
+    *, event: Event, user: AbstractUser, at: datetime | None = None, expected_version: int | None = None
+) -> Event:
+    return _apply(event, user=user, transition=PUBLISH, at=at, expected_version=expected_version)
+
+
+@transaction.atomic
+def event_withdraw(*, event: Event, user: AbstractUser, reason: str, expected_version: int | None = None) -> Event:
+    return _apply(event, user=user, transition=WITHDRAW, reason=reason, expected_version=expected_version)
+
+
+@transaction.atomic
+def commentary_submit(*, commentary: Commentary, user: AbstractUser, expected_version: int | None = None) -> Commentary:
+    return _apply(commentary, user=user, transition=SUBMIT, expected_version=expected_version)
+
+
+@transaction.atomic
+def commentary_return_to_draft(
+    *, commentary: Commentary, user: AbstractUser, reason: str, expected_version: int | None = None
+) -> Commentary:
+    return _apply(commentary, user=user, transition=RETURN, reason=reason, expected_version=expected_version)
+
+
+@transaction.atomic
+def commentary_publish(
+    *, commentary: Commentary, user: AbstractUser, at: datetime | None = None, expected_version: int | None = None
+) -> Commentary:
+    return _apply(commentary, user=user, transition=PUBLISH, at=at, expected_version=expected_version)
+
+
+@transaction.atomic
+def commentary_withdraw(
+    *, commentary: Commentary, user: AbstractUser, reason: str, expected_version: int | None = None
+) -> Commentary:
+    return _apply(commentary, user=user, transition=WITHDRAW, reason=reason, expected_version=expected_version)
+
+
+@transaction.atomic
+def apply_transition(
+    *,
+    instance: Source | Event | Commentary,
+    user: AbstractUser,
+    name: str,
+    reason: str = "",
+    at: datetime | None = None,
+    expected_version: int | None = None,
+    via: str = "service",
+) -> Source | Event | Commentary:
+    """One step by name, for the admin's buttons and bulk actions; `via` labels the history record."""
+    transition = TRANSITIONS.get(name)
+    if transition is None or not isinstance(instance, (Source, Event, Commentary)):
+        raise WorkflowError(_("Unknown step."))
+    with changed_via(via):
+        return _apply(
+            instance, user=user, transition=transition, reason=reason, at=at, expected_version=expected_version
+        )
+
+
+@transaction.atomic
+def restore_version(
+    *, instance: models.Model, history_id: int, user: AbstractUser, expected_version: int | None = None
+) -> models.Model:
+    """Put back the content of an earlier version; status and publication stay as they are.
+
+    Workflow fields are not restored, so restoring can never publish or unpublish anything; the
+    restore is itself a recorded change that can be undone the same way.
+    """
+    model = type(instance)
+    if not can_edit(user, instance):
+        raise PermissionDenied(_("You may not change this %(record)s.") % {"record": model._meta.verbose_name})
+    record = instance.history.filter(history_id=history_id).first()
+    if record is None:
+        raise WorkflowError(_("That version does not belong to this record."))
+    if hasattr(instance, "version"):
+        current = lock_for_update(instance, expected_version=expected_version)
+    else:
+        current = model._default_manager.select_for_update().get(pk=instance.pk)
+    for field in record.instance_type._meta.concrete_fields:
+        if field.name not in NOT_RESTORED and hasattr(record, field.attname):
+            setattr(current, field.attname, getattr(record, field.attname))
+    if hasattr(current, "version"):
+        stamp(current, user=user)
+    current._history_user = user
+    current._change_reason = str(
+        _("Restored the version of %(date)s")
+        % {"date": timezone.localtime(record.history_date).strftime("%Y-%m-%d %H:%M")}
+    )
+    current.full_clean()
+    with changed_via("restore"), one_record(current):
+        current.save()
+        for field in getattr(record, "_history_m2m_fields", []):
+            target = get_m2m_reverse_field_name(field)
+            getattr(current, field.name).set(getattr(record, field.name).values_list(target, flat=True))
+    return current
+
+
+@transaction.atomic
+def recover_deleted(*, model: type[models.Model], history_id: int, user: AbstractUser) -> models.Model:
+    """Bring back a deleted record from its history, with its links, as a draft.
+
+    A recovered editorial record is always a draft: recovering must not publish anything.
+    """
+    opts = model._meta
+    if not user.has_perm(f"{opts.app_label}.add_{opts.model_name}"):
+        raise PermissionDenied(_("You may not add %(records)s.") % {"records": opts.verbose_name_plural})
+    record = model.history.filter(history_id=history_id, history_type="-").first()
+    if record is None or model._default_manager.filter(pk=record.id).exists():
+        raise WorkflowError(_("That record is not deleted."))
+    before = model.history.filter(id=record.id, history_date__lte=record.history_date).exclude(history_type="-")
+    before = before.order_by("-history_date", "-history_id").first() or record
+    obj = before.instance
+    if hasattr(obj, "status"):
+        obj.status, obj.published_at = Status.DRAFT, None
+        obj.version = record.version or 0
+        stamp(obj, user=user)
+    obj._history_user = user
+    obj._change_reason = str(_("Recovered after deletion"))
+    obj.full_clean()
+    with changed_via("restore"), one_record(obj, created=True):
+        obj.save(force_insert=True)
+        for field in getattr(before, "_history_m2m_fields", []):
+            target = get_m2m_reverse_field_name(field)
+            getattr(obj, field.name).set(getattr(before, field.name).values_list(target, flat=True))
+    return obj

@@ -67,3 +67,21 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def make_member(db):
+    """A staff account in one of the roles (Curator, Editor, Administrator), as setup_roles defines them."""
+    from django.contrib.auth.models import Group
+
+    from curation.roles import ROLES, setup_roles
+
+    if Group.objects.filter(name__in=ROLES).count() < len(ROLES):  # made by post_migrate; flushed by some tests
+        setup_roles()
+
+    def make(role: str, username: str | None = None):
+        user = UserFactory(username=username or role.lower(), is_staff=True)
+        user.groups.add(Group.objects.get(name=role))
+        return type(user).objects.get(pk=user.pk)  # fresh: no cached permissions
+
+    return make

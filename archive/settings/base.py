@@ -101,3 +101,45 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 LOGIN_URL = "admin:login"
 
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+
+# --- History, login throttling, content security policy, upload limits (issue 5) ---
+from datetime import timedelta  # noqa: E402
+
+from django.utils.csp import CSP  # noqa: E402
+
+INSTALLED_APPS += ["simple_history", "axes"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+)
+MIDDLEWARE += [
+    "simple_history.middleware.HistoryRequestMiddleware",  # the signed-in user of each recorded change
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
+]
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("django.template.context_processors.csp")
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+
+# Five wrong passwords for one username from one address lock that pair out for 15 minutes, then it clears.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+
+# Scripts and styles come from this site only; inline code runs only with the per-response nonce.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.SELF],
+    "form-action": [CSP.SELF],
+}
+
+# Uploads: one limit for a CSV file (issue 4 validates against it) and one for a scanned image.
+OPIS_MAX_UPLOAD_BYTES = int(os.environ.get("OPIS_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+OPIS_MAX_IMAGE_BYTES = int(os.environ.get("OPIS_MAX_IMAGE_BYTES", str(40 * 1024 * 1024)))
+OPIS_IMAGE_FORMATS = {"JPEG", "PNG", "TIFF", "WEBP"}
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

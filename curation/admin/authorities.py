@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from archive.models import Agent, Language, Place, Repository, Subject
 
+from .history import HistoryAdminMixin
+
 
 @admin.register(Repository)
 class RepositoryAdmin(admin.ModelAdmin):
@@ -17,7 +19,7 @@ class LanguageAdmin(admin.ModelAdmin):
 
 
 @admin.register(Agent)
-class AgentAdmin(admin.ModelAdmin):
+class AgentAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ("name", "name_original", "kind", "dates_text", "wikidata")
     list_filter = ("kind",)
     search_fields = ("identifier", "name", "name_original", "name_variants")
@@ -30,7 +32,7 @@ class AgentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Place)
-class PlaceAdmin(admin.ModelAdmin):
+class PlaceAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ("name", "name_original", "latitude", "longitude", "wikidata")
     search_fields = ("identifier", "name", "name_original", "name_variants")
     prepopulated_fields = {"slug": ("name",)}
@@ -41,7 +43,7 @@ class PlaceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Subject)
-class SubjectAdmin(admin.ModelAdmin):
+class SubjectAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ("term", "term_original", "identifier")
     search_fields = ("identifier", "term", "term_original")
     prepopulated_fields = {"slug": ("term",)}

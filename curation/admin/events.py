@@ -4,9 +4,10 @@ from django.utils.translation import gettext_lazy as _
 from archive.models import Commentary, Event
 
 from .mixins import DecadeListFilter, EditorialAdminMixin
+from .workflow import EditorialInlineMixin
 
 
-class EventCommentaryInline(admin.StackedInline):
+class EventCommentaryInline(EditorialInlineMixin, admin.StackedInline):
     model = Commentary
     fk_name = "event"
     fields = ("identifier", "kind", "title", "body", "signature", "author", "references", "status", "published_at")

@@ -3,8 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 from archive.models import Status
 
+from .workflow import WorkflowAdminMixin
 
-class EditorialAdminMixin:
+
+class EditorialAdminMixin(WorkflowAdminMixin):
     """Shared by sources, events and commentary: status column, stamps of who changed what."""
 
     readonly_fields = ("created_at", "created_by", "updated_at", "updated_by", "version")

@@ -2,8 +2,10 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from archive.models import Commentary, Source, SourceAgent, SourceImage
+from curation.uploads import SourceImageForm
 
 from .mixins import DecadeListFilter, EditorialAdminMixin
+from .workflow import EditorialInlineMixin
 
 
 class SourceAgentInline(admin.TabularInline):
@@ -16,11 +18,12 @@ class SourceAgentInline(admin.TabularInline):
 
 class SourceImageInline(admin.TabularInline):
     model = SourceImage
+    form = SourceImageForm
     fields = ("position", "image", "caption")
     extra = 0
 
 
-class SourceCommentaryInline(admin.StackedInline):
+class SourceCommentaryInline(EditorialInlineMixin, admin.StackedInline):
     model = Commentary
     fk_name = "source"
     fields = ("identifier", "kind", "title", "body", "signature", "author", "references", "status", "published_at")

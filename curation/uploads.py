@@ -1,0 +1,72 @@
+"""Limits on what curators upload: size and real type, checked in the forms with errors they can act on.
+
+`validate_image_upload` serves the admin's image inline; `validate_csv_upload` is for the CSV
+import forms (issue 4). Both read their limits from settings (OPIS_MAX_IMAGE_BYTES, OPIS_MAX_UPLOAD_BYTES).
+"""
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+from archive.models import SourceImage
+
+
+def _check_size(upload, limit: int) -> None:
+    if upload.size > limit:
+        raise ValidationError(
+            _("“%(name)s” is %(size)s; the limit is %(limit)s.")
+            % {"name": upload.name, "size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+            code="too_large",
+        )
+
+
+def validate_image_upload(upload) -> None:
+    """Size first, then the format Pillow found in the file (a renamed file does not pass)."""
+    _check_size(upload, settings.OPIS_MAX_IMAGE_BYTES)
+    image = getattr(upload, "image", None)  # set by forms.ImageField after Pillow has verified the file
+    found = getattr(image, "format", None)
+    if image is not None and found not in settings.OPIS_IMAGE_FORMATS:
+        raise ValidationError(
+            _("“%(name)s” is a %(found)s image; upload JPEG, PNG, TIFF or WebP.")
+            % {"name": upload.name, "found": found or _("unknown")},
+            code="image_format",
+        )
+
+
+def validate_csv_upload(upload) -> None:
+    """A CSV file: within the size limit, UTF-8 text, no binary content."""
+    _check_size(upload, settings.OPIS_MAX_UPLOAD_BYTES)
+    if not upload.name.lower().endswith((".csv", ".txt")):
+        raise ValidationError(_("“%(name)s” is not a .csv file.") % {"name": upload.name}, code="csv_type")
+    head = upload.read(64 * 1024)
+    upload.seek(0)
+    if b"\x00" in head:
+        raise ValidationError(_("“%(name)s” is not a text file.") % {"name": upload.name}, code="csv_binary")
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # a multi-byte character cut at the end of the sample is fine
+            raise ValidationError(
+                _("“%(name)s” is not UTF-8 text (byte %(pos)d); save it as CSV UTF-8.")
+                % {"name": upload.name, "pos": exc.start},
+                code="csv_encoding",
+            ) from exc
+
+
+class SourceImageForm(forms.ModelForm):
+    class Meta:
+        model = SourceImage
+        fields = ("position", "image", "caption")
+
+    def clean_image(self):
+        upload = self.cleaned_data.get("image")
+        if (
+            upload
+            and upload is not getattr(self.instance, "image", None)
+            and hasattr(upload, "size")
+            and hasattr(upload, "content_type")
+        ):
+            validate_image_upload(upload)
+        return upload

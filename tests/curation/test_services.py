@@ -1,0 +1,195 @@
+"""The editorial workflow: who may take which step from which state, and what each step records."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from archive.models import Commentary, Event, Source, Status
+from curation import services
+from curation.roles import ADMINISTRATOR, CURATOR, EDITOR
+from tests.factories import CommentaryFactory, EventFactory, SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def curator(make_member):
+    return make_member(CURATOR)
+
+
+@pytest.fixture
+def editor(make_member):
+    return make_member(EDITOR)
+
+
+def latest(obj):
+    return obj.history.order_by("-history_date", "-history_id").first()
+
+
+def test_a_draft_goes_through_review_to_publication_and_is_withdrawn(curator, editor):
+    source = SourceFactory()
+    services.source_submit(source=source, user=curator)
+    assert Source.objects.get(pk=source.pk).status == Status.REVIEW
+
+    services.source_publish(source=source, user=editor)
+    stored = Source.objects.get(pk=source.pk)
+    assert stored.status == Status.PUBLISHED and stored.published_at <= timezone.now()
+    assert stored.updated_by == editor
+    assert Source.objects.published().filter(pk=source.pk).exists()
+
+    services.source_withdraw(source=source, user=editor, reason="Folio numbers to be checked")
+    assert not Source.objects.published().filter(pk=source.pk).exists()
+    record = latest(source)
+    assert record.history_user == editor
+    assert record.history_via == "service"
+    assert record.history_change_reason == "Withdraw: Folio numbers to be checked"
+    assert record.status == Status.WITHDRAWN
+
+
+def test_every_step_raises_the_version(curator, editor):
+    source = SourceFactory()
+    services.source_submit(source=source, user=curator)
+    services.source_return_to_draft(source=source, user=editor, reason="Add the folios")
+    assert source.version == 3 == Source.objects.get(pk=source.pk).version
+
+
+@pytest.mark.parametrize(
+    ("model_factory", "publish"),
+    [
+        (SourceFactory, lambda obj, user: services.source_publish(source=obj, user=user)),
+        (EventFactory, lambda obj, user: services.event_publish(event=obj, user=user)),
+        (CommentaryFactory, lambda obj, user: services.commentary_publish(commentary=obj, user=user)),
+    ],
+    ids=["source", "event", "commentary"],
+)
+def test_a_curator_cannot_publish_anything(curator, model_factory, publish):
+    obj = model_factory(status=Status.REVIEW)
+    with pytest.raises(PermissionDenied):
+        publish(obj, curator)
+    obj.refresh_from_db()
+    assert obj.status == Status.REVIEW and obj.published_at is None
+
+
+def test_a_curator_cannot_return_or_withdraw(curator):
+    source = SourceFactory(status=Status.REVIEW)
+    with pytest.raises(PermissionDenied):
+        services.source_return_to_draft(source=source, user=curator, reason="no")
+    published = SourceFactory(published=True)
+    with pytest.raises(PermissionDenied):
+        services.source_withdraw(source=published, user=curator, reason="no")
+
+
+def test_publishing_needs_review_first(editor):
+    draft = EventFactory()
+    with pytest.raises(services.WorkflowError, match="draft"):
+        services.event_publish(event=draft, user=editor)
+    assert Event.objects.get(pk=draft.pk).status == Status.DRAFT
+
+
+def test_only_published_records_can_be_withdrawn(editor):
+    note = CommentaryFactory(status=Status.REVIEW)
+    with pytest.raises(services.WorkflowError):
+        services.commentary_withdraw(commentary=note, user=editor, reason="Wrong target")
+
+
+@pytest.mark.parametrize("reason", ["", "   "])
+def test_returning_and_withdrawing_need_a_reason(editor, reason):
+    source = SourceFactory(status=Status.REVIEW)
+    with pytest.raises(services.WorkflowError, match="reason"):
+        services.source_return_to_draft(source=source, user=editor, reason=reason)
+    assert Source.objects.get(pk=source.pk).status == Status.REVIEW
+
+
+def test_scheduled_publication_shows_only_when_its_time_comes(editor):
+    source = SourceFactory(status=Status.REVIEW)
+    tomorrow = timezone.now() + timedelta(days=1)
+    services.source_publish(source=source, user=editor, at=tomorrow)
+    stored = Source.objects.get(pk=source.pk)
+    assert stored.status == Status.PUBLISHED and stored.published_at == tomorrow
+    assert not Source.objects.published().filter(pk=source.pk).exists()
+    Source.objects.filter(pk=source.pk).update(published_at=timezone.now() - timedelta(minutes=1))
+    assert Source.objects.published().filter(pk=source.pk).exists()
+
+
+def test_a_step_on_a_stale_version_is_refused_and_names_the_change(curator, editor):
+    source = SourceFactory(title="Protocol")
+    seen = source.version
+    source.title = "Protocol of Mutual Assistance"
+    source.version += 1
+    source.save()
+    with pytest.raises(services.StaleVersionError) as refused:
+        services.source_submit(source=source, user=curator, expected_version=seen)
+    assert [change.field for change in refused.value.changes] == ["title"]
+    assert Source.objects.get(pk=source.pk).status == Status.DRAFT
+
+
+def test_administrators_may_take_every_step(make_member):
+    admin = make_member(ADMINISTRATOR)
+    note = CommentaryFactory()
+    services.commentary_submit(commentary=note, user=admin)
+    services.commentary_publish(commentary=note, user=admin)
+    services.commentary_withdraw(commentary=note, user=admin, reason="Superseded")
+    assert Commentary.objects.get(pk=note.pk).status == Status.WITHDRAWN
+
+
+def test_restore_puts_content_back_but_never_the_state(curator, editor):
+    source = SourceFactory(title="First title")
+    first = latest(source)
+    source.title = "Second title"
+    source.save()
+    services.source_submit(source=source, user=curator)
+    services.source_publish(source=source, user=editor)
+
+    with pytest.raises(PermissionDenied):  # published content changes only with the right to publish
+        services.restore_version(instance=source, history_id=first.history_id, user=curator)
+    restored = services.restore_version(instance=source, history_id=first.history_id, user=editor)
+    assert restored.title == "First title"
+    assert restored.status == Status.PUBLISHED  # restoring content cannot unpublish (or publish)
+    record = latest(source)
+    assert record.history_via == "restore" and record.history_user == editor
+    assert record.history_change_reason.startswith("Restored the version of")
+
+
+def test_restore_of_a_version_of_another_record_is_refused(curator):
+    one, other = SourceFactory(), SourceFactory()
+    with pytest.raises(services.WorkflowError):
+        services.restore_version(instance=one, history_id=latest(other).history_id, user=curator)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_steps_from_one_version_cannot_both_win(make_member):
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are PostgreSQL's; SQLite lets one writer in at a time anyway")
+    editor = make_member(EDITOR)
+    pk = SourceFactory(status=Status.REVIEW).pk
+    barrier, results = threading.Barrier(2), []
+
+    def attempt(step):
+        from django.db import connection as thread_connection
+
+        try:
+            barrier.wait()
+            step(Source.objects.get(pk=pk))
+            results.append("saved")
+        except services.StaleVersionError:
+            results.append("refused")
+        finally:
+            thread_connection.close()
+
+    steps = [
+        lambda s: services.source_publish(source=s, user=editor, expected_version=1),
+        lambda s: services.source_return_to_draft(source=s, user=editor, reason="Not yet", expected_version=1),
+    ]
+    threads = [threading.Thread(target=attempt, args=(step,)) for step in steps]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(results) == ["refused", "saved"]
+    assert Source.objects.get(pk=pk).version == 2
