@@ -251,6 +251,7 @@ def test_an_editor_schedules_publication_from_the_admin(client, editor_user):
     stored = Source.objects.get(pk=source.pk)
     assert stored.status == Status.PUBLISHED and stored.published_at.year == 2099
     assert not Source.objects.published().filter(pk=source.pk).exists()
+    client.logout()  # the editor would see a preview; the public must not see it yet
     assert client.get(stored.get_absolute_url()).status_code == 404
 
 
