@@ -22,3 +22,27 @@ SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# --- Production shape (issue 6): database, cache, static and media, logs, replica routing -------------------
+# Kept as one block, apart from the security settings above; the helpers live in components.py.
+from .base import BASE_DIR, MIDDLEWARE  # noqa: E402
+from .components import (  # noqa: E402
+    REPLICA_ALIAS,
+    cache_settings,
+    database_settings,
+    logging_settings,
+    storage_settings,
+    with_whitenoise,
+)
+
+DATABASES = database_settings(os.environ, fallback_url=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+CACHES = cache_settings(os.environ.get("REDIS_URL"))
+STORAGES = storage_settings(os.environ)
+LOGGING = logging_settings(os.environ.get("LOG_LEVEL", "INFO"))
+MIDDLEWARE = with_whitenoise(MIDDLEWARE)
+# Public GET requests read archive records from the replica when one is configured; everything else the primary.
+MIDDLEWARE = [*MIDDLEWARE, "archive.db_routing.PublicReadsMiddleware"]
+DATABASE_ROUTERS = ["archive.db_routing.PublicReadReplicaRouter"]
+PUBLIC_READ_DATABASE = REPLICA_ALIAS if REPLICA_ALIAS in DATABASES else None
+# Load balancers probe over plain HTTP from inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
