@@ -3,6 +3,7 @@
 from django.db.models import Prefetch
 from django.views.generic import DetailView, ListView, TemplateView
 
+from .cache import cached_value
 from .models import Agent, Commentary, Event, Place, Source
 
 
@@ -21,8 +22,9 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         published = Source.objects.published()
-        context["source_count"] = published.count()
-        context["event_count"] = Event.objects.published().count()
+        # Counting a million rows takes a while: once per change to the records, not once per visit.
+        context["source_count"] = cached_value("home:source-count", published.count)
+        context["event_count"] = cached_value("home:event-count", Event.objects.published().count)
         context["newest_sources"] = published.select_related("repository").order_by("-published_at")[:5]
         return context
 
@@ -71,7 +73,8 @@ class EventDetailView(PublishedMixin, DetailView):
                 "places",
                 "participants",
                 Prefetch("children", queryset=Event.objects.published()),
-                Prefetch("sources", queryset=Source.objects.published()),
+                # A battle may be documented by thousands of sources: show the first ones, each with its archive.
+                Prefetch("sources", queryset=Source.objects.published().select_related("repository")[:50]),
                 Prefetch("commentary", queryset=Commentary.objects.published()),
             )
         )

@@ -16,3 +16,4 @@ from archive.settings.production import *  # noqa: E402, F403
 
 ROOT_URLCONF = "bench.urls"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+STATIC_ROOT = BASE_DIR / "var" / "bench" / "static"  # noqa: F405

@@ -56,3 +56,11 @@ def page(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Cached public pages and figures (archive/cache.py) must not leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -105,7 +105,12 @@ class Source(EditorialModel, DatedModel):
         verbose_name = _("source")
         verbose_name_plural = _("sources")
         permissions = editorial_permissions("source")
-        indexes = [models.Index(fields=["repository", "fond", "opis", "delo"], name="archive_source_reference_idx")]
+        indexes = [
+            models.Index(fields=["repository", "fond", "opis", "delo"], name="archive_source_reference_idx"),
+            # Performance at scale (issue 6): the default order, and the newest published first.
+            models.Index(fields=["date_start", "identifier"], name="archive_source_chrono_idx"),
+            models.Index(fields=["-published_at"], condition=Q(status="published"), name="archive_source_newest_idx"),
+        ]
         constraints = [
             *EditorialModel._meta.constraints,
             *DatedModel._meta.constraints,

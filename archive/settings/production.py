@@ -41,7 +41,9 @@ STORAGES = storage_settings(os.environ)
 LOGGING = logging_settings(os.environ.get("LOG_LEVEL", "INFO"))
 MIDDLEWARE = with_whitenoise(MIDDLEWARE)
 # Public GET requests read archive records from the replica when one is configured; everything else the primary.
-MIDDLEWARE = [*MIDDLEWARE, "archive.db_routing.PublicReadsMiddleware"]
+MIDDLEWARE = [*MIDDLEWARE, "archive.db_routing.PublicReadsMiddleware", "archive.cache.PublicPageCacheMiddleware"]
+# Public pages and figures are cached until the next change to a record (archive/cache.py); 0 turns it off.
+PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "300"))
 DATABASE_ROUTERS = ["archive.db_routing.PublicReadReplicaRouter"]
 PUBLIC_READ_DATABASE = REPLICA_ALIAS if REPLICA_ALIAS in DATABASES else None
 # Load balancers probe over plain HTTP from inside the network.

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from archive.models import Commentary, Source, SourceAgent, SourceImage
 
 from .mixins import DecadeListFilter, EditorialAdminMixin
+from .pagination import EstimatedCountPaginator
 
 
 class SourceAgentInline(admin.TabularInline):
@@ -42,6 +43,7 @@ class SourceAdmin(EditorialAdminMixin, admin.ModelAdmin):
     inlines = [SourceAgentInline, SourceImageInline, SourceCommentaryInline]
     date_hierarchy = None
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
     fieldsets = (
         (_("Identity"), {"fields": ("identifier", "slug", "title", "title_original", "document_type")}),
         (

@@ -1,0 +1,104 @@
+"""Caching of what the public sees, invalidated whenever a record may have changed.
+
+One counter, the public generation, is part of every key. Saving or deleting any archive record (or changing
+its relations) bumps it, so every cached page and figure is dropped at once: a publication, a withdrawal or an
+edit of a published source is visible on the next request. Writes that skip signals (queryset.update,
+bulk_create, CSV imports) must call `public_changed()` themselves. Scheduled publication (a published_at in
+the future) becomes visible when the entry expires: PUBLIC_CACHE_SECONDS bounds that delay.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+
+GENERATION_KEY = "opis:public-generation"
+CACHED_NAMESPACES = {"archive"}
+
+
+def timeout() -> int:
+    return getattr(settings, "PUBLIC_CACHE_SECONDS", 300)
+
+
+def generation() -> int:
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        cache.add(GENERATION_KEY, 1, timeout=None)
+        value = cache.get(GENERATION_KEY, 1)
+    return value
+
+
+def public_changed(**kwargs) -> None:
+    """Everything public cached so far is stale."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # no counter yet (or evicted): any new value differs from the keys in use
+        cache.add(GENERATION_KEY, 2, timeout=None)
+
+
+def cached_value(name: str, compute, *parts, seconds: int | None = None):
+    """`compute()` once per public generation and key parts, e.g. the facet counts of one filtered list."""
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    key = f"opis:value:{generation()}:{name}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout() if seconds is None else seconds)
+    return value
+
+
+def connect_invalidation(models) -> None:
+    for model in models:
+        post_save.connect(public_changed, sender=model, dispatch_uid=f"opis-cache-save-{model.__name__}")
+        post_delete.connect(public_changed, sender=model, dispatch_uid=f"opis-cache-delete-{model.__name__}")
+        for field in model._meta.local_many_to_many:
+            through = field.remote_field.through
+            m2m_changed.connect(public_changed, sender=through, dispatch_uid=f"opis-cache-m2m-{through.__name__}")
+
+
+class PublicPageCacheMiddleware:
+    """Whole public pages for cookieless GETs, keyed by generation, language, host and full path.
+
+    Only responses that are the same for every such visitor are stored: status 200, no cookie set (a page
+    that hands out a CSRF token sets its cookie and is never stored), not marked private or no-store.
+    PUBLIC_CACHE_SECONDS = 0 turns it off.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        key = getattr(request, "_opis_page_key", None)
+        if key and self.storable(response):
+            headers = {k: v for k, v in response.items() if k.lower() not in {"set-cookie"}}
+            cache.set(key, (response.content, response.status_code, headers), timeout())
+            response["X-Opis-Cache"] = "miss"
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if request.method != "GET" or match is None or match.namespace not in CACHED_NAMESPACES or timeout() <= 0:
+            return None
+        # Only visitors without a session or CSRF cookie: they all get the same page (curators never do).
+        if request.COOKIES.get(settings.SESSION_COOKIE_NAME) or request.COOKIES.get(settings.CSRF_COOKIE_NAME):
+            return None
+        raw = f"{request.get_host()}|{getattr(request, 'LANGUAGE_CODE', '')}|{request.get_full_path()}"
+        key = f"opis:page:{generation()}:{hashlib.sha256(raw.encode()).hexdigest()}"
+        hit = cache.get(key)
+        if hit is not None:
+            content, status, headers = hit
+            response = HttpResponse(content, status=status, headers=headers)
+            response["X-Opis-Cache"] = "hit"
+            return response
+        request._opis_page_key = key
+        return None
+
+    @staticmethod
+    def storable(response) -> bool:
+        if response.status_code != 200 or response.cookies or getattr(response, "streaming", False):
+            return False
+        cache_control = response.get("Cache-Control", "").lower()
+        return "private" not in cache_control and "no-store" not in cache_control
