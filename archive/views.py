@@ -73,8 +73,8 @@ class EventDetailView(PublishedMixin, DetailView):
                 "places",
                 "participants",
                 Prefetch("children", queryset=Event.objects.published()),
-                # A battle may be documented by thousands of sources: show the first ones, each with its archive.
-                Prefetch("sources", queryset=Source.objects.published().select_related("repository")[:50]),
+                # Each listed source shows its citation, which needs its repository: one join, not one query each.
+                Prefetch("sources", queryset=Source.objects.published().select_related("repository")),
                 Prefetch("commentary", queryset=Commentary.objects.published()),
             )
         )

@@ -33,6 +33,7 @@ HEAVY_OFFSET = 7
 SEED = 1934
 USERS = 5
 BIG_TABLES = [
+    "archive_agent",
     "archive_source",
     "archive_sourceagent",
     "archive_source_languages",
@@ -674,6 +675,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--force", action="store_true", help="rebuild even if the same collection is loaded")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", default_url()))
     args = parser.parse_args(argv)
+    if "bench" not in urlparse(args.database_url).path:
+        raise SystemExit("bench: the generator empties the archive tables; give it a database named *bench*")
     ensure_database(args.database_url)
     setup_django(args.database_url)
     from django.core.management import call_command

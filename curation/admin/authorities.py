@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from archive.models import Agent, Language, Place, Repository, Subject
 
+from .scale import LargeTableMixin
+
 
 @admin.register(Repository)
 class RepositoryAdmin(admin.ModelAdmin):
@@ -17,7 +19,7 @@ class LanguageAdmin(admin.ModelAdmin):
 
 
 @admin.register(Agent)
-class AgentAdmin(admin.ModelAdmin):
+class AgentAdmin(LargeTableMixin, admin.ModelAdmin):
     list_display = ("name", "name_original", "kind", "dates_text", "wikidata")
     list_filter = ("kind",)
     search_fields = ("identifier", "name", "name_original", "name_variants")

@@ -1,9 +1,10 @@
 """Changelist pagination that does not count a million rows on every page.
 
-Opt in with one line on a ModelAdmin: `paginator = EstimatedCountPaginator`. Up to EXACT_UP_TO rows the count
-is exact (a count over a LIMITed subquery, so it never reads more than that many rows); beyond it, PostgreSQL's
-planner estimate is used: pg_class.reltuples for the whole table, EXPLAIN's row estimate for a filtered list.
-Other databases keep the exact count. Past the estimate's end a page number is simply out of range.
+Opt in with one line on a ModelAdmin: `paginator = EstimatedCountPaginator` (LargeTableMixin in scale.py
+does). Up to EXACT_UP_TO rows the count is exact (a count over a LIMITed subquery, so it never reads more
+than that many rows); beyond it, PostgreSQL's planner estimate is used: pg_class.reltuples for the whole
+table, EXPLAIN's row estimate for a filtered list. Other databases keep the exact count. Past the
+estimate's end a page number is simply out of range.
 """
 
 import json
@@ -12,7 +13,7 @@ from django.core.paginator import Paginator
 from django.db import connections
 from django.utils.functional import cached_property
 
-EXACT_UP_TO = 10_000
+EXACT_UP_TO = 1_000
 
 
 class EstimatedCountPaginator(Paginator):

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from archive.models import Commentary, Source, SourceAgent, SourceImage
 
 from .mixins import DecadeListFilter, EditorialAdminMixin
-from .pagination import EstimatedCountPaginator
+from .scale import LargeTableMixin
 
 
 class SourceAgentInline(admin.TabularInline):
@@ -31,7 +31,7 @@ class SourceCommentaryInline(admin.StackedInline):
 
 
 @admin.register(Source)
-class SourceAdmin(EditorialAdminMixin, admin.ModelAdmin):
+class SourceAdmin(LargeTableMixin, EditorialAdminMixin, admin.ModelAdmin):
     list_display = ("identifier", "title", "status_badge", "citation", "date_text", "document_type", "updated_at")
     list_display_links = ("identifier", "title")
     list_filter = ("status", "repository", "document_type", "languages", DecadeListFilter)
@@ -43,7 +43,6 @@ class SourceAdmin(EditorialAdminMixin, admin.ModelAdmin):
     inlines = [SourceAgentInline, SourceImageInline, SourceCommentaryInline]
     date_hierarchy = None
     show_full_result_count = False
-    paginator = EstimatedCountPaginator
     fieldsets = (
         (_("Identity"), {"fields": ("identifier", "slug", "title", "title_original", "document_type")}),
         (
