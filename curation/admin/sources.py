@@ -4,10 +4,10 @@ from django.utils.translation import gettext_lazy as _
 from archive.models import Commentary, Source, SourceAgent, SourceImage
 
 from .mixins import DecadeListFilter, EditorialAdminMixin
-from .scale import LargeTableMixin
+from .scale import LargeTableMixin, PreloadedAutocompleteInlineMixin
 
 
-class SourceAgentInline(admin.TabularInline):
+class SourceAgentInline(PreloadedAutocompleteInlineMixin, admin.TabularInline):
     model = SourceAgent
     autocomplete_fields = ["agent"]
     extra = 0
@@ -21,7 +21,7 @@ class SourceImageInline(admin.TabularInline):
     extra = 0
 
 
-class SourceCommentaryInline(admin.StackedInline):
+class SourceCommentaryInline(PreloadedAutocompleteInlineMixin, admin.StackedInline):
     model = Commentary
     fk_name = "source"
     fields = ("identifier", "kind", "title", "body", "signature", "author", "references", "status", "published_at")
