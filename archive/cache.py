@@ -49,6 +49,11 @@ def cached_value(name: str, compute, *parts, seconds: int | None = None):
     return value
 
 
+def cached_count(queryset, name: str, params) -> int:
+    """The count of a public list for one set of filters (e.g. sorted query-string pairs without the page)."""
+    return cached_value(f"count:{name}", queryset.count, params)
+
+
 def connect_invalidation(models) -> None:
     for model in models:
         post_save.connect(public_changed, sender=model, dispatch_uid=f"opis-cache-save-{model.__name__}")

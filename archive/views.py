@@ -3,7 +3,7 @@
 from django.db.models import Prefetch
 from django.views.generic import DetailView, ListView, TemplateView
 
-from .cache import cached_value
+from .cache import cached_count, cached_value
 from .models import Agent, Commentary, Event, Place, Source
 
 
@@ -35,6 +35,13 @@ class SourceListView(PublishedMixin, ListView):
 
     def get_queryset(self):
         return super().get_queryset().select_related("repository")
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        # The total of a filtered million-row list, once per change to the records and set of filters.
+        filters = sorted((key, values) for key, values in self.request.GET.lists() if key != self.page_kwarg)
+        paginator.count = cached_count(queryset, "source-list", filters)
+        return paginator
 
 
 class SourceDetailView(PublishedMixin, DetailView):

@@ -54,3 +54,12 @@ def test_the_admin_and_missing_pages_are_not_cached(client):
     assert client.get("/sources/no-such-source/").status_code == 404
     assert "X-Opis-Cache" not in client.get("/sources/no-such-source/")
     assert "X-Opis-Cache" not in client.get(reverse("admin:login"))
+
+
+def test_the_source_list_total_follows_a_publication(client):
+    SourceFactory.create_batch(2, published=True)
+    assert client.get(reverse("archive:source-list")).context["paginator"].count == 2
+    source = SourceFactory(published=True)
+    assert client.get(reverse("archive:source-list")).context["paginator"].count == 3
+    source.delete()
+    assert client.get(reverse("archive:source-list")).context["paginator"].count == 2
