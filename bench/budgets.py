@@ -208,10 +208,10 @@ def main(argv: list[str] | None = None) -> int:
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.test import Client
-    from django.test.utils import setup_test_environment
 
     call_command("collectstatic", interactive=False, verbosity=0)  # the manifest the production storage needs
-    setup_test_environment()  # lets the Client capture templates/context as in tests; no test database
+    # No setup_test_environment(): its instrumented template rendering copies every context, which would add
+    # its own cost to template-heavy pages (the admin change form) that a served request never pays.
     public_client = Client()
     admin_client = Client()
     admin_client.force_login(get_user_model().objects.get(username="bench-admin"))

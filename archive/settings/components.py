@@ -110,3 +110,12 @@ def with_whitenoise(middleware: list[str]) -> list[str]:
         return middleware
     position = middleware.index("django.middleware.security.SecurityMiddleware") + 1
     return [*middleware[:position], WHITENOISE_MIDDLEWARE, *middleware[position:]]
+
+
+def with_page_cache(middleware: list[str]) -> list[str]:
+    """The public page cache goes right after LocaleMiddleware (its key needs the language): a hit skips the rest."""
+    entry = "archive.cache.PublicPageCacheMiddleware"
+    rest = [m for m in middleware if m != entry]
+    locale = "django.middleware.locale.LocaleMiddleware"
+    position = rest.index(locale) + 1 if locale in rest else len(rest)
+    return [*rest[:position], entry, *rest[position:]]

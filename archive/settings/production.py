@@ -32,6 +32,7 @@ from .components import (  # noqa: E402
     database_settings,
     logging_settings,
     storage_settings,
+    with_page_cache,
     with_whitenoise,
 )
 
@@ -41,9 +42,10 @@ STORAGES = storage_settings(os.environ)
 LOGGING = logging_settings(os.environ.get("LOG_LEVEL", "INFO"))
 MIDDLEWARE = with_whitenoise(MIDDLEWARE)
 # Public GET requests read archive records from the replica when one is configured; everything else the primary.
-MIDDLEWARE = [*MIDDLEWARE, "archive.db_routing.PublicReadsMiddleware", "archive.cache.PublicPageCacheMiddleware"]
+MIDDLEWARE = with_page_cache([*MIDDLEWARE, "archive.db_routing.PublicReadsMiddleware"])
 # Public pages and figures are cached until the next change to a record (archive/cache.py); 0 turns it off.
 PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "300"))
+PUBLIC_GENERATION_MEMO_SECONDS = float(os.environ.get("PUBLIC_GENERATION_MEMO_SECONDS", "1"))
 DATABASE_ROUTERS = ["archive.db_routing.PublicReadReplicaRouter"]
 PUBLIC_READ_DATABASE = REPLICA_ALIAS if REPLICA_ALIAS in DATABASES else None
 # Load balancers probe over plain HTTP from inside the network.

@@ -4,12 +4,14 @@ from django.test import override_settings
 from django.urls import reverse
 
 from archive.models import Status
+from archive.settings.components import with_page_cache
 from tests.factories import SourceFactory
 
 pytestmark = pytest.mark.django_db
 
+# As in production: right after LocaleMiddleware, the generation trusted for a second in this process.
 PAGE_CACHE = override_settings(
-    MIDDLEWARE=[*settings.MIDDLEWARE, "archive.cache.PublicPageCacheMiddleware"], PUBLIC_CACHE_SECONDS=300
+    MIDDLEWARE=with_page_cache(settings.MIDDLEWARE), PUBLIC_CACHE_SECONDS=300, PUBLIC_GENERATION_MEMO_SECONDS=1
 )
 
 

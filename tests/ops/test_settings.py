@@ -73,6 +73,13 @@ def test_production_with_redis_s3_pool_and_replica_configured():
     assert routers == ["archive.db_routing.PublicReadReplicaRouter"]
 
 
+def test_the_page_cache_answers_right_after_the_language_is_known():
+    middleware = production({}, "settings.MIDDLEWARE")
+    locale = middleware.index("django.middleware.locale.LocaleMiddleware")
+    assert middleware[locale + 1] == "archive.cache.PublicPageCacheMiddleware"
+    assert middleware.index("archive.db_routing.PublicReadsMiddleware") > locale + 1
+
+
 def test_healthz_is_reachable_over_plain_http_behind_the_load_balancer():
     assert production({}, "settings.SECURE_REDIRECT_EXEMPT") == ["^healthz$"]
 
