@@ -189,9 +189,10 @@ def machine() -> str:
         cursor.execute("SELECT n FROM bench_manifest")
         row = cursor.fetchone()
     n = f"{row[0]:,}" if row else "unknown"
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
     return (
-        f"{cpu}, {os.cpu_count()} cores, {memory} GiB RAM; Python {platform.python_version()}, PostgreSQL {pg}; "
-        f"collection: {n} sources"
+        f"{cpu}, {os.cpu_count()} cores, {memory} GiB RAM, load average {load}; Python {platform.python_version()}, "
+        f"PostgreSQL {pg}; collection: {n} sources"
     )
 
 

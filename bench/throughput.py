@@ -185,7 +185,8 @@ def main(argv: list[str] | None = None) -> int:
         check=True,
     )
     workers = os.environ.get("WEB_CONCURRENCY", f"{(os.cpu_count() or 1) * 2 + 1} (gunicorn.conf.py default)")
-    print(f"# bench.throughput  command: python -m bench.throughput {' '.join(argv or sys.argv[1:])}")
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"# bench.throughput  command: python -m bench.throughput {' '.join(argv or sys.argv[1:])}  load {load}")
     print(
         f"# gunicorn sync workers: {workers}; wrk -t2 -c{args.connections} -d{args.duration}s on the same "
         f"{os.cpu_count()}-core machine; cache: {'Redis ' + args.redis_url if args.redis_url else 'per-process memory'}"
