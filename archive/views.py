@@ -6,6 +6,12 @@ from django.views.generic import DetailView, ListView, TemplateView
 from .cache import cached_count, cached_value
 from .models import Agent, Commentary, Event, Place, Source
 
+# What a source in a list shows (includes/source_item.html: title, date, citation).
+LISTED = (
+    *("slug", "title", "date_text", "date_edtf", "date_start", "identifier", "fond", "opis", "delo", "folios"),
+    *("repository__code", "repository__name", "repository__abbreviation_original"),
+)
+
 
 class PublishedMixin:
     """The public sees published records only; anything else is a 404."""
@@ -25,7 +31,7 @@ class HomeView(TemplateView):
         # Counting a million rows takes a while: once per change to the records, not once per visit.
         context["source_count"] = cached_value("home:source-count", published.count)
         context["event_count"] = cached_value("home:event-count", Event.objects.published().count)
-        context["newest_sources"] = published.select_related("repository").order_by("-published_at")[:5]
+        context["newest_sources"] = published.select_related("repository").only(*LISTED).order_by("-published_at")[:5]
         return context
 
 
@@ -34,7 +40,7 @@ class SourceListView(PublishedMixin, ListView):
     paginate_by = 25
 
     def get_queryset(self):
-        return super().get_queryset().select_related("repository")
+        return super().get_queryset().select_related("repository").only(*LISTED)
 
     def get_paginator(self, queryset, per_page, **kwargs):
         paginator = super().get_paginator(queryset, per_page, **kwargs)
@@ -80,8 +86,9 @@ class EventDetailView(PublishedMixin, DetailView):
                 "places",
                 "participants",
                 Prefetch("children", queryset=Event.objects.published()),
-                # Each listed source shows its citation, which needs its repository: one join, not one query each.
-                Prefetch("sources", queryset=Source.objects.published().select_related("repository")),
+                # Each listed source shows its citation, which needs its repository: one join, not one query each;
+                # and only the listed columns, not a few thousand transcriptions.
+                Prefetch("sources", queryset=Source.objects.published().select_related("repository").only(*LISTED)),
                 Prefetch("commentary", queryset=Commentary.objects.published()),
             )
         )
