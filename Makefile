@@ -16,7 +16,7 @@ done; exit 1
 endef
 export FIND_PYTHON
 
-.PHONY: run test install migrate demo lint messages clean
+.PHONY: run test install migrate demo lint messages clean bench
 
 $(VENV)/.installed: requirements.txt
 	@PYTHON=$$(sh -c "$$FIND_PYTHON") || { \
@@ -48,6 +48,18 @@ test: install
 	$(PY) -m ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Benchmarks at scale (bench/): build the collection once (reused while N and the migrations stay the same),
+# then the budgets in-process and the throughput under gunicorn + wrk. Needs PostgreSQL; BENCH_DATABASE_URL
+# names the database it fills.
+BENCH_SOURCES ?= 1000000
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/opis_bench
+bench: install
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+	$(PY) -m bench.generate --sources $(BENCH_SOURCES) --database-url $(BENCH_DATABASE_URL)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench.budgets; budgets=$$?; \
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench.throughput; throughput=$$?; \
+	exit $$((budgets || throughput))
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache

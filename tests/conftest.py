@@ -85,3 +85,11 @@ def make_member(db):
         return type(user).objects.get(pk=user.pk)  # fresh: no cached permissions
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Cached public pages and figures (archive/cache.py) must not leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -114,6 +114,9 @@ class Source(EditorialModel, DatedModel):
         indexes = [
             models.Index(fields=["repository", "fond", "opis", "delo"], name="archive_source_reference_idx"),
             *search_indexes("source", "title", "title_original"),
+            # Performance at scale (issue 6): the default order, and the newest published first.
+            models.Index(fields=["date_start", "identifier"], name="archive_source_chrono_idx"),
+            models.Index(fields=["-published_at"], condition=Q(status="published"), name="archive_source_newest_idx"),
         ]
         constraints = [
             *EditorialModel._meta.constraints,

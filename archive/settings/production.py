@@ -28,3 +28,31 @@ AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "1")) or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
 )
+
+# --- Production shape (issue 6): database, cache, static and media, logs, replica routing -------------------
+# Kept as one block, apart from the security settings above; the helpers live in components.py.
+from .base import BASE_DIR, MIDDLEWARE  # noqa: E402
+from .components import (  # noqa: E402
+    REPLICA_ALIAS,
+    cache_settings,
+    database_settings,
+    logging_settings,
+    storage_settings,
+    with_page_cache,
+    with_whitenoise,
+)
+
+DATABASES = database_settings(os.environ, fallback_url=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+CACHES = cache_settings(os.environ.get("REDIS_URL"))
+STORAGES = storage_settings(os.environ)
+LOGGING = logging_settings(os.environ.get("LOG_LEVEL", "INFO"))
+MIDDLEWARE = with_whitenoise(MIDDLEWARE)
+# Public GET requests read archive records from the replica when one is configured; everything else the primary.
+MIDDLEWARE = with_page_cache([*MIDDLEWARE, "archive.db_routing.PublicReadsMiddleware"])
+# Public pages and figures are cached until the next change to a record (archive/cache.py); 0 turns it off.
+PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "300"))
+PUBLIC_GENERATION_MEMO_SECONDS = float(os.environ.get("PUBLIC_GENERATION_MEMO_SECONDS", "1"))
+DATABASE_ROUTERS = ["archive.db_routing.PublicReadReplicaRouter"]
+PUBLIC_READ_DATABASE = REPLICA_ALIAS if REPLICA_ALIAS in DATABASES else None
+# Load balancers probe over plain HTTP from inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from archive.models import Agent, Language, Place, Repository, Subject
 
 from .history import HistoryAdminMixin
+from .scale import LargeTableMixin
 
 
 @admin.register(Repository)
@@ -19,7 +20,7 @@ class LanguageAdmin(admin.ModelAdmin):
 
 
 @admin.register(Agent)
-class AgentAdmin(HistoryAdminMixin, admin.ModelAdmin):
+class AgentAdmin(HistoryAdminMixin, LargeTableMixin, admin.ModelAdmin):
     list_display = ("name", "name_original", "kind", "dates_text", "wikidata")
     list_filter = ("kind",)
     search_fields = ("identifier", "name", "name_original", "name_variants")

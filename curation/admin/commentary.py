@@ -4,10 +4,11 @@ from django.utils.translation import gettext_lazy as _
 from archive.models import Commentary
 
 from .mixins import EditorialAdminMixin
+from .scale import LargeTableMixin
 
 
 @admin.register(Commentary)
-class CommentaryAdmin(EditorialAdminMixin, admin.ModelAdmin):
+class CommentaryAdmin(LargeTableMixin, EditorialAdminMixin, admin.ModelAdmin):
     list_display = ("title", "status_badge", "kind", "target", "signature", "updated_at")
     list_filter = ("status", "kind")
     list_select_related = ("source", "event")

@@ -5,10 +5,11 @@ from archive.models import Commentary, Source, SourceAgent, SourceImage
 from curation.uploads import SourceImageForm
 
 from .mixins import DecadeListFilter, EditorialAdminMixin
+from .scale import LargeTableMixin, PreloadedAutocompleteInlineMixin
 from .workflow import EditorialInlineMixin
 
 
-class SourceAgentInline(admin.TabularInline):
+class SourceAgentInline(PreloadedAutocompleteInlineMixin, admin.TabularInline):
     model = SourceAgent
     autocomplete_fields = ["agent"]
     extra = 0
@@ -23,7 +24,7 @@ class SourceImageInline(admin.TabularInline):
     extra = 0
 
 
-class SourceCommentaryInline(EditorialInlineMixin, admin.StackedInline):
+class SourceCommentaryInline(EditorialInlineMixin, PreloadedAutocompleteInlineMixin, admin.StackedInline):
     model = Commentary
     fk_name = "source"
     fields = ("identifier", "kind", "title", "body", "signature", "author", "references", "status", "published_at")
@@ -33,7 +34,7 @@ class SourceCommentaryInline(EditorialInlineMixin, admin.StackedInline):
 
 
 @admin.register(Source)
-class SourceAdmin(EditorialAdminMixin, admin.ModelAdmin):
+class SourceAdmin(LargeTableMixin, EditorialAdminMixin, admin.ModelAdmin):
     list_display = ("identifier", "title", "status_badge", "citation", "date_text", "document_type", "updated_at")
     list_display_links = ("identifier", "title")
     list_filter = ("status", "repository", "document_type", "languages", DecadeListFilter)

@@ -1,0 +1,64 @@
+"""Public reads from a read replica, everything else from the primary.
+
+The router needs to know whether a query belongs to a public page, which it cannot see; the middleware
+marks anonymous (or non-staff) GET/HEAD requests to the public site in a context variable for the duration
+of the request. Curators, the admin and every write stay on the primary, so they always read their writes.
+Only the archive's records go to the replica: sessions and users stay on the primary.
+"""
+
+from contextvars import ContextVar
+
+from django.conf import settings
+
+_public_read: ContextVar[bool] = ContextVar("opis_public_read", default=False)
+
+PUBLIC_NAMESPACES = {"archive"}
+REPLICATED_APPS = {"archive"}
+
+
+class PublicReadReplicaRouter:
+    """Active only when settings.PUBLIC_READ_DATABASE names a database alias."""
+
+    def db_for_read(self, model, **hints):
+        alias = getattr(settings, "PUBLIC_READ_DATABASE", None)
+        if alias and _public_read.get() and model._meta.app_label in REPLICATED_APPS:
+            return alias
+        return None
+
+    def db_for_write(self, model, **hints):
+        return "default"
+
+    def allow_relation(self, obj1, obj2, **hints):
+        # The replica is a copy of the primary: objects from either may be related.
+        return True
+
+    def allow_migrate(self, db, app_label, model_name=None, **hints):
+        return None if db == "default" else False
+
+
+class PublicReadsMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _public_read.set(False)
+        try:
+            return self.get_response(request)
+        finally:
+            _public_read.reset(token)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        user = getattr(request, "user", None)
+        if (
+            request.method in ("GET", "HEAD")
+            and match is not None
+            and match.namespace in PUBLIC_NAMESPACES
+            and not (user is not None and user.is_staff)
+        ):
+            _public_read.set(True)
+        return None
+
+
+def reading_public() -> bool:
+    return _public_read.get()

@@ -1,0 +1,41 @@
+"""Gunicorn configuration, read automatically from the working directory: `gunicorn archive.wsgi`.
+
+Everything can be overridden from the environment (GUNICORN_CMD_ARGS, or the variables below).
+"""
+
+import json
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# Sync workers: Django's ORM is blocking; one process per request in flight, two per core plus one.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers now and then so a slow leak never becomes an outage; jitter avoids restarting all at once.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = 200
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Stage the app once in the master, so workers fork with it loaded (faster start, shared memory).
+preload_app = True
+
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+# One JSON object per request, like the application's logs.
+access_log_format = json.dumps(
+    {
+        "time": "%(t)s",
+        "logger": "gunicorn.access",
+        "remote": "%(h)s",
+        "method": "%(m)s",
+        "path": "%(U)s",
+        "query": "%(q)s",
+        "status": "%(s)s",
+        "bytes": "%(B)s",
+        "duration_us": "%(D)s",
+        "user_agent": "%(a)s",
+    }
+)

@@ -1,0 +1,63 @@
+"""The number of queries a public page makes does not grow with its page size or a record's relations."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import (
+    AgentFactory,
+    CommentaryFactory,
+    EventFactory,
+    PlaceFactory,
+    SourceFactory,
+    SubjectFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+def richly_related(source, n: int):
+    from archive.models import AgentRole, SourceAgent
+
+    source.places.set(PlaceFactory.create_batch(n))
+    source.subjects.set(SubjectFactory.create_batch(n))
+    source.events.set(EventFactory.create_batch(n, published=True))
+    for agent in AgentFactory.create_batch(n):
+        SourceAgent.objects.create(source=source, agent=agent, role=AgentRole.MENTIONED)
+    CommentaryFactory.create_batch(n, source=source, status="published", published_at=source.published_at)
+
+
+def test_source_detail_queries_do_not_grow_with_relations(client):
+    lean, rich = SourceFactory(published=True), SourceFactory(published=True)
+    richly_related(lean, 1)
+    richly_related(rich, 8)
+    assert queries(client, rich.get_absolute_url()) == queries(client, lean.get_absolute_url())
+
+
+def test_event_detail_queries_do_not_grow_with_its_sources(client):
+    small, large = EventFactory(published=True), EventFactory(published=True)
+    SourceFactory(published=True).events.add(small)
+    for source in SourceFactory.create_batch(12, published=True):
+        source.events.add(large)
+    assert queries(client, large.get_absolute_url()) == queries(client, small.get_absolute_url())
+
+
+def test_source_list_queries_do_not_grow_with_the_page(client):
+    SourceFactory.create_batch(2, published=True)
+    few = queries(client, reverse("archive:source-list"))
+    SourceFactory.create_batch(20, published=True)
+    assert queries(client, reverse("archive:source-list")) == few
+
+
+def test_home_queries_do_not_grow_with_the_collection(client):
+    SourceFactory.create_batch(2, published=True)
+    few = queries(client, reverse("archive:home"))
+    SourceFactory.create_batch(10, published=True)
+    assert queries(client, reverse("archive:home")) == few
