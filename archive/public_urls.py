@@ -19,5 +19,6 @@ urlpatterns = [
     path("places/<slug:slug>/", views.PlaceDetailView.as_view(), name="place-detail"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("language/", views.LanguageView.as_view(), name="language"),
     path("robots.txt", views.RobotsView.as_view(), name="robots"),
 ]

@@ -3,6 +3,7 @@
 from .authorities import AgentDetailView, PlaceDetailView
 from .events import EventDetailView, EventListView
 from .export import SourceExportView
+from .language import LanguageView
 from .pages import HomeView, RobotsView
 from .search import SearchView
 from .sources import SourceDetailView, SourceListView
@@ -12,6 +13,7 @@ __all__ = [
     "EventDetailView",
     "EventListView",
     "HomeView",
+    "LanguageView",
     "PlaceDetailView",
     "RobotsView",
     "SearchView",

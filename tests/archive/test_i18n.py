@@ -9,12 +9,12 @@ pytestmark = pytest.mark.django_db
 
 
 def _switch(client, language: str, next_url: str = "/"):
-    return client.post(reverse("set_language"), {"language": language, "next": next_url})
+    return client.get(reverse("archive:language"), {"language": language, "next": next_url})
 
 
 def test_language_switcher_is_on_every_page(client):
     body = client.get(reverse("archive:home")).content.decode()
-    assert f'action="{reverse("set_language")}"' in body
+    assert f'action="{reverse("archive:language")}" method="get"' in body
     assert '<option value="ru" lang="ru">Русский</option>' in body
 
 
@@ -54,3 +54,20 @@ def test_plural_forms_in_russian(client):
     _switch(client, "ru")
     assert "3 опубликованных документа" in client.get(reverse("archive:home")).content.decode()
     assert "3 документа" in client.get(reverse("archive:source-list")).content.decode()
+
+
+def test_public_pages_set_no_cookie_so_the_page_cache_can_keep_them(client):
+    SourceFactory(published=True)
+    for name in ("archive:home", "archive:source-list", "archive:event-list"):
+        assert not client.get(reverse(name)).cookies, name
+
+
+def test_language_switch_refuses_to_send_the_visitor_elsewhere(client):
+    response = _switch(client, "ru", "https://evil.example/")
+    assert response["Location"] == "/"
+    assert response.cookies["django_language"].value == "ru"
+
+
+def test_an_unknown_language_changes_nothing(client):
+    response = _switch(client, "xx", "/sources/")
+    assert response["Location"] == "/sources/" and "django_language" not in response.cookies
