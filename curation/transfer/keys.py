@@ -1,0 +1,69 @@
+"""Natural keys to database ids and back, in bulk, cached for the length of one import or export."""
+
+from collections import defaultdict
+
+from django.db.models import Q
+
+CHUNK = 5000
+
+
+class KeyMap:
+    """For one model: natural key (any of its key fields) -> id, and id -> the first key field's value."""
+
+    def __init__(self, model, keys: tuple[str, ...]):
+        self.model, self.keys = model, keys
+        self.ids: dict[str, int] = {}
+        self.names: dict[int, str] = {}
+
+    def _remember(self, row):
+        pk, *values = row
+        self.names[pk] = values[0]
+        for value in values:
+            if value:
+                self.ids.setdefault(value, pk)
+
+    def load_keys(self, wanted) -> None:
+        missing = [key for key in set(wanted) if key not in self.ids]
+        for start in range(0, len(missing), CHUNK):
+            part = missing[start : start + CHUNK]
+            condition = Q()
+            for key in self.keys:
+                condition |= Q(**{f"{key}__in": part})
+            for row in self.model._default_manager.filter(condition).values_list("pk", *self.keys):
+                self._remember(row)
+
+    def load_ids(self, wanted) -> None:
+        missing = [pk for pk in set(wanted) if pk not in self.names]
+        for start in range(0, len(missing), CHUNK):
+            rows = self.model._default_manager.filter(pk__in=missing[start : start + CHUNK])
+            for row in rows.values_list("pk", *self.keys):
+                self._remember(row)
+
+    def __getitem__(self, pk):
+        return self.names[pk]
+
+
+class Keys:
+    def __init__(self):
+        self.maps: dict = {}
+
+    def for_model(self, model, keys) -> KeyMap:
+        if model not in self.maps:
+            self.maps[model] = KeyMap(model, keys)
+        return self.maps[model]
+
+    def __getitem__(self, model) -> KeyMap:
+        return self.maps[model]
+
+    def load_for_export(self, kind, rows) -> None:
+        wanted = defaultdict(set)
+        for column in kind.columns:
+            if hasattr(column, "model"):
+                for row in rows:
+                    value = row[column.name]
+                    if column.is_link:
+                        wanted[column].update(column.key_of(link) for link in value)
+                    elif value is not None:
+                        wanted[column].add(value)
+        for column, ids in wanted.items():
+            self.for_model(column.model, column.keys).load_ids(ids)
