@@ -211,13 +211,14 @@ class RoleLinks(Links):
     def __init__(self, *args, roles, default_role, **kwargs):
         super().__init__(*args, **kwargs)
         self.roles, self.default_role = roles, default_role
+        self.role_values = frozenset(roles.values)
 
     def split(self, raw):
         items = []
         for part in super().split(raw):
             key, _, role = part.partition(":")
             role = role.strip().lower() or self.default_role
-            if role not in self.roles.values:
+            if role not in self.role_values:
                 raise CellError(f"“{part}”: the role must be one of {', '.join(self.roles.values)}.")
             items.append((key.strip(), role))
         return items

@@ -5,7 +5,7 @@ from collections import defaultdict
 
 from .cells import escape_formula
 from .formats import Kind
-from .keys import Keys
+from .keys import Keys, among
 
 
 def fetch(kind: Kind, queryset) -> list[dict]:
@@ -24,7 +24,9 @@ def fetch(kind: Kind, queryset) -> list[dict]:
         for column in kind.links:
             links = defaultdict(list)
             fields = (column.owner, column.target, *(("role",) if hasattr(column, "roles") else ()))
-            for owner, *value in column.through.objects.filter(**{f"{column.owner}__in": by_id}).values_list(*fields):
+            for owner, *value in column.through.objects.filter(
+                among(column.through, column.owner.removesuffix("_id"), by_id)
+            ).values_list(*fields):
                 links[owner].append(tuple(value) if len(value) > 1 else value[0])
             for pk, row in by_id.items():
                 row[column.name] = tuple(sorted(links.get(pk, ())))

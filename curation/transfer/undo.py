@@ -12,7 +12,7 @@ from curation.models import BatchStatus, ImportBatch, RecordAction
 from . import writing
 from .current import dump, fetch
 from .formats import KINDS
-from .keys import Keys
+from .keys import Keys, among
 from .validation import Validator
 
 CHUNK = 2000
@@ -50,7 +50,7 @@ def _check_unchanged(kind, batch):
     conflicts = []
     for records in _record_chunks(batch):
         by_id = {record.object_id: record for record in records}
-        current = {row["id"]: row for row in fetch(kind, kind.model.objects.filter(pk__in=by_id))}
+        current = {row["id"]: row for row in fetch(kind, kind.model.objects.filter(among(kind.model, "id", by_id)))}
         keys.load_for_export(kind, list(current.values()))
         for pk, record in by_id.items():
             row = current.get(pk)

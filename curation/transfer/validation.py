@@ -12,7 +12,7 @@ from .cells import CellError, unescape_formula
 from .columns import Text
 from .current import fetch
 from .formats import Kind
-from .keys import Keys
+from .keys import Keys, among
 
 CONTROLLED = {Status.PUBLISHED, Status.WITHDRAWN}
 # The error CSV adds this column; a fixed error file imports as it is.
@@ -54,6 +54,12 @@ class Validator:
         self.positions = [(index, name) for index, name in enumerate(header) if name not in IGNORED_COLUMNS]
         self.header = [name for _, name in self.positions]
         self.width = len(header)
+        self.plan = [
+            (index, name, kind.by_name[name], not isinstance(kind.by_name.get(name), Text))
+            for index, name in self.positions
+            if name in kind.by_name
+        ]
+        self.relations = [kind.by_name[name] for name in self.header if hasattr(kind.by_name.get(name), "model")]
         self.may_publish = user.has_perm(kind.permission("publish")) if kind.editorial else True
         self.seen: dict[str, int] = {}  # identifier -> line
         self.unique_seen: dict[str, dict[str, str]] = {name: {} for name in kind.unique_fields if name != "identifier"}
@@ -87,7 +93,9 @@ class Validator:
         identifiers = [values["identifier"] for _, values, _ in parsed if values.get("identifier")]
         current = {
             row["identifier"]: row
-            for row in fetch(self.kind, self.kind.model.objects.filter(identifier__in=identifiers))
+            for row in fetch(
+                self.kind, self.kind.model.objects.filter(among(self.kind.model, "identifier", identifiers))
+            )
         }
         self.keys.load_for_export(self.kind, list(current.values()))
         self._load_unique_owners(parsed)
@@ -108,16 +116,15 @@ class Validator:
                     RowError(line, "", extra[0], f"The row has {len(cells)} cells but the header only {self.width}.")
                 )
                 return None
-        raw = {name: (cells[index].strip() if index < len(cells) else "") for index, name in self.positions}
-        values, before = {}, len(errors)
-        for name, text in raw.items():
-            column = self.kind.by_name[name]
+        values, before, width = {}, len(errors), len(cells)
+        for index, name, column, plain in self.plan:
+            text = cells[index].strip() if index < width else ""
             if not text:
                 if column.required:
                     errors.append(RowError(line, name, "", "Required: this cell may not be empty."))
                 values[name] = column.empty
                 continue
-            if not isinstance(column, Text):
+            if plain and text[0] == "'":
                 text = unescape_formula(text)  # our export escapes every cell; text columns check their own
             try:
                 values[name] = column.split(text) if column.is_link else column.parse(text)
@@ -141,10 +148,8 @@ class Validator:
         return line, values, cells
 
     def _load_relations(self, parsed):
-        for name in self.header:
-            column = self.kind.by_name[name]
-            if not hasattr(column, "model"):
-                continue
+        for column in self.relations:
+            name = column.name
             keymap = self.keys.for_model(column.model, column.keys)
             if column.is_link:
                 keymap.load_keys(column.key_of(item) for _, values, _ in parsed for item in values[name])
@@ -156,7 +161,7 @@ class Validator:
         model = self.kind.model
         for name in self.unique_seen:
             wanted = [values[name] for _, values, _ in parsed if values.get(name)]
-            rows = model.objects.filter(**{f"{name}__in": wanted}).values_list(name, "identifier")
+            rows = model.objects.filter(among(model, name, wanted)).values_list(name, "identifier")
             self.unique_owner[name] = dict(rows)
 
     # -- one row ---------------------------------------------------------------------------
@@ -194,10 +199,8 @@ class Validator:
 
     def _resolve(self, line, values, errors) -> str | None:
         parent_in_file = None
-        for name in self.header:
-            column = self.kind.by_name[name]
-            if not hasattr(column, "model"):
-                continue
+        for column in self.relations:
+            name = column.name
             keymap = self.keys[column.model]
             if column.is_link:
                 missing = [column.key_of(item) for item in values[name] if column.key_of(item) not in keymap.ids]

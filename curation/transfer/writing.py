@@ -10,6 +10,7 @@ from archive.markdown import render_markdown
 
 from .cells import edtf_range
 from .formats import Kind
+from .keys import among
 
 
 class LostUpdate(Exception):
@@ -126,7 +127,7 @@ def replace_links(column, owners: list[int], links: list[tuple]) -> None:
     """Delete the owners' current links in this column and insert the given (owner, *target) rows."""
     through = column.through
     if owners:
-        through.objects.filter(**{f"{column.owner}__in": owners}).delete()
+        through.objects.filter(among(through, column.owner.removesuffix("_id"), owners)).delete()
     if not links:
         return
     fields = [column.owner, column.target, *(("role",) if hasattr(column, "roles") else ())]
