@@ -101,3 +101,8 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 LOGIN_URL = "admin:login"
 
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# CSV import and export: the buttons and views need archive.import_<model> / archive.export_<model>.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
+# Bigger uploads are refused by the admin with a pointer to `manage.py import_records`.
+OPIS_ADMIN_IMPORT_MAX_BYTES = int(os.environ.get("OPIS_ADMIN_IMPORT_MAX_BYTES", 5 * 2**20))

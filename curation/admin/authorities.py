@@ -2,6 +2,9 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from archive.models import Agent, Language, Place, Repository, Subject
+from curation.resources import AgentResource, PlaceResource, SubjectResource
+
+from .transfer import TransferAdminMixin
 
 
 @admin.register(Repository)
@@ -17,7 +20,8 @@ class LanguageAdmin(admin.ModelAdmin):
 
 
 @admin.register(Agent)
-class AgentAdmin(admin.ModelAdmin):
+class AgentAdmin(TransferAdminMixin, admin.ModelAdmin):
+    resource_classes = [AgentResource]
     list_display = ("name", "name_original", "kind", "dates_text", "wikidata")
     list_filter = ("kind",)
     search_fields = ("identifier", "name", "name_original", "name_variants")
@@ -30,7 +34,8 @@ class AgentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Place)
-class PlaceAdmin(admin.ModelAdmin):
+class PlaceAdmin(TransferAdminMixin, admin.ModelAdmin):
+    resource_classes = [PlaceResource]
     list_display = ("name", "name_original", "latitude", "longitude", "wikidata")
     search_fields = ("identifier", "name", "name_original", "name_variants")
     prepopulated_fields = {"slug": ("name",)}
@@ -41,7 +46,8 @@ class PlaceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Subject)
-class SubjectAdmin(admin.ModelAdmin):
+class SubjectAdmin(TransferAdminMixin, admin.ModelAdmin):
+    resource_classes = [SubjectResource]
     list_display = ("term", "term_original", "identifier")
     search_fields = ("identifier", "term", "term_original")
     prepopulated_fields = {"slug": ("term",)}

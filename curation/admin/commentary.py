@@ -2,12 +2,15 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from archive.models import Commentary
+from curation.resources import CommentaryResource
 
 from .mixins import EditorialAdminMixin
+from .transfer import TransferAdminMixin
 
 
 @admin.register(Commentary)
-class CommentaryAdmin(EditorialAdminMixin, admin.ModelAdmin):
+class CommentaryAdmin(TransferAdminMixin, EditorialAdminMixin, admin.ModelAdmin):
+    resource_classes = [CommentaryResource]
     list_display = ("title", "status_badge", "kind", "target", "signature", "updated_at")
     list_filter = ("status", "kind")
     list_select_related = ("source", "event")

@@ -2,8 +2,10 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from archive.models import Commentary, Source, SourceAgent, SourceImage
+from curation.resources import SourceResource
 
 from .mixins import DecadeListFilter, EditorialAdminMixin
+from .transfer import TransferAdminMixin
 
 
 class SourceAgentInline(admin.TabularInline):
@@ -30,7 +32,8 @@ class SourceCommentaryInline(admin.StackedInline):
 
 
 @admin.register(Source)
-class SourceAdmin(EditorialAdminMixin, admin.ModelAdmin):
+class SourceAdmin(TransferAdminMixin, EditorialAdminMixin, admin.ModelAdmin):
+    resource_classes = [SourceResource]
     list_display = ("identifier", "title", "status_badge", "citation", "date_text", "document_type", "updated_at")
     list_display_links = ("identifier", "title")
     list_filter = ("status", "repository", "document_type", "languages", DecadeListFilter)

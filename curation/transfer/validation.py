@@ -40,6 +40,7 @@ class Planned:
     changed: list[str] = field(default_factory=list)
     raw: list[str] = field(default_factory=list)
     parent_in_file: str | None = None
+    before: dict[str, str] = field(default_factory=dict)  # changed columns' previous cells, for the preview
 
 
 class HeaderError(Exception):
@@ -193,9 +194,9 @@ class Validator:
         changed = [name for name in values if merged[name] != current[name]]
         if parent_in_file and "parent" not in changed:
             changed.append("parent")
-        return Planned(
-            line, identifier, "update" if changed else "unchanged", merged, current, changed, raw, parent_in_file
-        )
+        before = {name: self.kind.by_name[name].dump(current[name], self.keys) for name in changed}
+        action = "update" if changed else "unchanged"
+        return Planned(line, identifier, action, merged, current, changed, raw, parent_in_file, before)
 
     def _resolve(self, line, values, errors) -> str | None:
         parent_in_file = None
