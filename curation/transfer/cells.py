@@ -39,7 +39,7 @@ def check_text(raw: str) -> str:
     if raw.startswith(("=", "+", "-", "@")):
         raise CellError(
             f"Starts with “{raw[0]}”, which a spreadsheet runs as a formula; "
-            f"if it is meant as text, write it as '{raw[:20]}."
+            f"to keep it as text, put an apostrophe before it ('{raw[0]}…)."
         )
     match = HTML_TAG.search(raw)
     if match:
