@@ -123,7 +123,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
     )
     list_filter = ("status", "kind", "dry_run")
     search_fields = ("file_name", "checksum", "user__username")
-    actions = ["undo_selected"]
+    actions = ["undo_selected"]  # checked per batch against the import right of its kind
     readonly_fields = ("error_csv_link",)
     exclude = ("errors", "failed_rows")
 
@@ -141,13 +141,6 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def get_actions(self, request):
-        # Undo is checked per batch against its kind's import right; the action is offered to importers.
-        actions = super().get_actions(request)
-        if _may_see_batches(request.user):
-            actions["undo_selected"] = self.get_action("undo_selected")
-        return actions
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.error_csv)
