@@ -14,6 +14,7 @@ class ImportMode(models.TextChoices):
 
 
 class BatchStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting for the background worker")
     RUNNING = "running", _("Running")
     PREVIEWED = "previewed", _("Previewed (dry run)")
     SUCCEEDED = "succeeded", _("Imported")
@@ -52,6 +53,13 @@ class ImportBatch(models.Model):
         _("failing rows"), default=dict, blank=True, help_text=_("The header and the failing rows, for the error CSV.")
     )
     message = models.TextField(_("message"), blank=True)
+    progress = models.PositiveIntegerField(_("rows read so far"), default=0)
+    stored_file = models.CharField(
+        _("stored upload"), max_length=255, blank=True, help_text=_("Kept until a background preview is confirmed.")
+    )
+    skip_unchanged = models.BooleanField(_("skip unchanged rows"), default=True)
+    encoding_option = models.CharField(_("encoding asked for"), max_length=32, blank=True)
+    delimiter_option = models.CharField(_("delimiter asked for"), max_length=8, blank=True)
     undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
     undone_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

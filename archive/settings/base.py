@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_filters",
     "import_export",
+    "django_tasks_db",
     "archive",
     "curation",
 ]
@@ -104,5 +105,9 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # CSV import and export: the buttons and views need archive.import_<model> / archive.export_<model>.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
-# Bigger uploads are refused by the admin with a pointer to `manage.py import_records`.
-OPIS_ADMIN_IMPORT_MAX_BYTES = int(os.environ.get("OPIS_ADMIN_IMPORT_MAX_BYTES", 5 * 2**20))
+# Admin uploads over OPIS_IMPORT_BACKGROUND_BYTES are checked and imported by the task worker
+# (`manage.py db_worker`); over OPIS_ADMIN_IMPORT_MAX_BYTES they are refused: use `manage.py import_records`.
+OPIS_IMPORT_BACKGROUND_BYTES = int(os.environ.get("OPIS_IMPORT_BACKGROUND_BYTES", 5 * 2**20))
+OPIS_ADMIN_IMPORT_MAX_BYTES = int(os.environ.get("OPIS_ADMIN_IMPORT_MAX_BYTES", 200 * 2**20))
+# Background work (large imports) goes through Django's Tasks framework, stored in the database.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -1,10 +1,13 @@
 """The admin's door onto CSV import and export, and the list of import batches with undo."""
 
+import uuid
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.core.files.storage import default_storage
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import filesizeformat
 from django.urls import path, reverse
@@ -15,8 +18,9 @@ from import_export.forms import ConfirmImportForm, ImportForm
 
 from curation.models import BatchStatus, ImportBatch, ImportMode
 from curation.resources import OpisCSV
+from curation.tasks import background_threshold, queue_import
 from curation.transfer.errors import write_error_csv
-from curation.transfer.formats import KINDS
+from curation.transfer.formats import KINDS, kind_for_model
 from curation.transfer.undo import UndoRefused, undo_batch
 
 OPTION_FIELDS = ("mode", "skip_unchanged", "encoding", "delimiter")
@@ -25,8 +29,8 @@ DELIMITER_CHOICES = [("", _("Detect")), (",", _("Comma")), (";", _("Semicolon"))
 
 
 def admin_import_limit() -> int:
-    """Bigger files than this go through `manage.py import_records` (no request should run that long)."""
-    return getattr(settings, "OPIS_ADMIN_IMPORT_MAX_BYTES", 5 * 2**20)
+    """The largest upload the admin accepts at all; bigger files go through `manage.py import_records`."""
+    return getattr(settings, "OPIS_ADMIN_IMPORT_MAX_BYTES", 200 * 2**20)
 
 
 class ImportOptions(forms.Form):
@@ -70,6 +74,35 @@ class TransferAdminMixin(ImportExportMixin):
     confirm_form_class = OpisConfirmImportForm
     import_template_name = "admin/curation/import.html"
     skip_admin_log = True  # the import batch is the record of what happened, row by row
+
+    def import_action(self, request, **kwargs):
+        """Files over the background threshold are checked and imported by the task worker."""
+        if request.method == "POST" and self.has_import_permission(request):
+            form = self.create_import_form(request)
+            if form.is_valid() and form.cleaned_data["import_file"].size > background_threshold():
+                return self._queue_in_background(request, form)
+        return super().import_action(request, **kwargs)
+
+    def _queue_in_background(self, request, form):
+        upload = form.cleaned_data["import_file"]
+        options = form.cleaned_data
+        batch = ImportBatch.objects.create(
+            kind=kind_for_model(self.model).name,
+            user=request.user,
+            file_name=upload.name[:255],
+            mode=options["mode"],
+            dry_run=True,
+            skip_unchanged=bool(options.get("skip_unchanged")),
+            encoding_option=options.get("encoding") or "",
+            delimiter_option=options.get("delimiter") or "",
+            stored_file=default_storage.save(f"imports/{uuid.uuid4().hex}.csv", upload),
+        )
+        queue_import(batch=batch)
+        messages.info(
+            request,
+            _("The file is large: it is being checked in the background. This page shows progress and the result."),
+        )
+        return HttpResponseRedirect(batch.get_absolute_url())
 
     def get_confirm_form_initial(self, request, import_form):
         initial = super().get_confirm_form_initial(request, import_form)
@@ -125,7 +158,8 @@ class ImportBatchAdmin(admin.ModelAdmin):
     search_fields = ("file_name", "checksum", "user__username")
     actions = ["undo_selected"]  # checked per batch against the import right of its kind
     readonly_fields = ("error_csv_link",)
-    exclude = ("errors", "failed_rows")
+    exclude = ("errors", "failed_rows", "stored_file")
+    change_form_template = "admin/curation/importbatch/change_form.html"
 
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) or _may_see_batches(request.user)
@@ -143,8 +177,35 @@ class ImportBatchAdmin(admin.ModelAdmin):
         return False
 
     def get_urls(self):
-        view = self.admin_site.admin_view(self.error_csv)
-        return [path("<int:pk>/errors.csv", view, name="curation_importbatch_errors"), *super().get_urls()]
+        errors = self.admin_site.admin_view(self.error_csv)
+        confirm = self.admin_site.admin_view(self.confirm_background)
+        return [
+            path("<int:pk>/errors.csv", errors, name="curation_importbatch_errors"),
+            path("<int:pk>/confirm/", confirm, name="curation_importbatch_confirm"),
+            *super().get_urls(),
+        ]
+
+    def confirm_background(self, request, pk):
+        """Queue the real import of a file whose background check (dry run) passed."""
+        preview = get_object_or_404(ImportBatch, pk=pk, status=BatchStatus.PREVIEWED, dry_run=True)
+        if request.method != "POST" or not preview.stored_file:
+            raise PermissionDenied
+        if not request.user.has_perm(KINDS[preview.kind].permission("import")):
+            raise PermissionDenied
+        batch = ImportBatch.objects.create(
+            kind=preview.kind,
+            user=request.user,
+            file_name=preview.file_name,
+            mode=preview.mode,
+            skip_unchanged=preview.skip_unchanged,
+            encoding_option=preview.encoding_option,
+            delimiter_option=preview.delimiter_option,
+            stored_file=preview.stored_file,
+        )
+        ImportBatch.objects.filter(pk=preview.pk).update(stored_file="")
+        queue_import(batch=batch)
+        messages.info(request, _("The import is queued; this page shows its progress."))
+        return HttpResponseRedirect(batch.get_absolute_url())
 
     @admin.display(description=_("error CSV"))
     def error_csv_link(self, obj):

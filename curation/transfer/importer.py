@@ -82,11 +82,16 @@ def run_import(
     encoding: str | None = None,
     delimiter: str | None = None,
     progress: Callable[[int], None] | None = None,
+    batch: ImportBatch | None = None,
 ) -> ImportResult:
+    """Import one file. `batch` is given when the batch was queued before (background imports)."""
     kind = KINDS[kind_name]
     if not user.has_perm(kind.permission("import")):
         raise PermissionDenied(f"You may not import {kind.name}: that needs {kind.permission('import')}.")
-    batch = ImportBatch.objects.create(kind=kind.name, mode=mode, dry_run=dry_run, file_name=file_name[:255], user=user)
+    if batch is None:
+        batch = ImportBatch(kind=kind.name, user=user)
+    batch.mode, batch.dry_run, batch.file_name, batch.status = mode, dry_run, file_name[:255], BatchStatus.RUNNING
+    batch.save()
     result = ImportResult(batch=batch)
     started = time.monotonic()
     reader = _HashingReader(stream)
@@ -129,7 +134,7 @@ def _run(kind, reader, result, mode, dry_run, skip_unchanged, encoding, delimite
         rows_seen += len(chunk)
         if progress:
             progress(rows_seen)
-    result.batch.rows = rows_seen
+    result.batch.rows = result.batch.progress = rows_seen
     if rows_seen == 0:
         result.errors.append(RowError(2, "", "", "The file has a header row but no data rows."))
     result.errors.extend(validator.finish())

@@ -176,7 +176,7 @@ def test_undo_from_the_batch_list(client, importer, rgaspi):
     assert not Source.objects.exists()
 
 
-def test_admin_refuses_files_over_the_limit(client, importer, rgaspi, settings):
+def test_admin_refuses_files_over_the_hard_limit(client, importer, rgaspi, settings):
     settings.OPIS_ADMIN_IMPORT_MAX_BYTES = 100
     client.force_login(importer)
 
@@ -184,3 +184,53 @@ def test_admin_refuses_files_over_the_limit(client, importer, rgaspi, settings):
 
     assert "Use: manage.py import_records." in response.content.decode()
     assert not ImportBatch.objects.exists()
+
+
+@pytest.fixture
+def run_worker(monkeypatch):
+    """The real db_worker, run until the queue is empty. It closes "old" connections between tasks,
+    which would close the test's own transaction: that one step is switched off here."""
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
+    return lambda: call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", stdout=io.StringIO())
+
+
+def test_big_files_are_checked_then_imported_by_the_task_worker(client, importer, rgaspi, settings, run_worker):
+    settings.OPIS_IMPORT_BACKGROUND_BYTES = 100
+    client.force_login(importer)
+
+    response = upload(client, "sources_cp1251_semicolon.csv")
+
+    check = ImportBatch.objects.get()
+    assert response.status_code == 302 and response["Location"] == check.get_absolute_url()
+    assert (check.status, check.dry_run) == (BatchStatus.QUEUED, True)
+    assert "In progress: 0 rows read so far" in client.get(check.get_absolute_url()).content.decode()
+
+    run_worker()
+
+    check.refresh_from_db()
+    assert (check.status, check.created, check.progress, check.encoding) == (BatchStatus.PREVIEWED, 2, 2, "cp1251")
+    assert not Source.objects.exists()
+    page = client.get(check.get_absolute_url()).content.decode()
+    assert "The check passed: 2 to create, 0 to update, 0 unchanged." in page
+
+    client.post(reverse("admin:curation_importbatch_confirm", args=[check.pk]))
+    run_worker()
+
+    done = ImportBatch.objects.exclude(pk=check.pk).get()
+    assert (done.status, done.created, done.dry_run, done.user) == (BatchStatus.SUCCEEDED, 2, False, importer)
+    assert Source.objects.count() == 2
+    assert done.stored_file == ""
+
+
+def test_a_background_check_with_errors_cannot_be_confirmed(client, importer, rgaspi, settings, run_worker):
+    settings.OPIS_IMPORT_BACKGROUND_BYTES = 10
+    client.force_login(importer)
+    upload(client, "unknown_repository.csv")
+
+    run_worker()
+
+    check = ImportBatch.objects.get()
+    assert (check.status, check.error_count) == (BatchStatus.FAILED, 1)
+    assert "Import it now" not in client.get(check.get_absolute_url()).content.decode()
+    assert client.post(reverse("admin:curation_importbatch_confirm", args=[check.pk])).status_code == 404
+    assert not Source.objects.exists()
