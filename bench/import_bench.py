@@ -15,7 +15,6 @@ import csv
 import json
 import os
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -56,7 +55,14 @@ def rss_mb() -> float:
 
 
 def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # VmHWM, not ru_maxrss: on Linux ru_maxrss survives fork+exec and would report the parent's size.
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmHWM")) / 1024
+
+
+def reset_peak() -> None:
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")  # resets VmHWM to the current resident size
 
 
 def setup():
@@ -273,6 +279,7 @@ def child(phase: str, arg: str) -> None:
     from curation.transfer.cells import edtf_range
 
     edtf_range("1934-11~")
+    reset_peak()
     before = rss_mb()
     started = time.perf_counter()
     rows = PHASES[phase](arg)

@@ -74,7 +74,7 @@ class Kind:
 
     @property
     def dated(self) -> bool:
-        return "date_edtf" in self.by_name and self.model is not Agent
+        return "date_edtf" in self.by_name
 
     @property
     def has_slug(self) -> bool:

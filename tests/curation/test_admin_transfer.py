@@ -103,6 +103,7 @@ def test_both_doors_give_the_same_result(client, importer, rgaspi):
         "import_records", "sources", "tests/files/sources_cp1251_semicolon.csv", user="importer", stdout=io.StringIO()
     )
     by_command = export_sources()
+    assert [row[0] for row in by_command] == ["identifier", "T-1934-11-27", "T-1936-03-12"]
     command_batch = ImportBatch.objects.get()
     Source.objects.all().delete()
 

@@ -34,5 +34,14 @@ class Command(BaseCommand):
             progress.done()
             self.stderr.write(f"{count} {kind} written to {output}.")
         else:
-            sys.stdout.reconfigure(newline="")
-            write_csv(spec, queryset, sys.stdout, delimiter=delimiter)
+            write_csv(spec, queryset, _Unterminated(self.stdout), delimiter=delimiter)
+
+
+class _Unterminated:
+    """The command's stdout without its added line ending: the CSV writer ends rows itself."""
+
+    def __init__(self, out):
+        self.out = out
+
+    def write(self, text: str) -> None:
+        self.out.write(text, ending="")
