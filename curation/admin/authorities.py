@@ -2,9 +2,11 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from archive.models import Agent, Language, Place, Repository, Subject
+from curation.resources import AgentResource, PlaceResource, SubjectResource
 
 from .history import HistoryAdminMixin
 from .scale import LargeTableMixin
+from .transfer import TransferAdminMixin
 
 
 @admin.register(Repository)
@@ -20,7 +22,8 @@ class LanguageAdmin(admin.ModelAdmin):
 
 
 @admin.register(Agent)
-class AgentAdmin(HistoryAdminMixin, LargeTableMixin, admin.ModelAdmin):
+class AgentAdmin(TransferAdminMixin, HistoryAdminMixin, LargeTableMixin, admin.ModelAdmin):
+    resource_classes = [AgentResource]
     list_display = ("name", "name_original", "kind", "dates_text", "wikidata")
     list_filter = ("kind",)
     search_fields = ("identifier", "name", "name_original", "name_variants")
@@ -33,7 +36,8 @@ class AgentAdmin(HistoryAdminMixin, LargeTableMixin, admin.ModelAdmin):
 
 
 @admin.register(Place)
-class PlaceAdmin(HistoryAdminMixin, admin.ModelAdmin):
+class PlaceAdmin(TransferAdminMixin, HistoryAdminMixin, admin.ModelAdmin):
+    resource_classes = [PlaceResource]
     list_display = ("name", "name_original", "latitude", "longitude", "wikidata")
     search_fields = ("identifier", "name", "name_original", "name_variants")
     prepopulated_fields = {"slug": ("name",)}
@@ -44,7 +48,8 @@ class PlaceAdmin(HistoryAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Subject)
-class SubjectAdmin(HistoryAdminMixin, admin.ModelAdmin):
+class SubjectAdmin(TransferAdminMixin, HistoryAdminMixin, admin.ModelAdmin):
+    resource_classes = [SubjectResource]
     list_display = ("term", "term_original", "identifier")
     search_fields = ("identifier", "term", "term_original")
     prepopulated_fields = {"slug": ("term",)}

@@ -2,13 +2,16 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from archive.models import Commentary
+from curation.resources import CommentaryResource
 
 from .mixins import EditorialAdminMixin
 from .scale import LargeTableMixin
+from .transfer import TransferAdminMixin
 
 
 @admin.register(Commentary)
-class CommentaryAdmin(LargeTableMixin, EditorialAdminMixin, admin.ModelAdmin):
+class CommentaryAdmin(TransferAdminMixin, LargeTableMixin, EditorialAdminMixin, admin.ModelAdmin):
+    resource_classes = [CommentaryResource]
     list_display = ("title", "status_badge", "kind", "target", "signature", "updated_at")
     list_filter = ("status", "kind")
     list_select_related = ("source", "event")

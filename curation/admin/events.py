@@ -2,8 +2,10 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from archive.models import Commentary, Event
+from curation.resources import EventResource
 
 from .mixins import DecadeListFilter, EditorialAdminMixin
+from .transfer import TransferAdminMixin
 from .workflow import EditorialInlineMixin
 
 
@@ -17,7 +19,8 @@ class EventCommentaryInline(EditorialInlineMixin, admin.StackedInline):
 
 
 @admin.register(Event)
-class EventAdmin(EditorialAdminMixin, admin.ModelAdmin):
+class EventAdmin(TransferAdminMixin, EditorialAdminMixin, admin.ModelAdmin):
+    resource_classes = [EventResource]
     list_display = ("name", "status_badge", "event_type", "date_text", "date_start", "parent")
     list_filter = ("status", "event_type", DecadeListFilter)
     list_select_related = ("parent",)

@@ -2,10 +2,12 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from archive.models import Commentary, Source, SourceAgent, SourceImage
+from curation.resources import SourceResource
 from curation.uploads import SourceImageForm
 
 from .mixins import DecadeListFilter, EditorialAdminMixin
 from .scale import LargeTableMixin, PreloadedAutocompleteInlineMixin
+from .transfer import TransferAdminMixin
 from .workflow import EditorialInlineMixin
 
 
@@ -34,7 +36,8 @@ class SourceCommentaryInline(EditorialInlineMixin, PreloadedAutocompleteInlineMi
 
 
 @admin.register(Source)
-class SourceAdmin(LargeTableMixin, EditorialAdminMixin, admin.ModelAdmin):
+class SourceAdmin(TransferAdminMixin, LargeTableMixin, EditorialAdminMixin, admin.ModelAdmin):
+    resource_classes = [SourceResource]
     list_display = ("identifier", "title", "status_badge", "citation", "date_text", "document_type", "updated_at")
     list_display_links = ("identifier", "title")
     list_filter = ("status", "repository", "document_type", "languages", DecadeListFilter)

@@ -1,0 +1,343 @@
+"""Import/export benchmark (not a test). Needs PostgreSQL and a database of its own: it empties the records.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/opis_i4_bench .venv/bin/python bench/import_bench.py --rows 20000
+
+Generates N realistic sources (Cyrillic and Latin text, relations, multi-valued cells) and times, each in
+a fresh child process so that peak memory is its own: a raw psycopg COPY of the rows into the sources
+table (the ceiling); our import of N new rows; undo of that batch; our re-import of the same N rows
+with changed values (updates); undo of that update batch; stock django-import-export with its bulk
+options on the same file. (A second, untimed import of the new rows sits between the two undos.)
+Prints rows per second, peak memory growth, and the ratio to COPY.
+"""
+
+import argparse
+import csv
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings.dev")
+os.environ["DEBUG"] = "false"  # the debug cursor would log every query
+
+TITLES_RU = [
+    "Запись беседы с делегацией МНР",
+    "Телеграмма из Улан-Батора",
+    "Доклад о состоянии монгольской армии",
+    "Постановление Политбюро ЦК ВКП(б)",
+    "Протокол заседания комиссии",
+    "Письмо Генерального секретаря",
+]
+TITLES_EN = [
+    "Record of a conversation with the MPR delegation",
+    "Telegram from Ulan Bator",
+    "Report on the state of the Mongolian army",
+    "Resolution of the Politburo",
+    "Minutes of the commission",
+    "Letter of the General Secretary",
+]
+SUMMARY = (
+    "Обсуждение вопросов военного сотрудничества, поставок вооружения и подготовки кадров "
+    "монгольской народно-революционной армии. Discussion of military cooperation, arms deliveries and "
+    "the training of officers of the Mongolian People's Revolutionary Army."
+)
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def peak_mb() -> float:
+    # VmHWM, not ru_maxrss: on Linux ru_maxrss survives fork+exec and would report the parent's size.
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmHWM")) / 1024
+
+
+def reset_peak() -> None:
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")  # resets VmHWM to the current resident size
+
+
+def setup():
+    import django
+
+    django.setup()
+
+
+# -- data --------------------------------------------------------------------------------------
+
+
+def prepare_database(authorities: int) -> None:
+    from django.core.management import call_command
+
+    from archive.models import Agent, Event, Language, Place, Repository, Subject
+
+    call_command("migrate", verbosity=0)
+    call_command("flush", interactive=False, verbosity=0)
+    Repository.objects.create(code="RGASPI", name="Russian State Archive of Socio-Political History")
+    Language.objects.bulk_create([Language(code=c, name=n) for c, n in [("ru", "Russian"), ("mn", "Mongolian")]])
+    Agent.objects.bulk_create(
+        Agent(identifier=f"agent-{i}", slug=f"agent-{i}", name=f"Агент {i} / Agent {i}") for i in range(authorities)
+    )
+    Place.objects.bulk_create(Place(identifier=f"place-{i}", slug=f"place-{i}", name=f"Place {i}") for i in range(200))
+    Subject.objects.bulk_create(
+        Subject(identifier=f"subject-{i}", slug=f"subject-{i}", term=f"Subject {i}") for i in range(100)
+    )
+    Event.objects.bulk_create(
+        Event(identifier=f"EV-{i}", slug=f"ev-{i}", name=f"Event {i}", date_edtf="", date_text="") for i in range(300)
+    )
+    from django.contrib.auth.models import Permission, User
+
+    user = User.objects.create(username="bench", is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label="archive"))
+
+
+def generate(path: Path, rows: int, *, authorities: int, variant: str, seed: int = 1934) -> None:
+    from curation.transfer.formats import SOURCES
+
+    rng = random.Random(seed)
+    roles = ["creator", "recipient", "signatory", "mentioned"]
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(SOURCES.header)
+        for i in range(rows):
+            k = rng.randrange(len(TITLES_RU))
+            day = f"19{rng.randint(31, 39)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+            agents = {f"agent-{rng.randrange(authorities)}:{rng.choice(roles)}" for _ in range(rng.randint(1, 3))}
+            cells = {
+                "identifier": f"RGASPI-B-{i}",
+                "slug": f"bench-{i}",
+                "title": f"{TITLES_EN[k]} No. {i}" + (" (revised)" if variant == "update" else ""),
+                "title_original": f"{TITLES_RU[k]} № {i}",
+                "document_type": rng.choice(["conversation", "telegram", "report", "resolution", "minutes"]),
+                "repository": "RGASPI",
+                "fond": "558",
+                "opis": str(rng.randint(1, 11)),
+                "delo": str(rng.randint(1, 2000)),
+                "folios": f"{rng.randint(1, 200)}-{rng.randint(201, 300)} об.",
+                "date_text": day[8:] + "." + day[5:7] + "." + day[:4],
+                "date_edtf": day,
+                "languages": "ru|mn" if rng.random() < 0.3 else "ru",
+                "script": "Cyrl",
+                "access_marking": "Совершенно секретно" if rng.random() < 0.5 else "",
+                "summary": SUMMARY + (" Уточнено." if variant == "update" else ""),
+                "agents": "|".join(sorted(agents)),
+                "places": "|".join(sorted({f"place-{rng.randrange(200)}" for _ in range(rng.randint(0, 2))})),
+                "subjects": "|".join(sorted({f"subject-{rng.randrange(100)}" for _ in range(rng.randint(1, 3))})),
+                "events": f"EV-{rng.randrange(300)}",
+                "status": "draft",
+            }
+            writer.writerow([cells.get(name, "") for name in SOURCES.header])
+
+
+# -- phases (each run in a child process) ------------------------------------------------------
+
+
+def phase_copy(path: str) -> int:
+    """The ceiling: the same rows straight into the sources table, no validation, no relations."""
+    from datetime import date
+
+    from django.db import connection
+    from django.utils import timezone
+
+    from archive.models import Repository
+
+    repository = dict(Repository.objects.values_list("code", "pk"))
+    columns = [
+        "identifier",
+        "slug",
+        "title",
+        "title_original",
+        "document_type",
+        "repository_id",
+        "fond",
+        "opis",
+        "delo",
+        "folios",
+        "date_text",
+        "date_edtf",
+        "date_start",
+        "date_end",
+        "script",
+        "originality",
+        "form",
+        "access_marking",
+        "summary",
+        "transcription",
+        "translation",
+        "physical_description",
+        "provenance",
+        "rights",
+        "status",
+        "version",
+        "created_at",
+        "updated_at",
+    ]
+    now = timezone.now()
+    count = 0
+    with open(path, encoding="utf-8", newline="") as f, connection.cursor() as cursor:
+        reader = csv.DictReader(f)
+        with cursor.cursor.copy(f"COPY archive_source ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in reader:
+                day = date.fromisoformat(row["date_edtf"])
+                row |= {"repository_id": repository[row["repository"]], "date_start": day, "date_end": day}
+                row |= {"version": 1, "created_at": now, "updated_at": now}
+                copy.write_row([row.get(c, "") for c in columns])
+                count += 1
+    return count
+
+
+def phase_import(path: str) -> int:
+    from django.contrib.auth.models import User
+
+    from curation.transfer.importer import run_import
+
+    with open(path, "rb") as f:
+        result = run_import("sources", f, user=User.objects.get(username="bench"), file_name=Path(path).name)
+    if result.errors:
+        raise SystemExit(f"import failed: {result.errors[:3]}")
+    print(json.dumps({"batch": result.batch.pk}), file=sys.stderr)
+    return result.batch.created + result.batch.updated
+
+
+def phase_undo(batch: str) -> int:
+    from django.contrib.auth.models import User
+
+    from curation.models import ImportBatch
+    from curation.transfer.undo import undo_batch
+
+    counts = undo_batch(batch=ImportBatch.objects.get(pk=int(batch)), user=User.objects.get(username="bench"))
+    return counts["deleted"] + counts["restored"]
+
+
+def phase_stock(path: str) -> int:
+    """Stock django-import-export, bulk options on; it needs the whole file as a tablib Dataset."""
+    import tablib
+    from import_export import fields, resources, widgets
+
+    from archive.models import Event, Language, Place, Repository, Source, Subject
+
+    class StockSourceResource(resources.ModelResource):
+        repository = fields.Field("repository", "repository", widgets.ForeignKeyWidget(Repository, "code"))
+        languages = fields.Field("languages", "languages", widgets.ManyToManyWidget(Language, "|", "code"))
+        places = fields.Field("places", "places", widgets.ManyToManyWidget(Place, "|", "identifier"))
+        subjects = fields.Field("subjects", "subjects", widgets.ManyToManyWidget(Subject, "|", "identifier"))
+        events = fields.Field("events", "events", widgets.ManyToManyWidget(Event, "|", "identifier"))
+
+        class Meta:
+            model = Source
+            import_id_fields = ["identifier"]
+            exclude = ["id", "agents", "published_at", "created_at", "updated_at", "created_by", "updated_by"]
+            use_bulk = True
+            batch_size = 1000
+            skip_diff = True
+            force_init_instance = True
+
+        def import_instance(self, instance, row, **kwargs):
+            super().import_instance(instance, row, **kwargs)
+            instance.derive_dates()  # bulk_create skips save(); the date constraint needs the range
+
+    with open(path, encoding="utf-8") as f:
+        dataset = tablib.Dataset().load(f.read(), format="csv")
+    result = StockSourceResource().import_data(dataset, raise_errors=True)
+    return result.totals["new"]
+
+
+PHASES = {"copy": phase_copy, "import": phase_import, "undo": phase_undo, "stock": phase_stock}
+
+
+def run_child(phase: str, arg: str) -> dict:
+    out = subprocess.run(
+        [sys.executable, __file__, "--phase", phase, arg], capture_output=True, text=True, check=False, cwd=ROOT
+    )
+    if out.returncode:
+        raise SystemExit(f"phase {phase} failed:\n{out.stderr[-3000:]}")
+    lines = out.stdout.strip().splitlines()
+    figures = json.loads(lines[-1])
+    extra = [json.loads(line) for line in out.stderr.splitlines() if line.startswith("{")]
+    return figures | (extra[-1] if extra else {})
+
+
+def child(phase: str, arg: str) -> None:
+    setup()
+    from django.db import connection
+
+    connection.ensure_connection()
+    # Code loaded on first use (the EDTF grammar, import-export, tablib) is not memory the data costs.
+    import import_export.resources  # noqa: F401
+    import tablib  # noqa: F401
+
+    import curation.transfer.importer  # noqa: F401
+    import curation.transfer.undo  # noqa: F401
+    from curation.transfer.cells import edtf_range
+
+    edtf_range("1934-11~")
+    reset_peak()
+    before = rss_mb()
+    started = time.perf_counter()
+    rows = PHASES[phase](arg)
+    seconds = time.perf_counter() - started
+    print(json.dumps({"rows": rows, "seconds": seconds, "peak_growth_mb": peak_mb() - before}))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=20000)
+    parser.add_argument("--authorities", type=int, default=2000, help="agents in the database")
+    parser.add_argument("--skip-stock", action="store_true", help="leave out stock import-export (slow at 100,000)")
+    parser.add_argument("--phase", help=argparse.SUPPRESS)
+    parser.add_argument("arg", nargs="?", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.phase:
+        child(args.phase, args.arg)
+        return
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        raise SystemExit("Set DATABASE_URL to a PostgreSQL database of its own (it is emptied).")
+    setup()
+    prepare_database(args.authorities)
+    from archive.models import Source
+
+    with tempfile.TemporaryDirectory() as tmp:
+        new_file, update_file = Path(tmp) / "sources.csv", Path(tmp) / "sources-updated.csv"
+        generate(new_file, args.rows, authorities=args.authorities, variant="new")
+        generate(update_file, args.rows, authorities=args.authorities, variant="update")
+        size = new_file.stat().st_size / 2**20
+        results = {}
+        results["COPY (ceiling)"] = run_child("copy", str(new_file))
+        Source.objects.all().delete()
+        results["our import, new rows"] = created = run_child("import", str(new_file))
+        results["undo of the create batch"] = run_child("undo", str(created["batch"]))
+        run_child("import", str(new_file))
+        results["our re-import, updates"] = updated = run_child("import", str(update_file))
+        results["undo of the update batch"] = run_child("undo", str(updated["batch"]))
+        Source.objects.all().delete()
+        if not args.skip_stock:
+            results["stock import-export (bulk)"] = run_child("stock", str(new_file))
+    report(args, size, results)
+
+
+def report(args, size, results) -> None:
+    copy_rate = results["COPY (ceiling)"]["rows"] / results["COPY (ceiling)"]["seconds"]
+    flags = " --skip-stock" if args.skip_stock else ""
+    print(f"$ DATABASE_URL=… .venv/bin/python bench/import_bench.py --rows {args.rows}{flags}")
+    print(f"N = {args.rows:,} sources, file {size:.1f} MB; PostgreSQL; {os.cpu_count()} CPUs")
+    print(f"{'phase':28} {'rows':>8} {'seconds':>8} {'rows/s':>9} {'vs COPY':>8} {'peak MB':>8}")
+    for name, figures in results.items():
+        rate = figures["rows"] / figures["seconds"]
+        print(
+            f"{name:28} {figures['rows']:>8,} {figures['seconds']:>8.2f} {rate:>9,.0f} "
+            f"{rate / copy_rate:>8.2f} {figures['peak_growth_mb']:>8.1f}"
+        )
+    print("Targets: new rows >= 0.50 of COPY; updates >= 0.33 of COPY; peak memory growth < 150 MB at 100,000.")
+
+
+if __name__ == "__main__":
+    main()

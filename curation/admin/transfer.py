@@ -1,0 +1,238 @@
+"""The admin's door onto CSV import and export, and the list of import batches with undo."""
+
+import uuid
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import filesizeformat
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
+from import_export.forms import ConfirmImportForm, ImportForm
+
+from curation.models import BatchStatus, ImportBatch, ImportMode
+from curation.resources import OpisCSV
+from curation.tasks import background_threshold, queue_import
+from curation.transfer.errors import write_error_csv
+from curation.transfer.formats import KINDS, kind_for_model
+from curation.transfer.undo import UndoRefused, undo_batch
+
+OPTION_FIELDS = ("mode", "skip_unchanged", "encoding", "delimiter")
+ENCODING_CHOICES = [("", _("Detect")), ("utf-8", "UTF-8"), ("utf-8-sig", "UTF-8 with BOM"), ("cp1251", "Windows-1251")]
+DELIMITER_CHOICES = [("", _("Detect")), (",", _("Comma")), (";", _("Semicolon")), ("tab", _("Tab"))]
+
+
+def admin_import_limit() -> int:
+    """The largest upload the admin accepts at all; bigger files go through `manage.py import_records`."""
+    return getattr(settings, "OPIS_ADMIN_IMPORT_MAX_BYTES", 200 * 2**20)
+
+
+class ImportOptions(forms.Form):
+    mode = forms.ChoiceField(label=_("Mode"), choices=ImportMode.choices, initial=ImportMode.UPSERT)
+    skip_unchanged = forms.BooleanField(label=_("Skip unchanged rows"), initial=True, required=False)
+    encoding = forms.ChoiceField(label=_("Encoding"), choices=ENCODING_CHOICES, required=False)
+    delimiter = forms.ChoiceField(label=_("Delimiter"), choices=DELIMITER_CHOICES, required=False)
+
+
+class OpisImportForm(ImportForm):
+    field_order = ["resource", "import_file", "format", *OPTION_FIELDS]
+
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        self.fields.update(ImportOptions().fields)
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        if upload.size > admin_import_limit():
+            raise forms.ValidationError(
+                _("This file is %(size)s; the admin takes up to %(limit)s. Use: manage.py import_records."),
+                params={"size": filesizeformat(upload.size), "limit": filesizeformat(admin_import_limit())},
+            )
+        return upload
+
+
+class OpisConfirmImportForm(ConfirmImportForm):
+    mode = forms.CharField(widget=forms.HiddenInput())
+    skip_unchanged = forms.BooleanField(widget=forms.HiddenInput(), required=False)
+    encoding = forms.CharField(widget=forms.HiddenInput(), required=False)
+    delimiter = forms.CharField(widget=forms.HiddenInput(), required=False)
+
+
+class TransferAdminMixin(ImportExportMixin):
+    """Import and export buttons for users with archive.import_<model> / archive.export_<model>,
+    going through curation.transfer: the same validation, writing and batches as the command line."""
+
+    import_formats = [OpisCSV]
+    export_formats = [OpisCSV]
+    import_form_class = OpisImportForm
+    confirm_form_class = OpisConfirmImportForm
+    import_template_name = "admin/curation/import.html"
+    skip_admin_log = True  # the import batch is the record of what happened, row by row
+
+    def import_action(self, request, **kwargs):
+        """Files over the background threshold are checked and imported by the task worker."""
+        if request.method == "POST" and self.has_import_permission(request):
+            form = self.create_import_form(request)
+            if form.is_valid() and form.cleaned_data["import_file"].size > background_threshold():
+                return self._queue_in_background(request, form)
+        return super().import_action(request, **kwargs)
+
+    def _queue_in_background(self, request, form):
+        upload = form.cleaned_data["import_file"]
+        options = form.cleaned_data
+        batch = ImportBatch.objects.create(
+            kind=kind_for_model(self.model).name,
+            user=request.user,
+            file_name=upload.name[:255],
+            mode=options["mode"],
+            dry_run=True,
+            skip_unchanged=bool(options.get("skip_unchanged")),
+            encoding_option=options.get("encoding") or "",
+            delimiter_option=options.get("delimiter") or "",
+            stored_file=default_storage.save(f"imports/{uuid.uuid4().hex}.csv", upload),
+        )
+        queue_import(batch=batch)
+        messages.info(
+            request,
+            _("The file is large: it is being checked in the background. This page shows progress and the result."),
+        )
+        return HttpResponseRedirect(batch.get_absolute_url())
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            initial.update({name: import_form.cleaned_data.get(name) for name in OPTION_FIELDS})
+        return initial
+
+    def get_import_data_kwargs(self, **kwargs):
+        form = kwargs.get("form")
+        kwargs = super().get_import_data_kwargs(**kwargs)
+        if form is not None and hasattr(form, "cleaned_data"):
+            kwargs.update({name: form.cleaned_data.get(name) for name in OPTION_FIELDS})
+        return kwargs
+
+    def add_success_message(self, result, request):
+        batch = getattr(result, "opis_batch", None)
+        if batch is None:
+            return super().add_success_message(result, request)
+        messages.success(
+            request,
+            format_html(
+                _("Import batch <a href='{}'>#{}</a>: {} created, {} updated, {} unchanged. It can be undone."),
+                batch.get_absolute_url(),
+                batch.pk,
+                batch.created,
+                batch.updated,
+                batch.unchanged,
+            ),
+        )
+
+
+def _may_see_batches(user) -> bool:
+    return user.is_active and user.is_staff and any(user.has_perm(kind.permission("import")) for kind in KINDS.values())
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    list_display = (
+        "id",
+        "kind",
+        "file_name",
+        "user",
+        "started_at",
+        "status",
+        "rows",
+        "created",
+        "updated",
+        "unchanged",
+        "error_count",
+        "duration",
+    )
+    list_filter = ("status", "kind", "dry_run")
+    search_fields = ("file_name", "checksum", "user__username")
+    actions = ["undo_selected"]  # checked per batch against the import right of its kind
+    readonly_fields = ("error_csv_link",)
+    exclude = ("errors", "failed_rows", "stored_file")
+    change_form_template = "admin/curation/importbatch/change_form.html"
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) or _may_see_batches(request.user)
+
+    def has_module_permission(self, request):
+        return super().has_module_permission(request) or _may_see_batches(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        errors = self.admin_site.admin_view(self.error_csv)
+        confirm = self.admin_site.admin_view(self.confirm_background)
+        return [
+            path("<int:pk>/errors.csv", errors, name="curation_importbatch_errors"),
+            path("<int:pk>/confirm/", confirm, name="curation_importbatch_confirm"),
+            *super().get_urls(),
+        ]
+
+    def confirm_background(self, request, pk):
+        """Queue the real import of a file whose background check (dry run) passed."""
+        preview = get_object_or_404(ImportBatch, pk=pk, status=BatchStatus.PREVIEWED, dry_run=True)
+        if request.method != "POST" or not preview.stored_file:
+            raise PermissionDenied
+        if not request.user.has_perm(KINDS[preview.kind].permission("import")):
+            raise PermissionDenied
+        batch = ImportBatch.objects.create(
+            kind=preview.kind,
+            user=request.user,
+            file_name=preview.file_name,
+            mode=preview.mode,
+            skip_unchanged=preview.skip_unchanged,
+            encoding_option=preview.encoding_option,
+            delimiter_option=preview.delimiter_option,
+            stored_file=preview.stored_file,
+        )
+        ImportBatch.objects.filter(pk=preview.pk).update(stored_file="")
+        queue_import(batch=batch)
+        messages.info(request, _("The import is queued; this page shows its progress."))
+        return HttpResponseRedirect(batch.get_absolute_url())
+
+    @admin.display(description=_("error CSV"))
+    def error_csv_link(self, obj):
+        if not obj.error_count:
+            return "—"
+        url = reverse("admin:curation_importbatch_errors", args=[obj.pk], current_app=self.admin_site.name)
+        return format_html('<a href="{}">{}</a>', url, _("Download the failing rows with their errors"))
+
+    def error_csv(self, request, pk):
+        batch = get_object_or_404(ImportBatch, pk=pk)
+        # The failing rows are the records' data: only their importer or someone who may import that kind.
+        if batch.user_id != request.user.pk and not request.user.has_perm(KINDS[batch.kind].permission("import")):
+            raise PermissionDenied
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="errors-batch-{batch.pk}.csv"'
+        response.write("\ufeff")
+        write_error_csv(batch, response)
+        return response
+
+    @admin.action(description=_("Undo the selected import batches"))
+    def undo_selected(self, request, queryset):
+        for batch in queryset.filter(status=BatchStatus.SUCCEEDED):
+            try:
+                counts = undo_batch(batch=batch, user=request.user)
+            except (UndoRefused, PermissionDenied) as exc:
+                self.message_user(request, f"#{batch.pk}: {exc}", messages.ERROR)
+            else:
+                self.message_user(
+                    request, f"#{batch.pk} undone: {counts['deleted']} deleted, {counts['restored']} restored."
+                )

@@ -1,0 +1,257 @@
+"""The one import pipeline behind both doors (admin and command line).
+
+The file is streamed in chunks. Each chunk is validated in full; it is written (in bulk, inside the one
+transaction of the import) only while no error has been seen anywhere. Validation goes on to the end
+so the curator gets every error at once, and any error rolls the whole transaction back: all or nothing.
+"""
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from curation.models import BatchStatus, ImportBatch, ImportBatchRecord, ImportMode, RecordAction
+
+from . import trace, writing
+from .current import dump
+from .formats import KINDS, Kind
+from .keys import Keys
+from .reading import FileError, open_csv
+from .validation import HeaderError, Planned, RowError, Validator
+
+CHUNK_ROWS = 2000
+MAX_KEPT_ERRORS = 5000
+PREVIEW_ROWS = 1000
+
+
+@dataclass
+class ImportResult:
+    batch: ImportBatch
+    errors: list[RowError] = field(default_factory=list)
+    preview: list[Planned] = field(default_factory=list)  # the first PREVIEW_ROWS rows, for the admin's diff
+    error_rows: list[tuple[int, list[str]]] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and self.batch.status in (BatchStatus.SUCCEEDED, BatchStatus.PREVIEWED)
+
+
+class _Abort(Exception):
+    """Raised inside the transaction to roll it back once errors are known."""
+
+
+class _HashingReader:
+    """Passes bytes through while computing the file's SHA-256, so the file is read once."""
+
+    def __init__(self, stream: BinaryIO):
+        self.stream, self.digest, self.size = stream, hashlib.sha256(), 0
+
+    def read(self, size=-1):
+        data = self.stream.read(size)
+        self.digest.update(data)
+        self.size += len(data)
+        return data
+
+    def seek(self, offset, whence=0):
+        # Only the rewind after sniffing the sample: restart the digest with it.
+        self.digest, self.size = hashlib.sha256(), 0
+        return self.stream.seek(offset, whence)
+
+    def readable(self):
+        return True
+
+    def __getattr__(self, name):
+        return getattr(self.stream, name)
+
+
+def run_import(
+    kind_name: str,
+    stream: BinaryIO,
+    *,
+    user,
+    file_name: str = "",
+    mode: str = ImportMode.UPSERT,
+    dry_run: bool = False,
+    skip_unchanged: bool = True,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    progress: Callable[[int], None] | None = None,
+    batch: ImportBatch | None = None,
+) -> ImportResult:
+    """Import one file. `batch` is given when the batch was queued before (background imports)."""
+    kind = KINDS[kind_name]
+    if not user.has_perm(kind.permission("import")):
+        raise PermissionDenied(f"You may not import {kind.name}: that needs {kind.permission('import')}.")
+    if batch is None:
+        batch = ImportBatch(kind=kind.name, user=user)
+    batch.mode, batch.dry_run, batch.file_name, batch.status = mode, dry_run, file_name[:255], BatchStatus.RUNNING
+    batch.save()
+    result = ImportResult(batch=batch)
+    started = time.monotonic()
+    reader = _HashingReader(stream)
+    try:
+        with transaction.atomic():
+            _run(kind, reader, result, mode, dry_run, skip_unchanged, encoding, delimiter, progress)
+            if result.errors or dry_run:
+                raise _Abort
+            trace.record_written(
+                model=kind.model, ids=batch.records.values_list("object_id", flat=True), user=user, batch=batch
+            )
+    except _Abort:
+        pass
+    except FileError as exc:
+        result.errors.append(RowError(exc.line, "", "", exc.message))
+    except HeaderError as exc:
+        result.errors.extend(exc.errors)
+    except writing.LostUpdate as exc:
+        result.errors.append(RowError(0, "", "", str(exc)))
+    _finish(batch, result, reader, started, dry_run)
+    return result
+
+
+def _run(kind, reader, result, mode, dry_run, skip_unchanged, encoding, delimiter, progress):
+    csv_file = open_csv(reader, encoding=encoding, delimiter=delimiter)
+    result.batch.encoding, result.batch.delimiter = csv_file.encoding, csv_file.delimiter
+    result.header = csv_file.header
+    user = result.batch.user
+    validator = Validator(kind, csv_file.header, mode=mode, user=user, keys=Keys())
+    writer = _Writer(kind, result.batch, user, skip_unchanged)
+    rows_seen = 0
+    chunk = []
+    for item in csv_file.rows:
+        chunk.append(item)
+        if len(chunk) == CHUNK_ROWS:
+            _chunk(validator, writer, chunk, result, dry_run)
+            rows_seen += len(chunk)
+            chunk = []
+            if progress:
+                progress(rows_seen)
+    if chunk:
+        _chunk(validator, writer, chunk, result, dry_run)
+        rows_seen += len(chunk)
+        if progress:
+            progress(rows_seen)
+    result.batch.rows = result.batch.progress = rows_seen
+    if rows_seen == 0:
+        result.errors.append(RowError(2, "", "", "The file has a header row but no data rows."))
+    result.errors.extend(validator.finish())
+    if not result.errors and not dry_run:
+        writer.finish()
+
+
+def _chunk(validator: Validator, writer, chunk, result: ImportResult, dry_run: bool):
+    planned, errors = validator.validate(chunk)
+    if errors:
+        failing = {error.line for error in errors}
+        result.error_rows.extend((line, cells) for line, cells in chunk if line in failing)
+        result.errors.extend(errors)
+    for plan in planned:
+        setattr(result.batch, _counter(plan.action), getattr(result.batch, _counter(plan.action)) + 1)
+    if len(result.preview) < PREVIEW_ROWS:
+        result.preview.extend(planned[: PREVIEW_ROWS - len(result.preview)])
+    if not result.errors and not dry_run:
+        writer.write(planned)
+
+
+def _counter(action: str) -> str:
+    return {"create": "created", "update": "updated", "unchanged": "unchanged"}[action]
+
+
+def _finish(batch, result, reader, started, dry_run):
+    batch.checksum = reader.digest.hexdigest()
+    batch.duration = round(time.monotonic() - started, 3)
+    batch.error_count = len(result.errors)
+    batch.errors = [error.as_list() for error in result.errors[:MAX_KEPT_ERRORS]]
+    if result.error_rows:
+        batch.failed_rows = {
+            "header": result.header,
+            "rows": [[line, *cells] for line, cells in result.error_rows[:MAX_KEPT_ERRORS]],
+        }
+    if result.errors:
+        batch.status = BatchStatus.FAILED
+        batch.message = f"{len(result.errors)} error(s); nothing was written."
+    else:
+        batch.status = BatchStatus.PREVIEWED if dry_run else BatchStatus.SUCCEEDED
+    batch.save()
+
+
+class _Writer:
+    def __init__(self, kind: Kind, batch: ImportBatch, user, skip_unchanged: bool):
+        self.kind, self.batch, self.user, self.skip_unchanged = kind, batch, user, skip_unchanged
+        self.now = timezone.now()
+        self.parents: list[tuple[str, str]] = []
+        self.keys = Keys()
+
+    def write(self, planned: list[Planned]):
+        creates = [p for p in planned if p.action == "create"]
+        updates = [p for p in planned if p.action == "update" or (p.action == "unchanged" and not self.skip_unchanged)]
+        kind, model = self.kind, self.kind.model
+        new_rows = [self._attrs(p, created=True) for p in creates]
+        ids = writing.insert(model, new_rows)
+        for plan, pk in zip(creates, ids, strict=True):
+            plan.values["id"] = pk
+        update_rows = []
+        for plan in updates:
+            row = self._attrs(plan, created=False)
+            row["id"] = plan.values["id"] = plan.current["id"]
+            update_rows.append(row)
+        writing.update(model, update_rows, versioned=kind.editorial)
+        for column in kind.links:
+            touched = [p for p in updates if column.name in p.changed]
+            links = [
+                (p.values["id"], *column.link_values(link))
+                for p in (*creates, *touched)
+                for link in p.values[column.name]
+            ]
+            writing.replace_links(column, [p.values["id"] for p in touched], links)
+        self.parents.extend((p.identifier, p.parent_in_file) for p in planned if p.parent_in_file)
+        self._record(creates, updates)
+
+    def _attrs(self, plan: Planned, *, created: bool) -> dict:
+        old_version = plan.current["version"] if plan.current else None
+        return writing.record_attrs(
+            self.kind, plan.values, user=self.user, now=self.now, created=created, old_version=old_version
+        )
+
+    def _record(self, creates, updates):
+        kind = self.kind
+        self.keys.load_for_export(kind, [p.values for p in creates + updates] + [p.current for p in updates])
+        rows = []
+        for plan in creates:
+            rows.append(self._snapshot(plan, RecordAction.CREATED, None, 1))
+        for plan in updates:
+            before = dump(kind, plan.current, self.keys)
+            rows.append(self._snapshot(plan, RecordAction.UPDATED, before, (plan.current["version"] or 0) + 1))
+        writing.insert_records(ImportBatchRecord, rows)
+
+    def _snapshot(self, plan, action, before, version):
+        return {
+            "batch_id": self.batch.pk,
+            "object_id": plan.values["id"],
+            "identifier": plan.identifier,
+            "action": action,
+            "version": version if self.kind.editorial else None,
+            "before": before,
+            "after": None if self.kind.editorial else dump(self.kind, plan.values, self.keys),
+        }
+
+    def finish(self):
+        """Parents that came later in the same file, now that every event exists."""
+        if not self.parents:
+            return
+        model = self.kind.model
+        ids = dict(
+            model.objects.filter(identifier__in={k for pair in self.parents for k in pair}).values_list(
+                "identifier", "pk"
+            )
+        )
+        children = model.objects.in_bulk([ids[child] for child, _ in self.parents])
+        for child, parent in self.parents:
+            children[ids[child]].parent_id = ids[parent]
+        model.objects.bulk_update(children.values(), ["parent"], batch_size=500)

@@ -1,0 +1,140 @@
+"""Opening curators' CSV files as they really come: UTF-8 (with or without BOM) or Windows-1251,
+comma, semicolon or tab delimited. Detected from the start of the file, overridable, streamed."""
+
+import codecs
+import csv
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+SAMPLE_BYTES = 64 * 1024
+ENCODINGS = {"utf-8", "utf-8-sig", "cp1251"}
+ENCODING_ALIASES = {"utf8": "utf-8", "windows-1251": "cp1251", "win1251": "cp1251", "utf-8-bom": "utf-8-sig"}
+DELIMITERS = {",": ",", ";": ";", "\t": "\t", "tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";"}
+# Two bytes of UTF-8 Cyrillic: in a real Windows-1251 file this pair almost never occurs.
+UTF8_CYRILLIC = re.compile(rb"[\xd0\xd1][\x80-\xbf]")
+
+
+class FileError(Exception):
+    """The file as a whole cannot be read; reported as line 0 or the line where reading failed."""
+
+    def __init__(self, message: str, line: int = 0):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+@dataclass
+class CsvFile:
+    header: list[str]
+    encoding: str
+    delimiter: str
+    rows: Iterator[tuple[int, list[str]]] = field(repr=False)
+
+
+def normalise_encoding(name: str | None) -> str | None:
+    if not name:
+        return None
+    name = ENCODING_ALIASES.get(name.strip().lower(), name.strip().lower())
+    if name not in ENCODINGS:
+        raise FileError(f"Unsupported encoding “{name}”: use utf-8, utf-8-sig or cp1251.")
+    return name
+
+
+def normalise_delimiter(value: str | None) -> str | None:
+    if not value:
+        return None
+    if value not in DELIMITERS and value.lower() not in DELIMITERS:
+        raise FileError(f"Unsupported delimiter “{value}”: use comma, semicolon or tab.")
+    return DELIMITERS.get(value, DELIMITERS.get(value.lower()))
+
+
+def detect_encoding(sample: bytes) -> str:
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in sample:
+        raise FileError("The file is UTF-16 or binary; save it as CSV UTF-8 (or Windows-1251).")
+    try:
+        # A multi-byte character cut at the end of the sample is still UTF-8.
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        non_ascii = sum(1 for byte in sample if byte > 0x7F)
+        if non_ascii and len(UTF8_CYRILLIC.findall(sample)) * 2 > non_ascii / 2:
+            line = sample[: exc.start].count(b"\n") + 1
+            raise FileError(
+                "The file is mostly UTF-8 but has bytes that are not (mixed encodings?): "
+                "re-save it as CSV UTF-8 or pass the encoding explicitly.",
+                line,
+            ) from exc
+        return "cp1251"
+
+
+def detect_delimiter(first_line: str) -> str:
+    counts = {d: first_line.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+class _LineCountingText(io.TextIOBase):
+    """Decodes lazily and turns decoding failures into a FileError naming the line."""
+
+    def __init__(self, stream: BinaryIO, encoding: str):
+        self._reader = codecs.getreader(encoding)(stream, errors="strict")
+        self._line = 0
+
+    def readline(self, size=-1):
+        try:
+            text = self._reader.readline()
+        except UnicodeDecodeError as exc:
+            raise FileError(
+                f"Line {self._line + 1} is not valid {exc.encoding}: check the file's encoding.", self._line + 1
+            ) from exc
+        self._line += 1
+        return text
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        line = self.readline()
+        if not line:
+            raise StopIteration
+        return line
+
+
+def open_csv(stream: BinaryIO, *, encoding: str | None = None, delimiter: str | None = None) -> CsvFile:
+    """Reads the header; the rows are an iterator of (line number, cells), read as they are consumed."""
+    encoding = normalise_encoding(encoding)
+    delimiter = normalise_delimiter(delimiter)
+    sample = stream.read(SAMPLE_BYTES)
+    stream.seek(0)
+    if not sample.strip(codecs.BOM_UTF8 + b" \r\n\t"):
+        raise FileError("The file is empty: it needs a header row and at least one data row.")
+    encoding = encoding or detect_encoding(sample)
+    text = _LineCountingText(stream, encoding)
+    reader_lines = iter(text)
+    first = text.readline()
+    delimiter = delimiter or detect_delimiter(first)
+    reader = csv.reader(_chain(first, reader_lines), delimiter=delimiter)
+    header = [name.strip().lstrip("\ufeff").lower() for name in next(reader)]
+    return CsvFile(header=header, encoding=encoding, delimiter=delimiter, rows=_rows(reader))
+
+
+def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
+    yield first
+    yield from rest
+
+
+def _rows(reader) -> Iterator[tuple[int, list[str]]]:
+    # The line a record starts on: a quoted cell may span several lines.
+    start = reader.line_num + 1
+    try:
+        for cells in reader:
+            line, start = start, reader.line_num + 1
+            if any(cell.strip() for cell in cells):
+                yield line, cells
+    except csv.Error as exc:
+        raise FileError(f"Line {reader.line_num}: the CSV is malformed ({exc}).", reader.line_num) from exc

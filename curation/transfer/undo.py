@@ -1,0 +1,160 @@
+"""Undoing an import batch: delete what it created, restore what it updated, or refuse and say why.
+
+A record edited since the import (its version moved on, or for authorities without a version its values
+differ from what the import wrote) is never overwritten: the whole undo is refused instead."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from curation.models import BatchStatus, ImportBatch, RecordAction
+
+from . import trace, writing
+from .current import dump, fetch
+from .formats import KINDS
+from .keys import Keys, among
+from .validation import Validator
+
+CHUNK = 2000
+
+
+class UndoRefused(Exception):
+    pass
+
+
+@transaction.atomic
+def undo_batch(*, batch: ImportBatch, user) -> dict[str, int]:
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    kind = KINDS[batch.kind]
+    if not user.has_perm(kind.permission("import")):
+        raise PermissionDenied(f"Undoing an import of {kind.name} needs {kind.permission('import')}.")
+    if batch.status != BatchStatus.SUCCEEDED:
+        raise UndoRefused(
+            f"Batch #{batch.pk} is {batch.get_status_display().lower()}: only a completed import can be undone."
+        )
+    records = batch.records.all()
+    created_ids = list(records.filter(action=RecordAction.CREATED).values_list("object_id", flat=True))
+    _check_unchanged(kind, batch)
+    _check_not_referenced(kind, created_ids)
+    restored = _restore(kind, batch, user)
+    _delete(kind, created_ids)
+    trace.record_written(
+        model=kind.model,
+        ids=records.filter(action=RecordAction.UPDATED).values_list("object_id", flat=True),
+        user=user,
+        batch=batch,
+        reason=f"Undo of import batch #{batch.pk}",
+    )
+    batch.status = BatchStatus.UNDONE
+    batch.undone_at = timezone.now()
+    batch.undone_by = user
+    batch.save(update_fields=["status", "undone_at", "undone_by"])
+    return {"deleted": len(created_ids), "restored": restored}
+
+
+def _check_unchanged(kind, batch):
+    keys = Keys()
+    conflicts = []
+    for records in _record_chunks(batch):
+        by_id = {record.object_id: record for record in records}
+        current = {row["id"]: row for row in fetch(kind, kind.model.objects.filter(among(kind.model, "id", by_id)))}
+        keys.load_for_export(kind, list(current.values()))
+        for pk, record in by_id.items():
+            row = current.get(pk)
+            if row is None:
+                conflicts.append(f"{record.identifier} (deleted since)")
+            elif kind.editorial and row["version"] != record.version:
+                conflicts.append(
+                    f"{record.identifier} (edited since: version {row['version']}, import left {record.version})"
+                )
+            elif not kind.editorial and dump(kind, row, keys) != record.after:
+                conflicts.append(f"{record.identifier} (edited since)")
+    if conflicts:
+        shown = "; ".join(conflicts[:20]) + (f"; and {len(conflicts) - 20} more" if len(conflicts) > 20 else "")
+        raise UndoRefused(f"Undo refused: records changed after this import would be overwritten: {shown}.")
+
+
+def _check_not_referenced(kind, created_ids):
+    """Deleting a created record must not take later work with it (commentary, images, links to it)."""
+    own = {column.through for column in kind.links}
+    for relation in kind.model._meta.related_objects:
+        if relation.many_to_many:
+            model = relation.through
+            name = next(f.name for f in model._meta.fields if f.related_model is kind.model)
+        elif relation.related_model in own:
+            continue
+        else:
+            model, name = relation.related_model, relation.field.name
+        for start in range(0, len(created_ids), CHUNK):
+            referencing = model._default_manager.filter(**{f"{name}__in": created_ids[start : start + CHUNK]})
+            if model is kind.model:
+                referencing = referencing.exclude(pk__in=created_ids)
+            if referencing.exists():
+                raise UndoRefused(
+                    f"Undo refused: records this import created are now used by "
+                    f"{relation.related_model._meta.verbose_name_plural} added since; remove those first."
+                )
+
+
+def _delete(kind, created_ids):
+    for start in range(0, len(created_ids), CHUNK):
+        kind.model.objects.filter(pk__in=created_ids[start : start + CHUNK]).only("pk").delete()
+
+
+def _record_chunks(batch):
+    records = batch.records.order_by("pk")
+    last = 0
+    while True:
+        chunk = list(records.filter(pk__gt=last)[:CHUNK])
+        if not chunk:
+            return
+        last = chunk[-1].pk
+        yield chunk
+
+
+def _restore(kind, batch, user) -> int:
+    """Write the "before" values back through the same validation and writing as an import."""
+    restored = 0
+    now = timezone.now()
+    validator = None
+    for records in _record_chunks(batch):
+        updated = [r for r in records if r.action == RecordAction.UPDATED]
+        if not updated:
+            continue
+        validator = validator or _RestoreValidator(kind, kind.header, mode="update", user=user, keys=Keys())
+        chunk = [(index, [r.before.get(name, "") for name in kind.header]) for index, r in enumerate(updated, start=1)]
+        planned, errors = validator.validate(chunk)
+        if errors:
+            first = errors[0]
+            raise UndoRefused(
+                f"Undo refused: a previous value can no longer be restored ({first.column}: {first.message})."
+            )
+        rows = []
+        for plan in planned:
+            row = writing.record_attrs(
+                kind, plan.values, user=user, now=now, created=False, old_version=plan.current["version"]
+            )
+            row["id"] = plan.values["id"] = plan.current["id"]
+            rows.append(row)
+        writing.update(kind.model, rows, versioned=kind.editorial)
+        for column in kind.links:
+            touched = [p for p in planned if column.name in p.changed]
+            links = [(p.values["id"], *column.link_values(link)) for p in touched for link in p.values[column.name]]
+            writing.replace_links(column, [p.values["id"] for p in touched], links)
+        restored += len(rows)
+    return restored
+
+
+class _RestoreValidator(Validator):
+    """Restoring is not publishing: the previous status comes back whoever undoes, and values
+    written by our own export escaping rules are read back the same way."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.may_publish = True
+        self.seen = _NeverSeen()
+
+
+class _NeverSeen(dict):
+    def __contains__(self, key):
+        return False

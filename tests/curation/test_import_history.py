@@ -1,0 +1,47 @@
+"""Imports and their undo leave a trace in each record's history, not only in the batch."""
+
+import pytest
+
+from archive.models import Source
+from curation.transfer.importer import run_import
+from curation.transfer.undo import undo_batch
+
+from .conftest import read, stream
+
+pytestmark = pytest.mark.django_db
+
+
+def _import(user, data: bytes, name="sources_utf8.csv"):
+    result = run_import("sources", stream(data), user=user, file_name=name)
+    assert not result.errors
+    return result.batch
+
+
+def test_an_import_is_in_the_history_of_each_record_with_its_batch(rgaspi, importer):
+    batch = _import(importer, read("sources_utf8.csv"))
+    source = Source.objects.get(identifier="T-1934-11-27")
+    (entry,) = source.history.all()
+    assert (entry.history_type, entry.history_via, entry.history_batch) == ("+", "import", str(batch.pk))
+    assert entry.history_user == importer and entry.title == source.title
+
+
+def test_an_update_and_its_undo_are_recorded_with_before_and_after(rgaspi, importer):
+    original = read("sources_utf8.csv")
+    _import(importer, original)
+    changed = original.decode().replace("Protocol of Mutual Assistance", "Protocol of 12 March 1936").encode()
+    batch = _import(importer, changed, name="changed.csv")
+    undo_batch(batch=batch, user=importer)
+
+    source = Source.objects.get(identifier="T-1936-03-12")
+    titles = list(source.history.order_by("history_id").values_list("title", "history_via", "history_change_reason"))
+    assert titles == [
+        ("Protocol of Mutual Assistance", "import", ""),
+        ("Protocol of 12 March 1936", "import", ""),
+        ("Protocol of Mutual Assistance", "import", f"Undo of import batch #{batch.pk}"),
+    ]
+
+
+def test_a_dry_run_records_no_history(rgaspi, importer):
+    result = run_import("sources", stream(read("sources_utf8.csv")), user=importer, dry_run=True)
+    assert not result.errors
+    assert not Source.history.exists()
