@@ -41,6 +41,9 @@ run: demo
 	$(PY) manage.py setup_roles
 	$(PY) manage.py create_curator
 	@echo "Public site: http://127.0.0.1:$(PORT)/   Curation: http://127.0.0.1:$(PORT)/curation/"
+	@# The task worker runs large admin imports in the background; it stops with the server.
+	@trap 'kill 0' INT TERM EXIT; \
+	$(PY) manage.py db_worker --no-reload >var-worker.log 2>&1 & \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
