@@ -91,6 +91,8 @@ def _record_links(model, records) -> None:
     if recorder is None or not records:
         return
     for field, link_history in recorder.m2m_models.items():
+        if field.model is not model:
+            continue  # simple-history keeps one m2m_models dict for every tracked model
         through = field.remote_field.through
         owner = field.m2m_field_name()
         links = defaultdict(list)
