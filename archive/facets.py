@@ -4,6 +4,7 @@ A facet's counts come from the list filtered by every *other* active filter (cho
 replaces this one), in one grouped query per facet, never one query per choice.
 """
 
+import functools
 from dataclasses import dataclass, field
 
 from django.db.models import Count
@@ -74,9 +75,24 @@ def _grouped(queryset, facet: Facet):
     )
 
 
-def compute_facets(filterset_class, data, queryset) -> list[Facet]:
-    """The facets with their choices, counted on the list as filtered by every other facet."""
-    facets = facet_definitions(filterset_class(data, queryset=queryset))
+def _rows(queryset, facet: Facet) -> list[dict]:
+    return list(_grouped(queryset, facet))
+
+
+def _uncached(name, compute, *parts):
+    return compute()
+
+
+def compute_facets(filterset_class, data, queryset, cached=_uncached) -> list[Facet]:
+    """The facets with their choices, counted on the list as filtered by every other facet.
+
+    `cached(name, compute, *key_parts)` may keep each facet's counts (archive.cache.cached_value): they
+    depend only on the *other* filters in use, so every list that shares them shares the counts (all the
+    subjects of one repository, whatever subject is chosen), and the labels are chosen per language later.
+    """
+    filterset = filterset_class(data, queryset=queryset)
+    facets = facet_definitions(filterset)
+    names = set(filterset.filters) - {"sort"}
     for facet in facets:
         others = data.copy()
         others.pop(facet.param, None)
@@ -84,12 +100,11 @@ def compute_facets(filterset_class, data, queryset) -> list[Facet]:
         narrowed = filterset_class(others, queryset=queryset)
         if not narrowed.is_valid():
             continue
+        in_use = sorted((key, values) for key, values in others.lists() if key in names and any(values))
+        rows = cached(f"facet:{facet.param}", functools.partial(_rows, narrowed.qs, facet), in_use)
         selected = facet.selected = data.get(facet.param, "")
         facet.choices = sorted(
-            (
-                Choice(str(row[facet.value_path]), facet.label_for(row), row["count"])
-                for row in _grouped(narrowed.qs, facet)
-            ),
+            (Choice(str(row[facet.value_path]), facet.label_for(row), row["count"]) for row in rows),
             key=lambda choice: (-choice.count, choice.label.lower()),
         )
         for choice in facet.choices:

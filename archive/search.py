@@ -197,6 +197,8 @@ def hydrate(page: list[tuple[str, int, float]], text: str) -> list[Hit]:
     for key in {hit[0] for hit in page}:
         kind = KINDS[key]
         queryset = kind.published().filter(pk__in=[pk for k, pk, _ in page if k == key])
+        if ON_POSTGRES:
+            queryset = queryset.defer("search_vector")  # for the WHERE clause only: large, never shown
         if kind.model is Source:
             queryset = queryset.select_related("repository")
         elif kind.model is Commentary:

@@ -7,7 +7,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("archive.ops_urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/", include("archive.i18n_urls")),
     path("curation/", admin.site.urls),
     path("", include("archive.public_urls")),
 ]
