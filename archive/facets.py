@@ -12,6 +12,11 @@ from django.utils.translation import get_language
 
 from .models import DocumentType, Event
 
+# The most frequent choices of a facet, as AtoM and Omeka show them: a broad list at a million sources has
+# tens of thousands of people in it, too many to read in a select (or to send). A chosen value outside them is
+# still shown as chosen.
+FACET_CHOICES = 50
+
 
 @dataclass
 class Choice:
@@ -72,6 +77,7 @@ def _grouped(queryset, facet: Facet):
         .exclude(**{facet.value_path: ""})
         .values(facet.value_path, *facet.label_paths)
         .annotate(count=Count("pk", distinct=facet.distinct))
+        .order_by("-count", facet.value_path)[:FACET_CHOICES]
     )
 
 
@@ -83,12 +89,13 @@ def _uncached(name, compute, *parts):
     return compute()
 
 
-def compute_facets(filterset_class, data, queryset, cached=_uncached) -> list[Facet]:
+def compute_facets(filterset_class, data, queryset, cached=_uncached, total: int | None = None) -> list[Facet]:
     """The facets with their choices, counted on the list as filtered by every other facet.
 
     `cached(name, compute, *key_parts)` may keep each facet's counts (archive.cache.cached_value): they
     depend only on the *other* filters in use, so every list that shares them shares the counts (all the
     subjects of one repository, whatever subject is chosen), and the labels are chosen per language later.
+    `total` is the count of the list itself: what a chosen value outside the most frequent choices gives.
     """
     filterset = filterset_class(data, queryset=queryset)
     facets = facet_definitions(filterset)
@@ -111,5 +118,5 @@ def compute_facets(filterset_class, data, queryset, cached=_uncached) -> list[Fa
             choice.selected = choice.value == selected
         if selected and not any(choice.selected for choice in facet.choices):
             # Still shown as chosen, so the form does not silently drop it on the next submit.
-            facet.choices.append(Choice(selected, selected, 0, selected=True))
+            facet.choices.append(Choice(selected, selected, total or 0, selected=True))
     return facets

@@ -154,7 +154,9 @@ def _ranked(kind: Kind, text: str, fuzzy: bool) -> list[tuple[str, int, float]]:
         # million, which takes seconds. So the ranking runs over the first RANK_CANDIDATES matches only.
         candidates = queryset.filter(search_vector=query).order_by().values("pk")[:RANK_CANDIDATES]
         queryset = (
-            queryset.filter(pk__in=candidates).annotate(rank=SearchRank(F("search_vector"), query)).order_by("-rank", "pk")
+            queryset.filter(pk__in=candidates)
+            .annotate(rank=SearchRank(F("search_vector"), query))
+            .order_by("-rank", "pk")
         )
     return [(kind.key, pk, rank) for pk, rank in queryset.values_list("pk", "rank")[:RESULT_LIMIT]]
 

@@ -55,7 +55,13 @@ class SourceListView(ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filter"] = self.filterset
-        facets = compute_facets(self.filter_class, self.request.GET, Source.objects.published(), cached=cached_value)
+        facets = compute_facets(
+            self.filter_class,
+            self.request.GET,
+            Source.objects.published(),
+            cached=cached_value,
+            total=context["paginator"].count,
+        )
         context.update(facets=facets, page_sizes=PAGE_SIZES, active_filters=self.active_filters(facets))
         return context
 
