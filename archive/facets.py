@@ -4,12 +4,18 @@ A facet's counts come from the list filtered by every *other* active filter (cho
 replaces this one), in one grouped query per facet, never one query per choice.
 """
 
+import functools
 from dataclasses import dataclass, field
 
 from django.db.models import Count
 from django.utils.translation import get_language
 
 from .models import DocumentType, Event
+
+# The most frequent choices of a facet, as AtoM and Omeka show them: a broad list at a million sources has
+# tens of thousands of people in it, too many to read in a select (or to send). A chosen value outside them is
+# still shown as chosen.
+FACET_CHOICES = 50
 
 
 @dataclass
@@ -71,12 +77,29 @@ def _grouped(queryset, facet: Facet):
         .exclude(**{facet.value_path: ""})
         .values(facet.value_path, *facet.label_paths)
         .annotate(count=Count("pk", distinct=facet.distinct))
+        .order_by("-count", facet.value_path)[:FACET_CHOICES]
     )
 
 
-def compute_facets(filterset_class, data, queryset) -> list[Facet]:
-    """The facets with their choices, counted on the list as filtered by every other facet."""
-    facets = facet_definitions(filterset_class(data, queryset=queryset))
+def _rows(queryset, facet: Facet) -> list[dict]:
+    return list(_grouped(queryset, facet))
+
+
+def _uncached(name, compute, *parts):
+    return compute()
+
+
+def compute_facets(filterset_class, data, queryset, cached=_uncached, total: int | None = None) -> list[Facet]:
+    """The facets with their choices, counted on the list as filtered by every other facet.
+
+    `cached(name, compute, *key_parts)` may keep each facet's counts (archive.cache.cached_value): they
+    depend only on the *other* filters in use, so every list that shares them shares the counts (all the
+    subjects of one repository, whatever subject is chosen), and the labels are chosen per language later.
+    `total` is the count of the list itself: what a chosen value outside the most frequent choices gives.
+    """
+    filterset = filterset_class(data, queryset=queryset)
+    facets = facet_definitions(filterset)
+    names = set(filterset.filters) - {"sort"}
     for facet in facets:
         others = data.copy()
         others.pop(facet.param, None)
@@ -84,17 +107,16 @@ def compute_facets(filterset_class, data, queryset) -> list[Facet]:
         narrowed = filterset_class(others, queryset=queryset)
         if not narrowed.is_valid():
             continue
+        in_use = sorted((key, values) for key, values in others.lists() if key in names and any(values))
+        rows = cached(f"facet:{facet.param}", functools.partial(_rows, narrowed.qs, facet), in_use)
         selected = facet.selected = data.get(facet.param, "")
         facet.choices = sorted(
-            (
-                Choice(str(row[facet.value_path]), facet.label_for(row), row["count"])
-                for row in _grouped(narrowed.qs, facet)
-            ),
+            (Choice(str(row[facet.value_path]), facet.label_for(row), row["count"]) for row in rows),
             key=lambda choice: (-choice.count, choice.label.lower()),
         )
         for choice in facet.choices:
             choice.selected = choice.value == selected
         if selected and not any(choice.selected for choice in facet.choices):
             # Still shown as chosen, so the form does not silently drop it on the next submit.
-            facet.choices.append(Choice(selected, selected, 0, selected=True))
+            facet.choices.append(Choice(selected, selected, total or 0, selected=True))
     return facets

@@ -25,6 +25,7 @@ from .models.search import ON_POSTGRES, SEARCH_CONFIG
 from .translit import spellings
 
 RESULT_LIMIT = 500  # per kind: enough for any real query, and a bound on memory
+RANK_CANDIDATES = 2000  # per kind: matches ranked (see _ranked)
 _MARK_START, _MARK_STOP = "\x02", "\x03"  # replaced by <mark> after escaping the snippet
 
 
@@ -149,8 +150,11 @@ def _ranked(kind: Kind, text: str, fuzzy: bool) -> list[tuple[str, int, float]]:
         queryset = queryset.filter(_trigram_condition(kind, text)).annotate(rank=similarity).order_by("-rank", "pk")
     else:
         query = _ts_query(text)
+        # Ranking reads each match's whole vector: a common word matches a few hundred thousand records at a
+        # million, which takes seconds. So the ranking runs over the first RANK_CANDIDATES matches only.
+        candidates = queryset.filter(search_vector=query).order_by().values("pk")[:RANK_CANDIDATES]
         queryset = (
-            queryset.filter(search_vector=query)
+            queryset.filter(pk__in=candidates)
             .annotate(rank=SearchRank(F("search_vector"), query))
             .order_by("-rank", "pk")
         )
@@ -197,6 +201,8 @@ def hydrate(page: list[tuple[str, int, float]], text: str) -> list[Hit]:
     for key in {hit[0] for hit in page}:
         kind = KINDS[key]
         queryset = kind.published().filter(pk__in=[pk for k, pk, _ in page if k == key])
+        if ON_POSTGRES:
+            queryset = queryset.defer("search_vector")  # for the WHERE clause only: large, never shown
         if kind.model is Source:
             queryset = queryset.select_related("repository")
         elif kind.model is Commentary:

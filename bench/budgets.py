@@ -32,6 +32,7 @@ class Page:
     admin: bool = False
     timings: list[float] = field(default_factory=list)
     queries: list[int] = field(default_factory=list)
+    hits: int = 0  # answered by the public page cache (archive.cache): the others rendered the page
     status: int | None = None
     note: str = ""
 
@@ -170,6 +171,7 @@ def measure(page: Page, public_client, admin_client, repeat: int, warmup: int) -
             elapsed = (time.perf_counter() - start) * 1000
         page.timings.append(elapsed)
         page.queries.append(len(captured.captured_queries))
+        page.hits += response.get("X-Opis-Cache") == "hit"
         if response.status_code != 200:
             page.status = response.status_code
             page.note = target
@@ -221,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"# command: {' '.join([os.path.basename(sys.executable), '-m', 'bench.budgets', *(argv or sys.argv[1:])])}")
     print(f"# machine: {machine()}")
     print(f"# {args.repeat} measured requests per page after {args.warmup} warm-up, rotating over records")
-    print(f"{'page':<42} {'budget (median/p95)':<20} {'median':>8} {'p95':>8} {'queries':>8}  result")
+    print(f"{'page':<42} {'budget (median/p95)':<20} {'median':>8} {'p95':>8} {'queries':>8} {'cached':>7}  result")
     failures = 0
     for page in pages():
         if args.only and args.only not in page.name:
@@ -233,14 +235,18 @@ def main(argv: list[str] | None = None) -> int:
         failures += verdict.startswith("FAIL")
         label = f"{page.group}: {page.name}"
         if page.urls is None or page.status != 200:
-            print(f"{label:<42} {budget:<20} {'':>8} {'':>8} {'':>8}  {verdict} {page.note}")
+            print(f"{label:<42} {budget:<20} {'':>8} {'':>8} {'':>8} {'':>7}  {verdict} {page.note}")
             continue
         queries = (
             f"{min(page.queries)}"
             if min(page.queries) == max(page.queries)
             else (f"{min(page.queries)}-{max(page.queries)}")
         )
-        print(f"{label:<42} {budget:<20} {page.median:>8.1f} {page.p95:>8.1f} {queries:>8}  {verdict}", flush=True)
+        cached = f"{page.hits}/{len(page.timings)}"
+        print(
+            f"{label:<42} {budget:<20} {page.median:>8.1f} {page.p95:>8.1f} {queries:>8} {cached:>7}  {verdict}",
+            flush=True,
+        )
     print(f"# {failures} budget(s) failed")
     return 1 if failures else 0
 

@@ -566,6 +566,25 @@ def pending_migrations() -> bool:
     return bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
 
 
+def migrations_unknown_to_code(pg) -> bool:
+    """The database applied a migration the code no longer has (renumbered or renamed at a merge)."""
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    if not pg.execute("SELECT to_regclass('django_migrations') IS NOT NULL").fetchone()[0]:
+        return False
+    known = set(MigrationLoader(connection, ignore_no_migrations=True).disk_migrations)
+    applied = pg.execute("SELECT app, name FROM django_migrations").fetchall()
+    return any(tuple(row) not in known for row in applied)
+
+
+def reset_schema(pg) -> None:
+    """Migrating on top of such a history fails (an index that exists under another migration's name)."""
+    print("bench: the database's migrations differ from the code's (renumbered at a merge?): new schema")
+    pg.execute("DROP SCHEMA public CASCADE")
+    pg.execute("CREATE SCHEMA public")
+
+
 def empty_before_migrating(pg) -> None:
     """A rebuild is coming: empty the big tables first, so new migrations (indexes, a search vector) run fast."""
     if pg.execute("SELECT to_regclass('archive_source') IS NOT NULL").fetchone()[0]:
@@ -683,6 +702,8 @@ def main(argv: list[str] | None = None) -> None:
     from django.db import connection
 
     connection.ensure_connection()
+    if migrations_unknown_to_code(connection.connection):
+        reset_schema(connection.connection)
     if args.force or pending_migrations() or not manifest_matches(connection.connection, args.sources, args.seed):
         empty_before_migrating(connection.connection)
     call_command("migrate", verbosity=0)

@@ -1,12 +1,19 @@
 """The timeline of events and the event page."""
 
 from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.generic import DetailView, ListView
 
+from archive.cache import cached_count
 from archive.jsonld import event_jsonld
 from archive.models import Commentary, Event, Source
 
-from .mixins import PublishedMixin
+from .mixins import LISTED, PublishedMixin, without_search_vector
+
+# An event may be documented by thousands of sources: the page shows the earliest, and links to all of them
+# in the source list filtered by the event.
+EVENT_SOURCES = 50
 
 
 class EventListView(ListView):
@@ -16,14 +23,15 @@ class EventListView(ListView):
     context_object_name = "events"
 
     def get_queryset(self):
-        return Event.objects.published().select_related("parent").order_by("date_start", "name")
+        events = Event.objects.published().select_related("parent").order_by("date_start", "name")
+        return without_search_vector(events.defer("description", "parent__description"))
 
 
 class EventDetailView(PublishedMixin, DetailView):
     model = Event
 
     def get_queryset(self):
-        return (
+        return without_search_vector(
             super()
             .get_queryset()
             .select_related("parent")
@@ -31,7 +39,6 @@ class EventDetailView(PublishedMixin, DetailView):
                 "places",
                 "participants",
                 Prefetch("children", queryset=Event.objects.published()),
-                Prefetch("sources", queryset=Source.objects.published().select_related("repository")),
                 Prefetch("commentary", queryset=Commentary.objects.published().select_related("author")),
             )
         )
@@ -39,6 +46,16 @@ class EventDetailView(PublishedMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         event = self.object
+        sources = Source.objects.published().filter(events=event)
+        context["sources"] = list(
+            sources.select_related("repository").only(*LISTED).order_by("date_start", "identifier")[:EVENT_SOURCES]
+        )
+        context["source_count"] = (
+            len(context["sources"])
+            if len(context["sources"]) < EVENT_SOURCES
+            else cached_count(sources, "event-sources", event.pk)
+        )
+        context["all_sources_url"] = f"{reverse('archive:source-list')}?{urlencode({'event': event.slug})}"
         context["parent"] = event.parent if event.parent and event.parent.is_published else None
         context["jsonld"] = event_jsonld(self.request, event, event.children.all()) if event.is_published else None
         return context

@@ -2,6 +2,8 @@
 
 from django.utils.cache import add_never_cache_headers
 
+from archive.models.search import ON_POSTGRES
+
 
 class PublishedMixin:
     """The public sees published records only; anything else is a 404.
@@ -32,3 +34,22 @@ class PublishedMixin:
             add_never_cache_headers(response)
             response["X-Robots-Tag"] = "noindex"
         return response
+
+
+# What a source in a list shows (includes/source_item.html: title, date, type, citation, link). Lists load only
+# these columns, not a million rows' worth of transcriptions and translations.
+LISTED = (
+    *("slug", "identifier", "title", "title_original", "document_type"),
+    *("date_text", "date_edtf", "date_start", "date_end", "fond", "opis", "delo", "folios"),
+    *("repository__code", "repository__abbreviation_original"),
+)
+
+
+def filter_key(request, ignore=("page",)) -> list[tuple[str, list[str]]]:
+    """The query string as a cache key part: sorted, without the parameters that do not change a result."""
+    return sorted((key, values) for key, values in request.GET.lists() if key not in ignore)
+
+
+def without_search_vector(queryset):
+    """The stored search vector (PostgreSQL only) is for the search's WHERE clause, never for showing."""
+    return queryset.defer("search_vector") if ON_POSTGRES else queryset

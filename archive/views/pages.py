@@ -3,7 +3,10 @@
 from django.urls import reverse
 from django.views.generic import TemplateView
 
+from archive.cache import cached_value
 from archive.models import Event, Source
+
+from .mixins import LISTED
 
 TIMELINE_TEASER = 6
 
@@ -15,9 +18,10 @@ class HomeView(TemplateView):
         context = super().get_context_data(**kwargs)
         sources = Source.objects.published()
         events = Event.objects.published()
-        context["source_count"] = sources.count()
-        context["event_count"] = events.count()
-        context["newest_sources"] = sources.select_related("repository").order_by("-published_at")[:5]
+        # Counting a million rows takes a while: once per change to the records, not once per visit.
+        context["source_count"] = cached_value("home:source-count", sources.count)
+        context["event_count"] = cached_value("home:event-count", events.count)
+        context["newest_sources"] = sources.select_related("repository").only(*LISTED).order_by("-published_at")[:5]
         context["timeline"] = events.filter(parent__isnull=True).order_by("date_start")[:TIMELINE_TEASER]
         return context
 

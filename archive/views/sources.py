@@ -5,13 +5,14 @@ import functools
 from django.db.models import Prefetch
 from django.views.generic import DetailView, ListView
 
+from archive.cache import cached_count, cached_value
 from archive.facets import compute_facets
 from archive.filters import SourceFilter
 from archive.jsonld import source_jsonld
 from archive.models import Commentary, Event, Source, SourceAgent
 from archive.search import needs_near_spellings
 
-from .mixins import PublishedMixin
+from .mixins import LISTED, PublishedMixin, filter_key, without_search_vector
 
 PAGE_SIZES = (10, 25, 50, 100)
 
@@ -42,13 +43,25 @@ class SourceListView(ListView):
         self.filterset = filtered_sources(self.request, self.filter_class)
         if not self.filterset.is_valid():
             return self.filterset.queryset.none()
-        queryset = self.filterset.qs
+        queryset = self.filterset.qs.only(*LISTED)
         return queryset if queryset.query.order_by else queryset.order_by("date_start", "identifier")
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        # Counting a filtered million-row list: once per set of filters and change to the records.
+        paginator.count = cached_count(queryset, "source-list", filter_key(self.request, ("page", "per_page", "sort")))
+        return paginator
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filter"] = self.filterset
-        facets = compute_facets(self.filter_class, self.request.GET, Source.objects.published())
+        facets = compute_facets(
+            self.filter_class,
+            self.request.GET,
+            Source.objects.published(),
+            cached=cached_value,
+            total=context["paginator"].count,
+        )
         context.update(facets=facets, page_sizes=PAGE_SIZES, active_filters=self.active_filters(facets))
         return context
 
@@ -66,7 +79,7 @@ class SourceDetailView(PublishedMixin, DetailView):
     model = Source
 
     def get_queryset(self):
-        return (
+        return without_search_vector(
             super()
             .get_queryset()
             .select_related("repository")

@@ -65,3 +65,31 @@ def test_the_source_list_total_follows_a_publication(client):
     assert client.get(reverse("archive:source-list")).context["paginator"].count == 3
     source.delete()
     assert client.get(reverse("archive:source-list")).context["paginator"].count == 2
+
+
+@PAGE_CACHE
+@pytest.mark.parametrize(
+    "name, query",
+    [
+        ("archive:home", ""),
+        ("archive:source-list", "?language=ru"),
+        ("archive:event-list", ""),
+        ("archive:search", "?q=x"),
+    ],
+)
+def test_public_pages_set_no_cookie_so_the_page_cache_stores_them(client, name, query):
+    url = reverse(name) + query
+    first = client.get(url)
+    assert not first.cookies  # the language switcher hands out no CSRF cookie
+    assert first["X-Opis-Cache"] == "miss" and client.get(url)["X-Opis-Cache"] == "hit"
+
+
+def test_facet_counts_follow_a_publication(client):
+    SourceFactory(published=True, document_type="letter")
+    url = reverse("archive:source-list")
+    letters = lambda: next(  # noqa: E731
+        c.count for f in client.get(url).context["facets"] if f.param == "document_type" for c in f.choices
+    )
+    assert letters() == 1
+    SourceFactory(published=True, document_type="letter")
+    assert letters() == 2

@@ -123,3 +123,18 @@ def test_a_person_in_two_roles_counts_the_source_once(client):
     response = client.get(reverse("archive:source-list") + "?agent=stalin")
     assert list(response.context["sources"]) == [source]
     assert '<option value="stalin" selected>Stalin (1)</option>' in response.content.decode()
+
+
+def test_a_facet_lists_its_most_frequent_choices_and_keeps_a_rarer_chosen_one(client, monkeypatch):
+    monkeypatch.setattr("archive.facets.FACET_CHOICES", 1)
+    SourceFactory.create_batch(2, published=True, document_type="letter")
+    SourceFactory(published=True, document_type="telegram")
+    url = reverse("archive:source-list")
+    types = lambda query: {  # noqa: E731
+        c.value: c.count
+        for f in client.get(url, query).context["facets"]
+        if f.param == "document_type"
+        for c in f.choices
+    }
+    assert types({}) == {"letter": 2}
+    assert types({"document_type": "telegram"}) == {"letter": 2, "telegram": 1}

@@ -201,3 +201,17 @@ def test_source_page_shows_digitised_images_and_both_texts(client):
     assert 'alt="Л. 12 об."' in body and "l12" in body
     assert '<div class="texts__text" lang="ru"><p>Текст протокола</p></div>' in body
     assert '<div class="texts__text" lang="en"><p>Text of the protocol</p></div>' in body
+
+
+def test_event_page_shows_its_earliest_published_sources_and_links_to_all(client, monkeypatch):
+    monkeypatch.setattr("archive.views.events.EVENT_SOURCES", 2)
+    event = EventFactory(published=True)
+    for year in (1936, 1934, 1935):
+        SourceFactory(published=True, title=f"Report of {year}", date_edtf=str(year)).events.add(event)
+    SourceFactory(title="Draft report", date_edtf="1933").events.add(event)
+    response = client.get(event.get_absolute_url())
+    assert [s.title for s in response.context["sources"]] == ["Report of 1934", "Report of 1935"]
+    assert "Draft report" not in response.text and "Report of 1936" not in response.text
+    assert "All 3 sources that document it" in response.text
+    listed = client.get(response.context["all_sources_url"]).context["paginator"].count
+    assert listed == 3
