@@ -97,24 +97,57 @@ def _trigram_condition(kind: Kind, text: str) -> Q:
     return Q(pk__in=parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0])
 
 
+_TERM = re.compile(r'(-?)"([^"]+)"|(-?)([\w-]+)')
+
+
+@dataclass
+class Terms:
+    """A query in PostgreSQL's websearch syntax: every clause required, `or` between alternatives,
+    `-word` excluded, "a phrase" as one term."""
+
+    clauses: list[list[str]]
+    excluded: list[str]
+
+    @property
+    def words(self) -> list[str]:
+        return [term for clause in self.clauses for term in clause]
+
+
+def _terms(text: str) -> Terms:
+    terms, join_next = Terms([], []), False
+    for match in _TERM.finditer(text):
+        negated, term = bool(match.group(1) or match.group(3)), (match.group(2) or match.group(4)).strip()
+        if not re.search(r"\w", term):
+            continue
+        if match.group(4) and term.lower() == "or" and not negated:
+            join_next = bool(terms.clauses)
+        elif negated:
+            terms.excluded.append(term)
+        elif join_next:
+            terms.clauses[-1].append(term)
+        else:
+            terms.clauses.append([term])
+        if term.lower() != "or":
+            join_next = False
+    return terms
+
+
 def _words(text: str) -> list[str]:
-    return [word for word in re.findall(r"[\w-]+", text) if word.lower() != "or"]
+    return _terms(text).words
 
 
 def _contains_condition(kind: Kind, text: str) -> Q:
-    """Every word in some field; SQLite folds case for ASCII only, so Cyrillic case variants are spelled out."""
+    """The websearch syntax over plain `contains` (SQLite); case is folded for every script (archive/sqlite.py)."""
 
-    def word_condition(word: str) -> Q:
-        forms = {word, word.lower(), word.capitalize(), word.upper()}
-        return functools.reduce(
-            operator.or_, (Q(**{f"{name}__icontains": form}) for name in kind.text_fields for form in forms)
-        )
+    def found(term: str) -> Q:
+        return functools.reduce(operator.or_, (Q(**{f"{name}__icontains": term}) for name in kind.text_fields))
 
-    conditions = [
-        functools.reduce(operator.and_, (word_condition(word) for word in _words(variant)), Q())
-        for variant in spellings(text)
-    ]
-    return functools.reduce(operator.or_, conditions)
+    def condition(variant: str) -> Q:
+        terms = _terms(variant)
+        required = (functools.reduce(operator.or_, map(found, clause)) for clause in terms.clauses)
+        return functools.reduce(operator.and_, [*required, *(~found(term) for term in terms.excluded)], Q())
+
+    return functools.reduce(operator.or_, map(condition, spellings(text)))
 
 
 def needs_near_spellings(queryset, text: str) -> bool:

@@ -10,6 +10,8 @@ from django.utils import timezone
 from curation.models import BatchStatus, ImportBatch, RecordAction
 
 from . import trace, writing
+from .cells import unescape_formula
+from .columns import Text
 from .current import dump, fetch
 from .formats import KINDS
 from .keys import Keys, among
@@ -153,6 +155,13 @@ class _RestoreValidator(Validator):
         super().__init__(*args, **kwargs)
         self.may_publish = True
         self.seen = _NeverSeen()
+
+    def _parse_cell(self, column, text):
+        # A restored value is what was stored, not new input: free text the admin accepted (markup, a leading
+        # "-") comes back exactly; only our own export escaping is undone.
+        if type(column) is Text:
+            return unescape_formula(text)
+        return super()._parse_cell(column, text)
 
 
 class _NeverSeen(dict):

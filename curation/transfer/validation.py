@@ -128,7 +128,7 @@ class Validator:
             if plain and text[0] == "'":
                 text = unescape_formula(text)  # our export escapes every cell; text columns check their own
             try:
-                values[name] = column.split(text) if column.is_link else column.parse(text)
+                values[name] = self._parse_cell(column, text)
             except CellError as exc:
                 errors.append(RowError(line, name, text, exc.message))
         identifier = values.get("identifier")
@@ -147,6 +147,9 @@ class Validator:
         if len(errors) > before:
             return None
         return line, values, cells
+
+    def _parse_cell(self, column, text):
+        return column.split(text) if column.is_link else column.parse(text)
 
     def _load_relations(self, parsed):
         for column in self.relations:

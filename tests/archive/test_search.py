@@ -145,3 +145,33 @@ def test_transliteration_both_ways():
 def test_latin_query_finds_cyrillic_only_text_on_every_database(client):
     event = EventFactory(published=True, name="Battles", name_original="Бои на Халхин-Голе")
     assert _found(client, "Khalkhin") == [event.get_absolute_url()]
+
+
+# The search syntax promised under the search box, on both databases (websearch on PostgreSQL, our own on SQLite).
+@pytest.fixture
+def people_sources():
+    return {
+        "genden": SourceFactory(published=True, title="Genden in Moscow", summary="Talks of November 1934"),
+        "zhukov": SourceFactory(published=True, title="Zhukov's report", summary="The offensive of August 1939"),
+        "nomonhan": SourceFactory(published=True, title="Khalkhin Gol, called Nomonhan in Japan"),
+        "khalkhin": SourceFactory(published=True, title="Khalkhin Gol: the ceasefire", summary="Молотов и Того"),
+    }
+
+
+def test_or_finds_either_word(client, people_sources):
+    found = _found(client, "Genden or Zhukov")
+    assert set(found) == {people_sources[k].get_absolute_url() for k in ("genden", "zhukov")}
+
+
+def test_minus_excludes_a_word(client, people_sources):
+    assert _found(client, "Khalkhin -Nomonhan") == [people_sources["khalkhin"].get_absolute_url()]
+
+
+@pytest.mark.parametrize("query", ["молотов", "МОЛОТОВ", "Молотов"])
+def test_cyrillic_is_found_whatever_its_case(client, people_sources, query):
+    assert _found(client, query) == [people_sources["khalkhin"].get_absolute_url()]
+
+
+@pytest.mark.parametrize("query", ["халхин-голе", "ХАЛХИН-ГОЛЕ"])
+def test_hyphenated_cyrillic_is_found_in_any_case(client, battles, query):
+    assert battles.get_absolute_url() in _found(client, query)

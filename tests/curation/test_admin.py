@@ -132,3 +132,20 @@ def test_dashboard_counts_by_status_and_lists_review_and_my_drafts(curator_clien
 def test_anonymous_is_sent_to_login(client):
     response = client.get(reverse("admin:archive_source_changelist"))
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("query", ["халхин", "ХАЛХИН", "Халхин"])
+def test_admin_search_finds_cyrillic_in_any_case(curator_client, query):
+    SourceFactory(title="Battles", title_original="Бои на Халхин-Голе")
+    html = curator_client.get(reverse("admin:archive_source_changelist"), {"q": query}).text
+    assert "Battles" in html
+
+
+def test_autocomplete_finds_lowercase_cyrillic(curator_client):
+    load_demo()
+    response = curator_client.get(
+        reverse("admin:autocomplete"),
+        {"term": "сталин", "app_label": "archive", "model_name": "source", "field_name": "places"}
+        | {"model_name": "event", "field_name": "participants"},
+    )
+    assert [r["text"] for r in response.json()["results"]] == ["Stalin, Joseph"]

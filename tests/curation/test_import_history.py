@@ -45,3 +45,15 @@ def test_a_dry_run_records_no_history(rgaspi, importer):
     result = run_import("sources", stream(read("sources_utf8.csv")), user=importer, dry_run=True)
     assert not result.errors
     assert not Source.history.exists()
+
+
+def test_undo_restores_free_text_the_admin_accepted_but_an_import_would_refuse(rgaspi, importer):
+    original = read("sources_utf8.csv")
+    _import(importer, original)
+    Source.objects.filter(identifier="T-1936-03-12").update(summary="- see <Приложение 1> & <b>note</b>", version=2)
+    changed = original.decode().replace("Протокол о взаимопомощи", "Новое резюме").encode()
+    batch = _import(importer, changed, name="changed.csv")
+    assert Source.objects.get(identifier="T-1936-03-12").summary == "Новое резюме"
+
+    undo_batch(batch=batch, user=importer)
+    assert Source.objects.get(identifier="T-1936-03-12").summary == "- see <Приложение 1> & <b>note</b>"
