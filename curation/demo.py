@@ -1,5 +1,6 @@
 """Loads the demo collection from fixtures/demo.json: validated, keyed by identifier, idempotent."""
 
+import functools
 import json
 from pathlib import Path
 
@@ -19,19 +20,24 @@ from archive.models import (
     SourceAgent,
     Subject,
 )
+from curation.history import one_record
 
 DEMO_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo.json"
 EDITORIAL_USERNAME = "opis-editorial"
 
 
-def _upsert(model, key: str, data: dict, **extra):
+def _upsert(model, key: str, data: dict, links=None, **extra):
     fields = {**data, **extra}
     lookup = {key: fields.pop(key)}
     instance = model.objects.filter(**lookup).first() or model(**lookup)
     for name, value in fields.items():
         setattr(instance, name, value)
     instance.full_clean(validate_unique=False, validate_constraints=False)
-    instance.save()
+    # One version per record with its links, so restoring it brings the links back too.
+    with one_record(instance, created=instance.pk is None):
+        instance.save()
+        if links:
+            links(instance)
     return instance
 
 
@@ -79,22 +85,35 @@ def _load_events(items: list[dict], user) -> None:
             continue
         data, relations = _split(_editorial(item), "places", "participants")
         data["parent"] = Event.objects.get(identifier=data["parent"]) if data["parent"] else None
-        event = _upsert(Event, "identifier", data, created_by=user, updated_by=user)
-        event.places.set(Place.objects.filter(identifier__in=relations["places"]))
-        event.participants.set(Agent.objects.filter(identifier__in=relations["participants"]))
+
+        def links(event, relations=relations):
+            event.places.set(Place.objects.filter(identifier__in=relations["places"]))
+            event.participants.set(Agent.objects.filter(identifier__in=relations["participants"]))
+
+        _upsert(Event, "identifier", data, links=links, created_by=user, updated_by=user)
 
 
 def _load_sources(items: list[dict], user) -> None:
     for item in items:
         data, relations = _split(_editorial(item), "languages", "agents", "places", "subjects", "events")
         data["repository"] = Repository.objects.get(code=data["repository"])
-        source = _upsert(Source, "identifier", data, created_by=user, updated_by=user)
-        source.languages.set(Language.objects.filter(code__in=relations["languages"]))
-        source.places.set(Place.objects.filter(identifier__in=relations["places"]))
-        source.subjects.set(Subject.objects.filter(identifier__in=relations["subjects"]))
-        source.events.set(Event.objects.filter(identifier__in=relations["events"]))
-        source.agent_links.all().delete()
-        SourceAgent.objects.bulk_create(
-            SourceAgent(source=source, agent=Agent.objects.get(identifier=ident), role=role)
-            for ident, role in relations["agents"]
+        _upsert(
+            Source,
+            "identifier",
+            data,
+            links=functools.partial(_source_links, relations=relations),
+            created_by=user,
+            updated_by=user,
         )
+
+
+def _source_links(source, *, relations) -> None:
+    source.languages.set(Language.objects.filter(code__in=relations["languages"]))
+    source.places.set(Place.objects.filter(identifier__in=relations["places"]))
+    source.subjects.set(Subject.objects.filter(identifier__in=relations["subjects"]))
+    source.events.set(Event.objects.filter(identifier__in=relations["events"]))
+    source.agent_links.all().delete()
+    SourceAgent.objects.bulk_create(
+        SourceAgent(source=source, agent=Agent.objects.get(identifier=ident), role=role)
+        for ident, role in relations["agents"]
+    )

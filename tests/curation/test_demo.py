@@ -41,3 +41,11 @@ def test_demo_dates_follow_the_timeline():
 def test_demo_invents_no_archival_references():
     load_demo()
     assert not Source.objects.exclude(fond="", opis="", delo="", folios="").exists()
+
+
+def test_demo_records_have_one_version_with_their_links():
+    load_demo()
+    source = Source.objects.get(identifier="RGASPI-DEMO-1934-11-27")
+    (version,) = source.history.all()
+    assert version.history_type == "+"
+    assert {link.place.identifier for link in version.places.all()} == {"moscow"}
