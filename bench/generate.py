@@ -11,7 +11,7 @@ N/10 commentary on sources plus one per event, digitised images on 1 source in 1
 from 1921 to 1945 in every EDTF form the app uses, derived exactly as archive.edtf derives them (checked on a
 sample against it before loading). One source in HEAVY_EVERY has many relations, for the admin's change form.
 
-Merge note: columns other branches add are handled by bench.copy.Table (generated columns such as a search
+Merge note: columns other branches add are handled by bench.pgcopy.Table (generated columns such as a search
 vector are computed by PostgreSQL during COPY; new NOT NULL columns without default get a neutral value
 and a warning). Secondary indexes are dropped before the load and rebuilt after it, whoever declared them.
 """
@@ -26,7 +26,7 @@ from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlparse
 
 from bench import corpus
-from bench.copy import Table, escape
+from bench.pgcopy import Table, escape
 
 HEAVY_EVERY = 10_000
 HEAVY_OFFSET = 7
