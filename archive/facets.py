@@ -10,12 +10,18 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 from django.utils.translation import get_language
 
-from .models import DocumentType, Event
+from .models import DocumentType, Event, Source
 
 # The most frequent choices of a facet, as AtoM and Omeka show them: a broad list at a million sources has
 # tens of thousands of people in it, too many to read in a select (or to send). A chosen value outside them is
 # still shown as chosen.
 FACET_CHOICES = 50
+
+# Up to this many sources, a facet is counted over the ids of its list, fetched once and shared by every facet
+# counted on the same list (index lookups in the link tables), instead of filtering the million-row table
+# again in each facet's own query. A chosen value whose alternatives would be counted over a larger list
+# shows only itself (see compute_facets).
+FACET_IDS_LIMIT = 10_000
 
 
 @dataclass
@@ -37,6 +43,7 @@ class Facet:
     distinct: bool = False
     choices: list[Choice] = field(default_factory=list)
     selected: str = ""
+    narrowed: bool = False  # only the chosen value is shown: its alternatives would cost too much to count
 
     def label_for(self, row: dict) -> str:
         if self.param == "document_type":
@@ -85,6 +92,18 @@ def _rows(queryset, facet: Facet) -> list[dict]:
     return list(_grouped(queryset, facet))
 
 
+def _ids(queryset) -> list[int] | None:
+    """The ids of a list up to FACET_IDS_LIMIT (None beyond): one query that stops at the limit."""
+    ids = set(queryset.order_by().values_list("pk", flat=True)[: FACET_IDS_LIMIT + 1])
+    return sorted(ids) if len(ids) <= FACET_IDS_LIMIT else None
+
+
+def _rows_over(ids: list[int], facet: Facet, only: str | None = None) -> list[dict]:
+    rows = _rows(Source.objects.filter(pk__in=ids), facet)
+    # Every source of the list has the chosen value, so it is the most frequent one and never cut off.
+    return rows if only is None else [row for row in rows if str(row[facet.value_path]) == only]
+
+
 def _uncached(name, compute, *parts):
     return compute()
 
@@ -100,6 +119,19 @@ def compute_facets(filterset_class, data, queryset, cached=_uncached, total: int
     filterset = filterset_class(data, queryset=queryset)
     facets = facet_definitions(filterset)
     names = set(filterset.filters) - {"sort"}
+    probes = {}
+
+    def ids_of(narrowed, in_use):
+        # One probe per distinct set of filters, itself cached: the facets counted on one list share it.
+        key = repr(in_use)
+        if key not in probes:
+            probes[key] = cached("facet-ids", functools.partial(_ids, narrowed.qs), in_use)
+        return probes[key]
+
+    full = data.copy()
+    full.pop("sort", None)
+    full_in_use = sorted((key, values) for key, values in full.lists() if key in names and any(values))
+    full_filter = filterset_class(full, queryset=queryset)
     for facet in facets:
         others = data.copy()
         others.pop(facet.param, None)
@@ -108,7 +140,20 @@ def compute_facets(filterset_class, data, queryset, cached=_uncached, total: int
         if not narrowed.is_valid():
             continue
         in_use = sorted((key, values) for key, values in others.lists() if key in names and any(values))
-        rows = cached(f"facet:{facet.param}", functools.partial(_rows, narrowed.qs, facet), in_use)
+        chosen = data.get(facet.param, "")
+        ids = ids_of(narrowed, in_use)
+        if ids is not None:
+            rows = cached(f"facet:{facet.param}", functools.partial(_rows_over, ids, facet), in_use)
+        elif chosen and full_filter.is_valid() and (full_ids := ids_of(full_filter, full_in_use)) is not None:
+            # The alternatives to a chosen value would be counted over a far larger list (a whole repository,
+            # tens of thousands of sources, seconds of counting): as AtoM does, the facet shows the chosen
+            # value only, and removing the filter offers the others again.
+            facet.narrowed = True
+            rows = cached(
+                f"facet-chosen:{facet.param}", functools.partial(_rows_over, full_ids, facet, chosen), full_in_use
+            )
+        else:
+            rows = cached(f"facet:{facet.param}", functools.partial(_rows, narrowed.qs, facet), in_use)
         selected = facet.selected = data.get(facet.param, "")
         facet.choices = sorted(
             (Choice(str(row[facet.value_path]), facet.label_for(row), row["count"]) for row in rows),
