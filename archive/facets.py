@@ -5,8 +5,10 @@ replaces this one), in one grouped query per facet, never one query per choice.
 """
 
 import functools
+import json
 from dataclasses import dataclass, field
 
+from django.db import connections
 from django.db.models import Count
 from django.utils.translation import get_language
 
@@ -92,9 +94,18 @@ def _rows(queryset, facet: Facet) -> list[dict]:
     return list(_grouped(queryset, facet))
 
 
-def _ids(queryset) -> list[int] | None:
-    """The ids of a list up to FACET_IDS_LIMIT (None beyond): one query that stops at the limit."""
-    ids = set(queryset.order_by().values_list("pk", flat=True)[: FACET_IDS_LIMIT + 1])
+def _ids(queryset, estimate_first: bool = False) -> list[int] | None:
+    """The ids of a list up to FACET_IDS_LIMIT (None beyond): one query that stops at the limit.
+
+    With `estimate_first`, PostgreSQL's planner is asked first (no rows read): a list it expects to be
+    several times the limit is taken as too large without reading up to the limit of its rows at random.
+    """
+    queryset = queryset.order_by()
+    if estimate_first and connections[queryset.db].vendor == "postgresql":
+        plan = json.loads(queryset.explain(format="json"))
+        if plan[0]["Plan"]["Plan Rows"] > 2 * FACET_IDS_LIMIT:
+            return None
+    ids = set(queryset.values_list("pk", flat=True)[: FACET_IDS_LIMIT + 1])
     return sorted(ids) if len(ids) <= FACET_IDS_LIMIT else None
 
 
@@ -121,11 +132,11 @@ def compute_facets(filterset_class, data, queryset, cached=_uncached, total: int
     names = set(filterset.filters) - {"sort"}
     probes = {}
 
-    def ids_of(narrowed, in_use):
+    def ids_of(narrowed, in_use, estimate_first=False):
         # One probe per distinct set of filters, itself cached: the facets counted on one list share it.
         key = repr(in_use)
         if key not in probes:
-            probes[key] = cached("facet-ids", functools.partial(_ids, narrowed.qs), in_use)
+            probes[key] = cached("facet-ids", functools.partial(_ids, narrowed.qs, estimate_first), in_use)
         return probes[key]
 
     full = data.copy()
@@ -141,7 +152,8 @@ def compute_facets(filterset_class, data, queryset, cached=_uncached, total: int
             continue
         in_use = sorted((key, values) for key, values in others.lists() if key in names and any(values))
         chosen = data.get(facet.param, "")
-        ids = ids_of(narrowed, in_use)
+        # The list without a chosen value is the larger one: worth an estimate before reading it.
+        ids = ids_of(narrowed, in_use, estimate_first=bool(data.get(facet.param)))
         if ids is not None:
             rows = cached(f"facet:{facet.param}", functools.partial(_rows_over, ids, facet), in_use)
         elif chosen and full_filter.is_valid() and (full_ids := ids_of(full_filter, full_in_use)) is not None:

@@ -1,6 +1,7 @@
 """The source list: filters combine, facet counts are right, every state is a link."""
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from archive.facets import compute_facets
@@ -97,8 +98,9 @@ def test_facet_options_show_counts_and_keep_the_selection(client, collection):
 
 def test_facet_queries_are_one_per_facet(collection, django_assert_num_queries):
     # One per facet, plus one fetch of ids per distinct list counted on: the list itself (for the six facets
-    # not chosen) and the list without each chosen filter (for that filter's alternatives).
-    with django_assert_num_queries(8 + 3):
+    # not chosen) and the list without each chosen filter (for that filter's alternatives), which PostgreSQL's
+    # planner estimates first.
+    with django_assert_num_queries(8 + 3 + (2 if connection.vendor == "postgresql" else 0)):
         _counts({"language": "ru", "document_type": "report"})
 
 
