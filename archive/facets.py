@@ -94,8 +94,9 @@ def _rows(queryset, facet: Facet) -> list[dict]:
     return list(_grouped(queryset, facet))
 
 
-def _ids(queryset, estimate_first: bool = False) -> list[int] | None:
-    """The ids of a list up to FACET_IDS_LIMIT (None beyond): one query that stops at the limit.
+def _ids(queryset, estimate_first: bool = False) -> dict:
+    """{"ids": the ids of a list} up to FACET_IDS_LIMIT, {"ids": None} beyond (a dict, so that a cache keeps
+    the answer "too large" too): one query that stops at the limit.
 
     With `estimate_first`, PostgreSQL's planner is asked first (no rows read): a list it expects to be
     several times the limit is taken as too large without reading up to the limit of its rows at random.
@@ -104,9 +105,22 @@ def _ids(queryset, estimate_first: bool = False) -> list[int] | None:
     if estimate_first and connections[queryset.db].vendor == "postgresql":
         plan = json.loads(queryset.explain(format="json"))
         if plan[0]["Plan"]["Plan Rows"] > 2 * FACET_IDS_LIMIT:
-            return None
+            return {"ids": None}
     ids = set(queryset.values_list("pk", flat=True)[: FACET_IDS_LIMIT + 1])
-    return sorted(ids) if len(ids) <= FACET_IDS_LIMIT else None
+    return {"ids": sorted(ids) if len(ids) <= FACET_IDS_LIMIT else None}
+
+
+def filters_in_use(filters, data) -> list:
+    """The key of a list for the caches: its filters in use, sorted, without the order."""
+    names = set(filters) - {"sort"}
+    return sorted((key, values) for key, values in data.lists() if key in names and any(values))
+
+
+def list_ids(filterset, cached=None) -> list[int] | None:
+    """The ids of a filtered list up to FACET_IDS_LIMIT (None beyond), cached under the key compute_facets
+    uses: the list view counts its rows with them, and its facets are then counted over the same ids."""
+    in_use = filters_in_use(filterset.filters, filterset.data)
+    return (cached or _uncached)("facet-ids", functools.partial(_ids, filterset.qs), in_use)["ids"]
 
 
 def _rows_over(ids: list[int], facet: Facet, only: str | None = None) -> list[dict]:
@@ -136,13 +150,11 @@ def compute_facets(filterset_class, data, queryset, cached=_uncached, total: int
         # One probe per distinct set of filters, itself cached: the facets counted on one list share it.
         key = repr(in_use)
         if key not in probes:
-            probes[key] = cached("facet-ids", functools.partial(_ids, narrowed.qs, estimate_first), in_use)
+            probes[key] = cached("facet-ids", functools.partial(_ids, narrowed.qs, estimate_first), in_use)["ids"]
         return probes[key]
 
-    full = data.copy()
-    full.pop("sort", None)
-    full_in_use = sorted((key, values) for key, values in full.lists() if key in names and any(values))
-    full_filter = filterset_class(full, queryset=queryset)
+    full_in_use = filters_in_use(names, data)
+    full_filter = filterset_class(data, queryset=queryset)
     for facet in facets:
         others = data.copy()
         others.pop(facet.param, None)
@@ -150,7 +162,7 @@ def compute_facets(filterset_class, data, queryset, cached=_uncached, total: int
         narrowed = filterset_class(others, queryset=queryset)
         if not narrowed.is_valid():
             continue
-        in_use = sorted((key, values) for key, values in others.lists() if key in names and any(values))
+        in_use = filters_in_use(names, others)
         chosen = data.get(facet.param, "")
         # The list without a chosen value is the larger one: worth an estimate before reading it.
         ids = ids_of(narrowed, in_use, estimate_first=bool(data.get(facet.param)))
