@@ -5,17 +5,25 @@ replaces this one), in one grouped query per facet, never one query per choice.
 """
 
 import functools
+import json
 from dataclasses import dataclass, field
 
+from django.db import connections
 from django.db.models import Count
 from django.utils.translation import get_language
 
-from .models import DocumentType, Event
+from .models import DocumentType, Event, Source
 
 # The most frequent choices of a facet, as AtoM and Omeka show them: a broad list at a million sources has
 # tens of thousands of people in it, too many to read in a select (or to send). A chosen value outside them is
 # still shown as chosen.
 FACET_CHOICES = 50
+
+# Up to this many sources, a facet is counted over the ids of its list, fetched once and shared by every facet
+# counted on the same list (index lookups in the link tables), instead of filtering the million-row table
+# again in each facet's own query. A chosen value whose alternatives would be counted over a larger list
+# shows only itself (see compute_facets).
+FACET_IDS_LIMIT = 10_000
 
 
 @dataclass
@@ -37,6 +45,7 @@ class Facet:
     distinct: bool = False
     choices: list[Choice] = field(default_factory=list)
     selected: str = ""
+    narrowed: bool = False  # only the chosen value is shown: its alternatives would cost too much to count
 
     def label_for(self, row: dict) -> str:
         if self.param == "document_type":
@@ -85,6 +94,41 @@ def _rows(queryset, facet: Facet) -> list[dict]:
     return list(_grouped(queryset, facet))
 
 
+def _ids(queryset, estimate_first: bool = False) -> dict:
+    """{"ids": the ids of a list} up to FACET_IDS_LIMIT, {"ids": None} beyond (a dict, so that a cache keeps
+    the answer "too large" too): one query that stops at the limit.
+
+    With `estimate_first`, PostgreSQL's planner is asked first (no rows read): a list it expects to be
+    several times the limit is taken as too large without reading up to the limit of its rows at random.
+    """
+    queryset = queryset.order_by()
+    if estimate_first and connections[queryset.db].vendor == "postgresql":
+        plan = json.loads(queryset.explain(format="json"))
+        if plan[0]["Plan"]["Plan Rows"] > 2 * FACET_IDS_LIMIT:
+            return {"ids": None}
+    ids = set(queryset.values_list("pk", flat=True)[: FACET_IDS_LIMIT + 1])
+    return {"ids": sorted(ids) if len(ids) <= FACET_IDS_LIMIT else None}
+
+
+def filters_in_use(filters, data) -> list:
+    """The key of a list for the caches: its filters in use, sorted, without the order."""
+    names = set(filters) - {"sort"}
+    return sorted((key, values) for key, values in data.lists() if key in names and any(values))
+
+
+def list_ids(filterset, cached=None) -> list[int] | None:
+    """The ids of a filtered list up to FACET_IDS_LIMIT (None beyond), cached under the key compute_facets
+    uses: the list view counts its rows with them, and its facets are then counted over the same ids."""
+    in_use = filters_in_use(filterset.filters, filterset.data)
+    return (cached or _uncached)("facet-ids", functools.partial(_ids, filterset.qs), in_use)["ids"]
+
+
+def _rows_over(ids: list[int], facet: Facet, only: str | None = None) -> list[dict]:
+    rows = _rows(Source.objects.filter(pk__in=ids), facet)
+    # Every source of the list has the chosen value, so it is the most frequent one and never cut off.
+    return rows if only is None else [row for row in rows if str(row[facet.value_path]) == only]
+
+
 def _uncached(name, compute, *parts):
     return compute()
 
@@ -100,6 +144,17 @@ def compute_facets(filterset_class, data, queryset, cached=_uncached, total: int
     filterset = filterset_class(data, queryset=queryset)
     facets = facet_definitions(filterset)
     names = set(filterset.filters) - {"sort"}
+    probes = {}
+
+    def ids_of(narrowed, in_use, estimate_first=False):
+        # One probe per distinct set of filters, itself cached: the facets counted on one list share it.
+        key = repr(in_use)
+        if key not in probes:
+            probes[key] = cached("facet-ids", functools.partial(_ids, narrowed.qs, estimate_first), in_use)["ids"]
+        return probes[key]
+
+    full_in_use = filters_in_use(names, data)
+    full_filter = filterset_class(data, queryset=queryset)
     for facet in facets:
         others = data.copy()
         others.pop(facet.param, None)
@@ -107,8 +162,22 @@ def compute_facets(filterset_class, data, queryset, cached=_uncached, total: int
         narrowed = filterset_class(others, queryset=queryset)
         if not narrowed.is_valid():
             continue
-        in_use = sorted((key, values) for key, values in others.lists() if key in names and any(values))
-        rows = cached(f"facet:{facet.param}", functools.partial(_rows, narrowed.qs, facet), in_use)
+        in_use = filters_in_use(names, others)
+        chosen = data.get(facet.param, "")
+        # The list without a chosen value is the larger one: worth an estimate before reading it.
+        ids = ids_of(narrowed, in_use, estimate_first=bool(data.get(facet.param)))
+        if ids is not None:
+            rows = cached(f"facet:{facet.param}", functools.partial(_rows_over, ids, facet), in_use)
+        elif chosen and full_filter.is_valid() and (full_ids := ids_of(full_filter, full_in_use)) is not None:
+            # The alternatives to a chosen value would be counted over a far larger list (a whole repository,
+            # tens of thousands of sources, seconds of counting): as AtoM does, the facet shows the chosen
+            # value only, and removing the filter offers the others again.
+            facet.narrowed = True
+            rows = cached(
+                f"facet-chosen:{facet.param}", functools.partial(_rows_over, full_ids, facet, chosen), full_in_use
+            )
+        else:
+            rows = cached(f"facet:{facet.param}", functools.partial(_rows, narrowed.qs, facet), in_use)
         selected = facet.selected = data.get(facet.param, "")
         facet.choices = sorted(
             (Choice(str(row[facet.value_path]), facet.label_for(row), row["count"]) for row in rows),
