@@ -100,7 +100,8 @@ def _check_not_referenced(kind, created_ids):
 
 def _delete(kind, created_ids):
     for start in range(0, len(created_ids), CHUNK):
-        kind.model.objects.filter(pk__in=created_ids[start : start + CHUNK]).only("pk").delete()
+        # Whole rows: the history of each deletion (a signal per record) reads every field.
+        kind.model.objects.filter(pk__in=created_ids[start : start + CHUNK]).delete()
 
 
 def _record_chunks(batch):
