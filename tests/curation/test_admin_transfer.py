@@ -235,3 +235,13 @@ def test_a_background_check_with_errors_cannot_be_confirmed(client, importer, rg
     assert "Import it now" not in client.get(check.get_absolute_url()).content.decode()
     assert client.post(reverse("admin:curation_importbatch_confirm", args=[check.pk])).status_code == 404
     assert not Source.objects.exists()
+
+
+def test_preview_escapes_text_once(client, importer, rgaspi):
+    SourceFactory(identifier="T-OLD", title="Tōgō's note", repository=rgaspi)
+    client.force_login(importer)
+    data = "identifier,title,repository\nT-NEW,Mongolian People's Republic,RGASPI\nT-OLD,Molotov's reply,RGASPI\n"
+    html = upload(client, "apostrophes.csv", data.encode()).content.decode()
+    assert "Mongolian People&#x27;s Republic" in html
+    assert "<del>Tōgō&#x27;s note</del> <ins>Molotov&#x27;s reply</ins>" in html
+    assert "&amp;#x27;" not in html
