@@ -5,8 +5,19 @@ from archive.models import Commentary
 from curation.resources import CommentaryResource
 
 from .mixins import EditorialAdminMixin
-from .scale import LargeTableMixin
+from .scale import LargeTableMixin, PreloadedAutocompleteInlineMixin
 from .transfer import TransferAdminMixin
+from .workflow import EditorialInlineMixin
+
+
+class CommentaryInline(EditorialInlineMixin, PreloadedAutocompleteInlineMixin, admin.StackedInline):
+    """Notes edited under their source or event; subclasses name which (fk_name)."""
+
+    model = Commentary
+    fields = ("identifier", "kind", "title", "body", "signature", "author", "references", "status", "published_at")
+    autocomplete_fields = ["author"]
+    extra = 0
+    show_change_link = True
 
 
 @admin.register(Commentary)

@@ -1,21 +1,16 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from archive.models import Commentary, Event
+from archive.models import Event
 from curation.resources import EventResource
 
+from .commentary import CommentaryInline
 from .mixins import DecadeListFilter, EditorialAdminMixin
 from .transfer import TransferAdminMixin
-from .workflow import EditorialInlineMixin
 
 
-class EventCommentaryInline(EditorialInlineMixin, admin.StackedInline):
-    model = Commentary
+class EventCommentaryInline(CommentaryInline):
     fk_name = "event"
-    fields = ("identifier", "kind", "title", "body", "signature", "author", "references", "status", "published_at")
-    autocomplete_fields = ["author"]
-    extra = 0
-    show_change_link = True
 
 
 @admin.register(Event)

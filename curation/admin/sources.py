@@ -1,14 +1,14 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from archive.models import Commentary, Source, SourceAgent, SourceImage
+from archive.models import Source, SourceAgent, SourceImage
 from curation.resources import SourceResource
 from curation.uploads import SourceImageForm
 
+from .commentary import CommentaryInline
 from .mixins import DecadeListFilter, EditorialAdminMixin
 from .scale import LargeTableMixin, PreloadedAutocompleteInlineMixin
 from .transfer import TransferAdminMixin
-from .workflow import EditorialInlineMixin
 
 
 class SourceAgentInline(PreloadedAutocompleteInlineMixin, admin.TabularInline):
@@ -26,13 +26,8 @@ class SourceImageInline(admin.TabularInline):
     extra = 0
 
 
-class SourceCommentaryInline(EditorialInlineMixin, PreloadedAutocompleteInlineMixin, admin.StackedInline):
-    model = Commentary
+class SourceCommentaryInline(CommentaryInline):
     fk_name = "source"
-    fields = ("identifier", "kind", "title", "body", "signature", "author", "references", "status", "published_at")
-    autocomplete_fields = ["author"]
-    extra = 0
-    show_change_link = True
 
 
 @admin.register(Source)
