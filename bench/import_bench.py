@@ -137,6 +137,14 @@ def generate(path: Path, rows: int, *, authorities: int, variant: str, seed: int
             writer.writerow([cells.get(name, "") for name in SOURCES.header])
 
 
+def empty_sources() -> None:
+    """Between phases, untimed: TRUNCATE, since an ORM delete records each row's deletion one by one."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE archive_source CASCADE")
+
+
 # -- phases (each run in a child process) ------------------------------------------------------
 
 
@@ -303,8 +311,6 @@ def main() -> None:
         raise SystemExit("Set DATABASE_URL to a PostgreSQL database of its own (it is emptied).")
     setup()
     prepare_database(args.authorities)
-    from archive.models import Source
-
     with tempfile.TemporaryDirectory() as tmp:
         new_file, update_file = Path(tmp) / "sources.csv", Path(tmp) / "sources-updated.csv"
         generate(new_file, args.rows, authorities=args.authorities, variant="new")
@@ -312,13 +318,13 @@ def main() -> None:
         size = new_file.stat().st_size / 2**20
         results = {}
         results["COPY (ceiling)"] = run_child("copy", str(new_file))
-        Source.objects.all().delete()
+        empty_sources()
         results["our import, new rows"] = created = run_child("import", str(new_file))
         results["undo of the create batch"] = run_child("undo", str(created["batch"]))
         run_child("import", str(new_file))
         results["our re-import, updates"] = updated = run_child("import", str(update_file))
         results["undo of the update batch"] = run_child("undo", str(updated["batch"]))
-        Source.objects.all().delete()
+        empty_sources()
         if not args.skip_stock:
             results["stock import-export (bulk)"] = run_child("stock", str(new_file))
     report(args, size, results)

@@ -12,12 +12,14 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db import models
+from django.db import connection, models
 from django.dispatch import receiver
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 from simple_history.utils import get_m2m_reverse_field_name
 
+from curation.history_sql import insert_history
 from curation.models import ChangeChannel, TrackedRecords
 
 _channel: ContextVar[tuple[str, str] | None] = ContextVar("opis_history_channel", default=None)
@@ -69,18 +71,50 @@ def record_bulk_change(*, instances: Iterable[models.Model], user, via: str, bat
     if not instances:
         return 0
     model = instances[0]._meta.concrete_model
-    stored = list(model._default_manager.filter(pk__in=[obj.pk for obj in instances]).order_by("pk"))
-    history = model.history
-    existing = set(history.filter(id__in=[obj.pk for obj in stored]).values_list("id", flat=True).distinct())
-    created = [obj for obj in stored if obj.pk not in existing]
-    updated = [obj for obj in stored if obj.pk in existing]
-    attrs = {"history_via": ChangeChannel(via).value, "history_batch": batch}
-    records = []
-    for objs, update in ((created, False), (updated, True)):
-        if objs:
-            records += history.bulk_history_create(
-                objs, update=update, default_user=user, default_change_reason=reason, custom_historical_attrs=attrs
-            )
+    ids = [obj.pk for obj in instances]
+    existing = set(model.history.filter(id__in=ids).values_list("id", flat=True).distinct())
+    return record_bulk_writes(model=model, ids=ids, updated=existing, user=user, via=via, batch=batch, reason=reason)
+
+
+def record_bulk_writes(
+    *, model, ids: list[int], updated: set[int], user, via: str, batch: str = "", reason: str = ""
+) -> int:
+    """Like record_bulk_change, for callers that know the ids and which of them were updated, not created."""
+    return _record(model, ids, updated, "", user=user, via=via, batch=batch, reason=reason)
+
+
+def record_bulk_deletion(*, model, ids: list[int], user, via: str, batch: str = "", reason: str = "") -> int:
+    """Record the deletion of these rows, with their links, before a bulk delete (which sends no signals)."""
+    return _record(model, ids, set(), "-", user=user, via=via, batch=batch, reason=reason)
+
+
+def _record(model, ids, existing, history_type, *, user, via, batch, reason) -> int:
+    via = ChangeChannel(via).value
+    if connection.vendor == "postgresql":
+        return insert_history(
+            model=model,
+            ids=ids,
+            updated=existing,
+            history_type=history_type,
+            user=user,
+            via=via,
+            batch=batch,
+            reason=reason,
+        )
+    # Elsewhere the same rows through the ORM, as simple-history's bulk_history_create writes them.
+    history_model, now = model.history.model, timezone.now()
+    records = history_model.objects.bulk_create(
+        history_model(
+            history_type=history_type or ("~" if obj.pk in existing else "+"),
+            history_date=now,
+            history_user_id=getattr(user, "pk", None),
+            history_change_reason=reason,
+            history_via=via,
+            history_batch=batch,
+            **{field.attname: getattr(obj, field.attname) for field in history_model.tracked_fields},
+        )
+        for obj in model._default_manager.filter(pk__in=ids).order_by("pk")
+    )
     _record_links(model, records)
     return len(records)
 

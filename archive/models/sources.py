@@ -149,7 +149,8 @@ class AgentRole(models.TextChoices):
 
 
 class SourceAgent(models.Model):
-    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="agent_links")
+    # No index of its own: the unique (source, agent, role) index serves lookups by source.
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="agent_links", db_index=False)
     agent = models.ForeignKey(
         Agent, verbose_name=_("person or organisation"), on_delete=models.PROTECT, related_name="source_links"
     )

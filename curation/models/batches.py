@@ -96,7 +96,8 @@ class RecordAction(models.TextChoices):
 class ImportBatchRecord(models.Model):
     """One record a batch wrote, with what undo needs: its version after the import and its values before."""
 
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="records")
+    # No index of its own: the (batch, action) index serves lookups by batch.
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="records", db_index=False)
     object_id = models.BigIntegerField(_("record id"))
     identifier = models.CharField(_("identifier"), max_length=64)
     action = models.CharField(_("action"), max_length=8, choices=RecordAction.choices)

@@ -50,6 +50,16 @@ TRACKED_MODELS = (Source, Event, Commentary, Agent, Place, Subject)
 # Links a curator edits on the record's own form: recorded with it, shown by name, restored with it.
 TRACKED_LINKS = {Source: ["languages", "places", "subjects", "events"], Event: ["places", "participants"]}
 
+
+def _unindexed(model) -> list[str]:
+    """History is looked up by record id, history id and date; the copied fields' own indexes only slow
+    every write (ten or so per historical row; an import writes thousands of rows)."""
+    names = {f.name for f in model._meta.fields} - {"id"}
+    for name in TRACKED_LINKS.get(model, []):
+        names |= {f.name for f in model._meta.get_field(name).remote_field.through._meta.fields} - {"id"}
+    return sorted(names)
+
+
 for _model in TRACKED_MODELS:
     register(
         _model,
@@ -61,4 +71,8 @@ for _model in TRACKED_MODELS:
             name for name in ("search_vector", "body_html") if name in {f.name for f in _model._meta.fields}
         ],
         m2m_fields=TRACKED_LINKS.get(_model, []),
+        no_db_index=_unindexed(_model),
+        # Django still nulls the user when an account is deleted; the database need not check each
+        # historical row's user as well (an import writes thousands, all by one known user).
+        user_db_constraint=False,
     )

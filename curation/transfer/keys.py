@@ -42,6 +42,10 @@ class KeyMap:
         for start in range(0, len(missing), CHUNK):
             part = missing[start : start + CHUNK]
             for key in self.keys:
+                # The next key field (a slug after an identifier) only for what the previous did not find.
+                part = [value for value in part if value not in self.ids]
+                if not part:
+                    break
                 for row in self.model._default_manager.filter(among(self.model, key, part)).values_list(
                     "pk", *self.keys
                 ):

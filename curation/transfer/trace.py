@@ -4,23 +4,27 @@ Bulk writes send no model signals, so neither the history (django-simple-history
 cache hears of them; the pipeline tells both, inside the import's own transaction.
 """
 
-from collections.abc import Iterable
-
 from django.db import transaction
 
 from archive.cache import public_changed
-from curation.history import record_bulk_change
+from curation.history import record_bulk_writes
 from curation.models import TRACKED_MODELS, ChangeChannel, ImportBatch
 
-CHUNK = 2000
+CHUNK = 5000
 
 
-def record_written(*, model, ids: Iterable[int], user, batch: ImportBatch, reason: str = "") -> None:
+def record_written(
+    *, model, created: list[int], updated: list[int], user, batch: ImportBatch, reason: str = ""
+) -> None:
+    """History for the rows written, as stored (parents set last included); the cache is refreshed after commit."""
     if model in TRACKED_MODELS:
-        ids = list(ids)
+        ids, updated = [*created, *updated], set(updated)
         for start in range(0, len(ids), CHUNK):
-            record_bulk_change(
-                instances=[model(pk=pk) for pk in ids[start : start + CHUNK]],
+            chunk = ids[start : start + CHUNK]
+            record_bulk_writes(
+                model=model,
+                ids=chunk,
+                updated=updated.intersection(chunk),
                 user=user,
                 via=ChangeChannel.IMPORT,
                 batch=str(batch.pk),

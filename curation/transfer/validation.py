@@ -87,9 +87,18 @@ class Validator:
     # -- one chunk -------------------------------------------------------------------------
 
     def validate(self, chunk: list[tuple[int, list[str]]]) -> tuple[list[Planned], list[RowError]]:
+        parsed, errors = self.parse(chunk)
+        return self.check(parsed, errors, self.load(parsed))
+
+    def parse(self, chunk: list[tuple[int, list[str]]]) -> tuple[list[tuple], list[RowError]]:
+        """The cells of each row, on their own: no database access, so it may run in another thread."""
         errors: list[RowError] = []
         parsed = [self._parse_row(line, cells, errors) for line, cells in chunk]
-        parsed = [item for item in parsed if item is not None]
+        return [item for item in parsed if item is not None], errors
+
+    def load(self, parsed: list[tuple]) -> dict[str, dict]:
+        """What checking the rows needs from the database (relations, unique values); returns the current
+        records by identifier. The only step that queries."""
         self._load_relations(parsed)
         identifiers = [values["identifier"] for _, values, _ in parsed if values.get("identifier")]
         current = {
@@ -100,6 +109,11 @@ class Validator:
         }
         self.keys.load_for_export(self.kind, list(current.values()))
         self._load_unique_owners(parsed)
+        return current
+
+    def check(self, parsed: list[tuple], errors: list[RowError], current: dict) -> tuple[list[Planned], list[RowError]]:
+        """Parsed rows against what `load` read: relations, uniqueness, editorial rules. No queries, so it may
+        run in another thread while the previous chunk is written."""
         planned = []
         for line, values, raw in parsed:
             row_errors: list[RowError] = []

@@ -57,3 +57,21 @@ def test_undo_restores_free_text_the_admin_accepted_but_an_import_would_refuse(r
 
     undo_batch(batch=batch, user=importer)
     assert Source.objects.get(identifier="T-1936-03-12").summary == "- see <Приложение 1> & <b>note</b>"
+
+
+def test_undoing_created_records_records_each_deletion_with_its_links_and_allows_recovery(rgaspi, importer):
+    from curation.services import recover_deleted
+
+    batch = _import(importer, read("sources_utf8.csv"))
+    pk = Source.objects.get(identifier="T-1934-11-27").pk
+    undo_batch(batch=batch, user=importer)
+
+    assert not Source.objects.filter(pk=pk).exists()
+    deletion = Source.history.get(id=pk, history_type="-")
+    assert (deletion.history_via, deletion.history_batch, deletion.history_user) == ("import", str(batch.pk), importer)
+    assert deletion.history_change_reason == f"Undo of import batch #{batch.pk}"
+    assert [link.language.code for link in deletion.languages.all()] == ["ru"]
+
+    recovered = recover_deleted(model=Source, history_id=deletion.history_id, user=importer)
+    assert recovered.identifier == "T-1934-11-27"
+    assert list(recovered.languages.values_list("code", flat=True)) == ["ru"]
