@@ -39,3 +39,18 @@ access_log_format = json.dumps(
         "user_agent": "%(a)s",
     }
 )
+
+
+def when_ready(server):
+    """In the master, before the workers fork: build the facet index once, so that they start with it (the
+    pages stay shared until a worker rebuilds its own after a change), then drop the master's connections:
+    a forked worker must not share a socket (or a pool) with its parent."""
+    from django.db import connections
+
+    from archive import facet_index
+
+    facet_index.warm()
+    for connection in connections.all(initialized_only=True):
+        connection.close()
+        if hasattr(connection, "close_pool"):
+            connection.close_pool()

@@ -12,7 +12,8 @@ from django.db import connections
 from django.db.models import Count
 from django.utils.translation import get_language
 
-from .models import DocumentType, Event, Source
+from . import facet_index
+from .models import DocumentType, Event, Repository, Source
 
 # The most frequent choices of a facet, as AtoM and Omeka show them: a broad list at a million sources has
 # tens of thousands of people in it, too many to read in a select (or to send). A chosen value outside them is
@@ -155,7 +156,11 @@ def compute_facets(filterset_class, data, queryset, cached=_uncached, total: int
 
     full_in_use = filters_in_use(names, data)
     full_filter = filterset_class(data, queryset=queryset)
+    index = served_by_index(full_filter, full_in_use)
     for facet in facets:
+        if index is not None:
+            _choose(facet, _rows_from_index(index, facet, data), data, total)
+            continue
         others = data.copy()
         others.pop(facet.param, None)
         others.pop("sort", None)
@@ -178,14 +183,60 @@ def compute_facets(filterset_class, data, queryset, cached=_uncached, total: int
             )
         else:
             rows = cached(f"facet:{facet.param}", functools.partial(_rows, narrowed.qs, facet), in_use)
-        selected = facet.selected = data.get(facet.param, "")
-        facet.choices = sorted(
-            (Choice(str(row[facet.value_path]), facet.label_for(row), row["count"]) for row in rows),
-            key=lambda choice: (-choice.count, choice.label.lower()),
-        )
-        for choice in facet.choices:
-            choice.selected = choice.value == selected
-        if selected and not any(choice.selected for choice in facet.choices):
-            # Still shown as chosen, so the form does not silently drop it on the next submit.
-            facet.choices.append(Choice(selected, selected, total or 0, selected=True))
+        _choose(facet, rows, data, total)
     return facets
+
+
+def _choose(facet: Facet, rows: list[dict], data, total: int | None) -> None:
+    selected = facet.selected = data.get(facet.param, "")
+    facet.choices = sorted(
+        (Choice(str(row[facet.value_path]), facet.label_for(row), row["count"]) for row in rows),
+        key=lambda choice: (-choice.count, choice.label.lower()),
+    )
+    for choice in facet.choices:
+        choice.selected = choice.value == selected
+    if selected and not any(choice.selected for choice in facet.choices):
+        # Still shown as chosen, so the form does not silently drop it on the next submit.
+        facet.choices.append(Choice(selected, selected, total or 0, selected=True))
+
+
+# -- from the in-memory index (archive.facet_index) -------------------------------------------------
+
+
+def served_by_index(filterset, in_use) -> "facet_index.FacetIndex | None":
+    """The current index, when every filter in use is one it serves (not words, not dates)."""
+    if not filterset.is_valid() or any(name not in facet_index.SERVED for name, _ in in_use):
+        return None
+    return facet_index.current_index()
+
+
+def index_ids(filterset, data):
+    """The ids of the list in its order (a numpy array), from the index when it serves the list and keeps
+    that order; None otherwise."""
+    names = set(filterset.filters) - {"sort"}
+    index = served_by_index(filterset, filters_in_use(names, data))
+    if index is None:
+        return None
+    return index.ordered_ids(index.selection(_chosen(data)), data.get("sort") or "date")
+
+
+def _chosen(data) -> dict[str, str]:
+    return {param: data.get(param) for param in facet_index.SERVED if data.get(param)}
+
+
+def _rows_from_index(index, facet: Facet, data) -> list[dict]:
+    """The facet's rows as the grouped SQL query gives them: value, labels, count."""
+    pairs = index.counts(facet.param, index.selection(_chosen(data), leave_out=facet.param), FACET_CHOICES)
+    if not facet.label_paths:
+        return [{facet.value_path: key, "count": count} for key, count in pairs]
+    model, key = (Repository, "code") if facet.param == "repository" else facet_index.MULTI[facet.param][3:]
+    fields = {path: path.split("__", 1)[1] for path in facet.label_paths}
+    labels = {
+        row[key]: row
+        for row in model._default_manager.filter(**{f"{key}__in": [k for k, _ in pairs]}).values(key, *fields.values())
+    }
+    return [
+        {facet.value_path: k, "count": count, **{path: labels[k][field] for path, field in fields.items()}}
+        for k, count in pairs
+        if k in labels
+    ]

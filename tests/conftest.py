@@ -89,7 +89,11 @@ def make_member(db):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Cached public pages and figures (archive/cache.py) must not leak from one test into the next."""
+    """Cached public pages and figures (archive/cache.py), and the facet index built from one test's records,
+    must not leak into the next."""
     from django.core.cache import cache
 
+    from archive import facet_index
+
     cache.clear()
+    facet_index.forget()

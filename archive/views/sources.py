@@ -1,12 +1,13 @@
 """The source list (filters, facets, CSV export) and the source page."""
 
 import functools
+from collections.abc import Sequence
 
 from django.db.models import Prefetch
 from django.views.generic import DetailView, ListView
 
 from archive.cache import cached_count, cached_value
-from archive.facets import compute_facets, list_ids
+from archive.facets import compute_facets, index_ids, list_ids
 from archive.filters import SourceFilter
 from archive.jsonld import source_jsonld
 from archive.models import Commentary, Event, Source, SourceAgent
@@ -30,6 +31,27 @@ def filtered_sources(request, filter_class=None) -> SourceFilter:
     return (filter_class or source_filter_class(request))(request.GET, queryset=queryset)
 
 
+class IdsInOrder(Sequence):
+    """A list the facet index has already filtered and ordered: a page reads only its own rows, still through
+    the published queryset (a source withdrawn since the index was built drops out of its page)."""
+
+    def __init__(self, ids, queryset):
+        self.ids, self.queryset = ids, queryset
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def count(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        wanted = self.ids[index].tolist()
+        found = self.queryset.in_bulk(wanted)
+        return [found[pk] for pk in wanted if pk in found]
+
+
 class SourceListView(ListView):
     template_name = "archive/source_list.html"
     context_object_name = "sources"
@@ -43,11 +65,16 @@ class SourceListView(ListView):
         self.filterset = filtered_sources(self.request, self.filter_class)
         if not self.filterset.is_valid():
             return self.filterset.queryset.none()
+        ids = index_ids(self.filterset, self.request.GET)
+        if ids is not None:
+            return IdsInOrder(ids, self.filterset.queryset.only(*LISTED))
         queryset = self.filterset.qs.only(*LISTED)
         return queryset if queryset.query.order_by else queryset.order_by("date_start", "identifier")
 
     def get_paginator(self, queryset, per_page, **kwargs):
         paginator = super().get_paginator(queryset, per_page, **kwargs)
+        if isinstance(queryset, IdsInOrder):  # counted by the facet index
+            return paginator
         # Counting a filtered million-row list: once per set of filters and change to the records. A list of up
         # to FACET_IDS_LIMIT sources is counted by the ids its facets are counted over (one query for both).
         ids = list_ids(self.filterset, cached=cached_value) if self.filterset.is_valid() else None

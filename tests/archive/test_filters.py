@@ -96,7 +96,13 @@ def test_facet_options_show_counts_and_keep_the_selection(client, collection):
     assert "Remove filter" in body
 
 
-def test_facet_queries_are_one_per_facet(collection, django_assert_num_queries):
+@pytest.fixture
+def sql_facets(settings):
+    """The facets counted in SQL, as for a list with words or dates (the index serves the others)."""
+    settings.OPIS_FACET_INDEX = False
+
+
+def test_facet_queries_are_one_per_facet(collection, sql_facets, django_assert_num_queries):
     # One per facet, plus one fetch of ids per distinct list counted on: the list itself (for the six facets
     # not chosen) and the list without each chosen filter (for that filter's alternatives), which PostgreSQL's
     # planner estimates first.
@@ -104,14 +110,16 @@ def test_facet_queries_are_one_per_facet(collection, django_assert_num_queries):
         _counts({"language": "ru", "document_type": "report"})
 
 
-def test_facets_over_ids_count_as_the_grouped_queries_do(collection, monkeypatch):
+def test_facets_over_ids_count_as_the_grouped_queries_do(collection, sql_facets, monkeypatch):
     queries = ({}, {"language": "ru"}, {"event": "battles", "fond": "17"})
     counted_over_ids = [_counts(query) for query in queries]
     monkeypatch.setattr("archive.facets.FACET_IDS_LIMIT", 0)  # every list "too large": the grouped queries
     assert [_counts(query) for query in queries] == counted_over_ids
 
 
-def test_a_chosen_value_over_a_large_list_shows_itself_and_how_to_see_the_others(client, collection, monkeypatch):
+def test_a_chosen_value_over_a_large_list_shows_itself_and_how_to_see_the_others(
+    client, collection, sql_facets, monkeypatch
+):
     # The list without the chosen language (4 sources) is over the limit; the list itself (3 sources) is not.
     monkeypatch.setattr("archive.facets.FACET_IDS_LIMIT", 3)
     counts = _counts({"language": "ru"})

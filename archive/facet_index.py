@@ -1,0 +1,279 @@
+"""An in-memory index of the published sources' facet values, as a search engine keeps for its facets.
+
+Counting eight facets of a broad list in SQL reads tens of thousands of link rows per facet (one to two
+seconds at a million sources on a small machine). Here each facet is a pair of numpy arrays (source position,
+value id), so filtering is a boolean mask and counting is one `bincount`: milliseconds.
+
+Correctness first: the index is used only while it is current, meaning built at the present public generation
+(archive.cache), younger than OPIS_FACET_INDEX_SECONDS, and before the next scheduled publication. Otherwise
+the caller counts in SQL as before, and a fresh index is built in a background thread (or, with
+OPIS_FACET_INDEX_SYNC, in the request: tests, whose data another connection cannot see). Only the categorical
+filters are served; a list filtered by words or dates is counted in SQL.
+"""
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.conf import settings
+from django.db import close_old_connections, connection
+from django.utils import timezone
+
+from .cache import generation
+from .models import Agent, Event, Language, Place, Repository, Source, Status, Subject
+
+log = logging.getLogger(__name__)
+
+SINGLE = {"repository": "repository_id", "fond": "fond", "document_type": "document_type"}
+# param: (through model, owner column, value column, target model, key field)
+MULTI = {
+    "language": (Source.languages.through, "source_id", "language_id", Language, "code"),
+    "event": (Source.events.through, "source_id", "event_id", Event, "slug"),
+    "agent": (Source.agents.through, "source_id", "agent_id", Agent, "slug"),
+    "place": (Source.places.through, "source_id", "place_id", Place, "slug"),
+    "subject": (Source.subjects.through, "source_id", "subject_id", Subject, "slug"),
+}
+SERVED = set(SINGLE) | set(MULTI)
+# The list's sorts (archive.filters.SORTS) whose order the index keeps; "-date" is read backwards.
+ORDERS = {"date": ("date_start", "identifier"), "title": ("title", "identifier")}
+MASKS_KEPT = 64  # a mask is one byte per published source
+
+
+@dataclass
+class Values:
+    """One facet: (source position, value id) pairs sorted by position; keys map the query-string value to the id."""
+
+    owners: np.ndarray  # int32 positions into FacetIndex.ids
+    values: np.ndarray  # int32 value ids
+    keys: dict[str, int]  # code or slug -> id
+    names: list[str]  # id -> code or slug ("" where none)
+    countable: np.ndarray | None = None  # bool per value id: may be shown (published events only)
+    starts: np.ndarray | None = None  # per position and one more: where its pairs start (set by `indexed`)
+
+    def indexed(self, size: int) -> "Values":
+        self.starts = np.searchsorted(self.owners, np.arange(size + 1))
+        return self
+
+    def of(self, positions: np.ndarray) -> np.ndarray:
+        """The value ids of the pairs of the given (sorted) positions: only their pairs are read."""
+        starts, ends = self.starts[positions], self.starts[positions + 1]
+        lengths = ends - starts
+        total = int(lengths.sum())
+        if total == 0:
+            return self.values[:0]
+        first = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+        return self.values[first + np.arange(total)]
+
+
+@dataclass
+class FacetIndex:
+    ids: np.ndarray  # sorted ids of the published sources
+    facets: dict[str, Values]
+    orders: dict[str, np.ndarray]  # sort name -> rank of each position in the database's own ordering
+    generation: int
+    built: float
+    valid_until: float  # the next scheduled publication, or the age limit
+    _masks: dict = field(default_factory=dict)
+
+    @property
+    def size(self) -> int:
+        return len(self.ids)
+
+    def current(self) -> bool:
+        return self.generation == generation() and time.time() < self.valid_until
+
+    def mask(self, param: str, key: str) -> np.ndarray:
+        """The sources having this value, kept for the next lists that filter by it (an index never changes)."""
+        found = self._masks.get((param, key))
+        if found is None:
+            values = self.facets[param]
+            found = np.zeros(self.size, dtype=bool)
+            value_id = values.keys.get(key)
+            if value_id is not None:
+                found[values.owners[values.values == value_id]] = True
+            if len(self._masks) >= MASKS_KEPT:
+                self._masks.pop(next(iter(self._masks)))
+            self._masks[(param, key)] = found
+        return found
+
+    def selection(self, chosen: dict[str, str], leave_out: str | None = None) -> np.ndarray:
+        """Positions of the sources having every chosen value (but the left-out facet's), sorted."""
+        selected = np.ones(self.size, dtype=bool)
+        for param, key in chosen.items():
+            if param != leave_out:
+                selected &= self.mask(param, key)
+        return np.flatnonzero(selected)
+
+    def ordered_ids(self, positions: np.ndarray, sort: str) -> np.ndarray | None:
+        """The ids at these positions in the list's order, or None for an order the index does not keep."""
+        rank = self.orders.get(sort.removeprefix("-"))
+        if rank is None or sort == "-title":  # "-title" breaks ties by ascending identifier: not a reversal
+            return None
+        ordered = positions[np.argsort(rank[positions], kind="stable")]
+        return self.ids[ordered[::-1] if sort.startswith("-") else ordered]
+
+    def counts(self, param: str, positions: np.ndarray, limit: int) -> list[tuple[str, int]]:
+        """The `limit` most frequent values among the selected sources, as (code or slug, count), by count
+        then key: the order and cut of the SQL facets."""
+        values = self.facets[param]
+        counts = np.bincount(values.of(positions), minlength=len(values.names))
+        if values.countable is not None:
+            counts[~values.countable] = 0
+        present = np.flatnonzero(counts)
+        pairs = [(values.names[i], int(counts[i])) for i in present if values.names[i]]
+        pairs.sort(key=lambda pair: (-pair[1], pair[0]))
+        return pairs[:limit]
+
+
+# -- building ---------------------------------------------------------------------------------------
+
+
+def build() -> FacetIndex:
+    started, built_at = time.monotonic(), generation()  # the generation first: a change meanwhile makes it stale
+    published = Source.objects.published()
+    rows = list(published.order_by("pk").values_list("pk", *SINGLE.values()))
+    ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+    positions = np.arange(len(ids), dtype=np.int32)
+    facets = {}
+    for index, param in enumerate(SINGLE, start=1):
+        facets[param] = _single(param, [row[index] for row in rows], positions)
+    del rows
+    for param, (through, owner, value, model, key) in MULTI.items():
+        owners, targets = _pairs(through, owner, value)
+        where = np.searchsorted(ids, owners)
+        where[where == len(ids)] = 0
+        keep = ids[where] == owners  # links of published sources only
+        # Sorted by source, and a person named twice in one source (two roles) counts once.
+        pairs = np.sort(where[keep].astype(np.int64) << 32 | targets[keep])
+        pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))] if len(pairs) else pairs
+        facets[param] = _multi(model, key, (pairs >> 32).astype(np.int32), (pairs & 0xFFFFFFFF).astype(np.int32))
+    facets["event"].countable = _published_events(len(facets["event"].names))
+    facets = {param: values.indexed(len(ids)) for param, values in facets.items()}
+    orders = {name: _rank(published, ids, fields) for name, fields in ORDERS.items()}
+    seconds = getattr(settings, "OPIS_FACET_INDEX_SECONDS", 300)
+    upcoming = published.model.objects.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
+    next_publication = upcoming.order_by("published_at").values_list("published_at", flat=True).first()
+    valid_until = time.time() + seconds
+    if next_publication is not None:
+        valid_until = min(valid_until, next_publication.timestamp())
+    log.info("facet index: %d sources built in %.1f s", len(ids), time.monotonic() - started)
+    return FacetIndex(ids, facets, orders, built_at, time.time(), valid_until)
+
+
+def _rank(published, ids: np.ndarray, fields: tuple[str, ...]) -> np.ndarray:
+    """Each position's place in the database's own order (its collation, its place for empty dates)."""
+    ordered = np.fromiter(published.order_by(*fields).values_list("pk", flat=True).iterator(chunk_size=20000), np.int64)
+    where = np.minimum(np.searchsorted(ids, ordered), len(ids) - 1)
+    known = ids[where] == ordered  # published between the two queries: the generation makes the index stale
+    rank = np.full(len(ids), len(ordered), dtype=np.int32)
+    rank[where[known]] = np.flatnonzero(known).astype(np.int32)
+    return rank
+
+
+def _single(param: str, column: list, positions: np.ndarray) -> Values:
+    if param == "repository":
+        names = _names(Repository, "code")
+        return Values(positions, np.array([v or 0 for v in column], dtype=np.int32), _keys(names), names)
+    distinct = sorted({value for value in column if value})
+    keys = {value: number for number, value in enumerate(distinct, start=1)}
+    values = np.fromiter((keys.get(value, 0) for value in column), dtype=np.int32, count=len(column))
+    return Values(positions, values, keys, ["", *distinct])
+
+
+def _multi(model, key: str, owners: np.ndarray, values: np.ndarray) -> Values:
+    names = _names(model, key)
+    return Values(owners, values, _keys(names), names)
+
+
+def _names(model, key: str) -> list[str]:
+    pairs = list(model._default_manager.values_list("pk", key))
+    names = [""] * (max((pk for pk, _ in pairs), default=0) + 1)
+    for pk, name in pairs:
+        names[pk] = name or ""
+    return names
+
+
+def _keys(names: list[str]) -> dict[str, int]:
+    return {name: number for number, name in enumerate(names) if name}
+
+
+def _published_events(size: int) -> np.ndarray:
+    countable = np.zeros(size, dtype=bool)
+    countable[list(Event.objects.published().values_list("pk", flat=True))] = True
+    return countable
+
+
+def _pairs(through, owner: str, value: str) -> tuple[np.ndarray, np.ndarray]:
+    """Every link of one kind as two arrays; on PostgreSQL one binary COPY (millions of rows in a second)."""
+    if connection.vendor != "postgresql":
+        rows = np.array(list(through.objects.values_list(owner, value)), dtype=np.int64).reshape(-1, 2)
+        return rows[:, 0], rows[:, 1]
+    qn = connection.ops.quote_name
+    # One bytea of 16 bytes a link (two big-endian int8): a COPY would send, and psycopg yield, a message a row.
+    pair = f"int8send({qn(owner)}::bigint) || int8send({qn(value)}::bigint)"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT string_agg({pair}, ''::bytea) FROM {qn(through._meta.db_table)}")  # noqa: S608
+        data = cursor.fetchone()[0] or b""
+    both = np.frombuffer(bytes(data), dtype=">i8").reshape(-1, 2)
+    return both[:, 0].astype(np.int64), both[:, 1].astype(np.int64)
+
+
+# -- the process's index --------------------------------------------------------------------------
+
+_state: dict = {"index": None, "building": False}
+_lock = threading.Lock()
+
+
+def current_index() -> FacetIndex | None:
+    """The index if it is current; else None, and a new one is on its way."""
+    if not getattr(settings, "OPIS_FACET_INDEX", True):
+        return None
+    index = _state["index"]
+    if index is not None and index.current():
+        return index
+    building = _state["building"]
+    if getattr(settings, "OPIS_FACET_INDEX_SYNC", False) or (index is None and not building and _first_in_request()):
+        _state["index"] = build()
+        return _state["index"]
+    _build_in_background()
+    return None
+
+
+def warm() -> None:
+    """Build the index now (gunicorn's master, before it forks the workers: they share its memory)."""
+    try:
+        _state["index"] = build()
+    except Exception:  # a database not ready yet: the first list builds it instead
+        log.exception("facet index: build at start failed")
+
+
+def forget() -> None:
+    """Drop this process's index (the next list builds one): for tests, whose data comes and goes."""
+    _state["index"] = None
+
+
+def _first_in_request() -> bool:
+    # A process's first index is built where it is needed (a list costs as much in SQL); later ones in the
+    # background, so that visitors after a curator's edit are served by SQL meanwhile.
+    return getattr(settings, "OPIS_FACET_INDEX_FIRST_IN_REQUEST", True)
+
+
+def _build_in_background() -> None:
+    with _lock:
+        if _state["building"]:
+            return
+        _state["building"] = True
+
+    def run():
+        try:
+            _state["index"] = build()
+        except Exception:  # the SQL path serves meanwhile; the next request tries again
+            log.exception("facet index: build failed")
+        finally:
+            _state["building"] = False
+            close_old_connections()
+            connection.close()
+
+    threading.Thread(target=run, name="opis-facet-index", daemon=True).start()

@@ -1,0 +1,151 @@
+"""The in-memory facet index (archive.facet_index) gives the list, its order and its facet counts exactly as
+SQL does, never counts what is not published, and is not used once a change makes it stale."""
+
+from datetime import timedelta
+
+import pytest
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils import timezone
+
+from archive import facet_index
+from archive.facets import compute_facets
+from archive.filters import SourceFilter
+from archive.models import Source, Status
+from archive.views.sources import IdsInOrder
+from tests.factories import (
+    AgentFactory,
+    EventFactory,
+    LanguageFactory,
+    PlaceFactory,
+    RepositoryFactory,
+    SourceFactory,
+    SubjectFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+QUERIES = [
+    {},
+    {"language": "ru"},
+    {"repository": "RGASPI", "subject": "army"},
+    {"event": "battles", "fond": "17"},
+    {"agent": "zhukov"},
+    {"event": "draft-event"},  # an unpublished event filters as in SQL, but is never offered
+    {"place": "nowhere"},
+    {"document_type": "report", "language": "mn", "place": "khalkhin-gol"},
+    {"sort": "-date"},
+    {"sort": "title", "language": "ru"},
+]
+
+
+@pytest.fixture
+def collection():
+    rgaspi, other = RepositoryFactory(code="RGASPI"), RepositoryFactory(code="AVPRF")
+    ru, mn = LanguageFactory(code="ru", name="Russian"), LanguageFactory(code="mn", name="Mongolian")
+    battles = EventFactory(published=True, slug="battles", name="Battles")
+    draft_event = EventFactory(slug="draft-event", name="Not yet published")
+    army = SubjectFactory(slug="army", term="Army")
+    zhukov = AgentFactory(slug="zhukov", name="G. K. Zhukov")
+    khalkhin_gol = PlaceFactory(slug="khalkhin-gol", name="Khalkhin Gol")
+    specs = [
+        # identifier, repository, type, date, fond, languages, events, published
+        ("S-0", rgaspi, "protocol", "1936-03-12", "558", [ru, mn], [], True),
+        ("S-1", rgaspi, "letter", "1934-11-27", "558", [ru], [draft_event], True),
+        ("S-2", rgaspi, "report", "1939-07", "17", [ru], [battles], True),
+        ("S-3", other, "report", "1939-08-20", "17", [mn], [battles, draft_event], True),
+        ("S-4", rgaspi, "report", "", "17", [ru], [battles], True),  # no date: the database's place for it
+        ("S-5", rgaspi, "report", "1939-08-21", "17", [ru], [battles], False),  # a draft: never counted
+    ]
+    for identifier, repository, kind, date, fond, languages, events, published in specs:
+        source = SourceFactory(
+            identifier=identifier,
+            title=f"Title {5 - int(identifier[-1])}",
+            repository=repository,
+            document_type=kind,
+            date_edtf=date,
+            fond=fond,
+            published=published,
+        )
+        source.languages.set(languages)
+        source.events.set(events)
+        source.subjects.set([army] if kind == "report" else [])
+        source.places.set([khalkhin_gol] if kind == "report" else [])
+        # Named twice (two roles) in one source: counted once, as SQL's COUNT(DISTINCT) does.
+        for role in ("creator", "signatory") if identifier in {"S-2", "S-5"} else ():
+            source.agent_links.create(agent=zhukov, role=role)
+
+
+def _facets(data: dict) -> dict:
+    query = QueryDict(mutable=True)
+    query.update(data)
+    facets = compute_facets(SourceFilter, query, Source.objects.published())
+    return {f.param: [(c.value, c.label, c.count, c.selected) for c in f.choices] for f in facets}
+
+
+def _listed(client, data: dict) -> tuple[list[str], object]:
+    query = QueryDict(mutable=True)
+    query.update(data)
+    response = client.get(reverse("archive:source-list") + "?" + query.urlencode())
+    return [source.identifier for source in response.context["sources"]], response.context["paginator"]
+
+
+def test_the_index_lists_orders_and_counts_as_sql_does(client, collection, settings):
+    served = {repr(q): (_facets(q), *_listed(client, q)) for q in QUERIES}
+    assert facet_index.current_index().size == 5  # the five published sources: the index served them
+    assert isinstance(_listed(client, {"language": "ru"})[1].object_list, IdsInOrder)
+
+    settings.OPIS_FACET_INDEX = False
+    for query in QUERIES:
+        facets, listed, paginator = served[repr(query)]
+        sql_listed, sql_paginator = _listed(client, query)
+        assert facets == _facets(query), query
+        assert (listed, paginator.count) == (sql_listed, sql_paginator.count), query
+
+
+def test_drafts_and_unpublished_events_are_never_counted(collection):
+    facets = _facets({})
+    assert ("battles", "Battles", 3, False) in facets["event"]
+    assert [value for value, *_ in facets["event"]] == ["battles"]  # the draft event is not offered
+    assert ("zhukov", "G. K. Zhukov", 1, False) in facets["agent"]  # S-5, a draft, names him too
+
+
+def test_a_change_is_listed_at_once(client, collection):
+    assert "S-5" not in _listed(client, {"repository": "RGASPI"})[0]
+    draft = Source.objects.get(identifier="S-5")
+    draft.status, draft.published_at = Status.PUBLISHED, timezone.now()
+    draft.save()
+    assert "S-5" in _listed(client, {"repository": "RGASPI"})[0]
+
+    Source.objects.filter(identifier="S-0").update(status=Status.WITHDRAWN)  # no signal: the page re-checks
+    assert "S-0" not in _listed(client, {"repository": "RGASPI"})[0]
+
+
+def test_a_stale_index_is_not_used_and_a_new_one_is_built_in_the_background(client, collection, settings, monkeypatch):
+    settings.OPIS_FACET_INDEX_SYNC = False
+    _listed(client, {})  # the process's first index, built in the request
+    started = []
+    monkeypatch.setattr(facet_index, "_build_in_background", lambda: started.append(True))
+    draft = Source.objects.get(identifier="S-5")
+    draft.status, draft.published_at = Status.PUBLISHED, timezone.now()
+    draft.save()
+
+    listed, paginator = _listed(client, {"repository": "RGASPI"})
+    assert "S-5" in listed and paginator.count == 5
+    assert not isinstance(paginator.object_list, IdsInOrder)  # counted in SQL meanwhile
+    assert started
+
+
+def test_a_scheduled_publication_ends_the_index_when_it_comes(collection, settings):
+    settings.OPIS_FACET_INDEX_SECONDS = 24 * 3600
+    due = timezone.now() + timedelta(hours=2)
+    SourceFactory(identifier="S-later", status=Status.PUBLISHED, published_at=due)
+    index = facet_index.current_index()
+    assert index.size == 5
+    assert index.valid_until == pytest.approx(due.timestamp())
+
+
+def test_lists_with_words_or_dates_are_counted_in_sql(client, collection):
+    listed, paginator = _listed(client, {"language": "ru", "date_from": "1936"})
+    assert not isinstance(paginator.object_list, IdsInOrder)
+    assert listed == ["S-0", "S-2"]
