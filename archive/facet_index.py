@@ -155,11 +155,12 @@ def build() -> FacetIndex:
     facets = {param: values.indexed(len(ids)) for param, values in facets.items()}
     orders = {name: _rank(published, ids, fields) for name, fields in ORDERS.items()}
     seconds = getattr(settings, "OPIS_FACET_INDEX_SECONDS", 300)
-    upcoming = published.model.objects.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
-    next_publication = upcoming.order_by("published_at").values_list("published_at", flat=True).first()
     valid_until = time.time() + seconds
-    if next_publication is not None:
-        valid_until = min(valid_until, next_publication.timestamp())
+    for model in (Source, Event):  # a scheduled source joins the lists, a scheduled event the event facet
+        upcoming = model.objects.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
+        due = upcoming.order_by("published_at").values_list("published_at", flat=True).first()
+        if due is not None:
+            valid_until = min(valid_until, due.timestamp())
     log.info("facet index: %d sources built in %.1f s", len(ids), time.monotonic() - started)
     return FacetIndex(ids, facets, orders, built_at, time.time(), valid_until)
 

@@ -144,6 +144,10 @@ def test_a_scheduled_publication_ends_the_index_when_it_comes(collection, settin
     assert index.size == 5
     assert index.valid_until == pytest.approx(due.timestamp())
 
+    sooner = timezone.now() + timedelta(hours=1)
+    EventFactory(slug="later-event", status=Status.PUBLISHED, published_at=sooner)  # the event facet changes then
+    assert facet_index.current_index().valid_until == pytest.approx(sooner.timestamp())
+
 
 def test_lists_with_words_or_dates_are_counted_in_sql(client, collection):
     listed, paginator = _listed(client, {"language": "ru", "date_from": "1936"})
