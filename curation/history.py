@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 from simple_history.utils import get_m2m_reverse_field_name
 
+from archive.models import AgentRole
 from curation.history_sql import insert_history
 from curation.models import ChangeChannel, TrackedRecords
 
@@ -161,6 +162,24 @@ def one_record(instance, *, created: bool = False) -> Iterator[None]:
     record_deferred(instance, created=created)
 
 
+def restore_links(instance, record) -> None:
+    """Put back the links a history record holds. A plain link list is set; links with data of their own (a
+    person's role in a source) are rewritten row by row, so each comes back with its role."""
+    for field in getattr(record, "_history_m2m_fields", []):
+        through = field.remote_field.through
+        rows = getattr(record, field.name).all()
+        if through._meta.auto_created:
+            target = get_m2m_reverse_field_name(field)
+            getattr(instance, field.name).set(rows.values_list(target, flat=True))
+            continue
+        owner = field.m2m_field_name()
+        columns = [f.attname for f in through._meta.fields if not f.primary_key and f.name != owner]
+        through._default_manager.filter(**{owner: instance}).delete()
+        through._default_manager.bulk_create(
+            through(**{owner: instance}, **{name: getattr(row, name) for name in columns}) for row in rows
+        )
+
+
 @dataclass(frozen=True)
 class FieldChange:
     """One field's difference: `old`/`new` to show a curator, `old_value`/`new_value` as stored.
@@ -194,14 +213,14 @@ def _describe(opts, change) -> FieldChange:
     label = str(field.verbose_name)
     if field.many_to_many:
         target = get_m2m_reverse_field_name(field)
-        old, new = ([row[target] for row in rows] for rows in (change.old, change.new))
+        old, new = ([_link_label(row, target) for row in rows] for rows in (change.old, change.new))
         return FieldChange(
             change.field,
             label,
-            "; ".join(map(str, old)),
-            "; ".join(map(str, new)),
-            frozenset(obj.pk for obj in old),
-            frozenset(obj.pk for obj in new),
+            "; ".join(old),
+            "; ".join(new),
+            frozenset(_link_key(row, target) for row in change.old),
+            frozenset(_link_key(row, target) for row in change.new),
         )
     if field.choices:  # "In review", not "review"
         labels = dict(field.flatchoices)
@@ -215,6 +234,15 @@ def _describe(opts, change) -> FieldChange:
         )
     old_value, new_value = (getattr(v, "pk", v) for v in (change.old, change.new))
     return FieldChange(change.field, label, change.old, change.new, old_value, new_value)
+
+
+def _link_label(row: dict, target: str) -> str:
+    role = row.get("role")
+    return f"{row[target]} ({AgentRole(role).label})" if role else str(row[target])
+
+
+def _link_key(row: dict, target: str):
+    return (row[target].pk, row["role"]) if row.get("role") else row[target].pk
 
 
 def history_with_changes(obj, *, page: int = 1, per_page: int = 50) -> tuple[list[tuple[object, list]], bool]:

@@ -13,10 +13,17 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.utils import get_m2m_reverse_field_name
 
 from archive.models import Commentary, Event, Source, Status
-from curation.history import NOT_RESTORED, FieldChange, changed_via, changes_since, default_via, one_record
+from curation.history import (
+    NOT_RESTORED,
+    FieldChange,
+    changed_via,
+    changes_since,
+    default_via,
+    one_record,
+    restore_links,
+)
 
 
 class WorkflowError(Exception):
@@ -263,9 +270,7 @@ def restore_version(
     current.full_clean()
     with changed_via("restore"), one_record(current):
         current.save()
-        for field in getattr(record, "_history_m2m_fields", []):
-            target = get_m2m_reverse_field_name(field)
-            getattr(current, field.name).set(getattr(record, field.name).values_list(target, flat=True))
+        restore_links(current, record)
     return current
 
 
@@ -293,7 +298,5 @@ def recover_deleted(*, model: type[models.Model], history_id: int, user: Abstrac
     obj.full_clean()
     with changed_via("restore"), one_record(obj, created=True):
         obj.save(force_insert=True)
-        for field in getattr(before, "_history_m2m_fields", []):
-            target = get_m2m_reverse_field_name(field)
-            getattr(obj, field.name).set(getattr(before, field.name).values_list(target, flat=True))
+        restore_links(obj, before)
     return obj

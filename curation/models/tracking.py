@@ -48,7 +48,10 @@ class TrackedRecords(HistoricalRecords):
 
 TRACKED_MODELS = (Source, Event, Commentary, Agent, Place, Subject)
 # Links a curator edits on the record's own form: recorded with it, shown by name, restored with it.
-TRACKED_LINKS = {Source: ["languages", "places", "subjects", "events"], Event: ["places", "participants"]}
+TRACKED_LINKS = {
+    Source: ["languages", "places", "subjects", "events", "agents"],  # agents: the people, each with a role
+    Event: ["places", "participants"],
+}
 
 
 def _unindexed(model) -> list[str]:

@@ -97,3 +97,31 @@ def test_create_curator_can_make_an_account_in_a_role(capsys):
     anna = Group.objects.get(name=CURATOR).user_set.get()
     assert anna.username == "anna" and anna.is_staff and not anna.is_superuser
     assert not anna.has_perm("archive.publish_source") and anna.has_perm("archive.change_source")
+
+
+def test_the_people_of_a_source_are_recorded_with_their_roles_and_restored_with_them():
+    from archive.models import AgentRole
+    from curation.history import field_changes, one_record
+    from curation.services import restore_version
+    from tests.factories import AgentFactory
+
+    stalin, choibalsan = AgentFactory(name="I. V. Stalin"), AgentFactory(name="Kh. Choibalsan")
+    source = SourceFactory()
+    with one_record(source):
+        source.save()
+        source.agent_links.create(agent=stalin, role=AgentRole.CREATOR)
+    with one_record(source):
+        source.version += 1
+        source.save()
+        source.agent_links.all().delete()
+        source.agent_links.create(agent=stalin, role=AgentRole.SIGNATORY)
+        source.agent_links.create(agent=choibalsan, role=AgentRole.RECIPIENT)
+
+    *_, first, second = source.history.order_by("history_id")
+    (change,) = [c for c in field_changes(second, first) if c.field == "agents"]
+    assert change.old == "I. V. Stalin (Creator)"
+    assert set(change.new.split("; ")) == {"I. V. Stalin (Signatory)", "Kh. Choibalsan (Recipient)"}
+
+    restore_version(instance=source, history_id=first.history_id, user=UserFactory(is_superuser=True))
+    assert list(source.agent_links.values_list("agent__name", "role")) == [("I. V. Stalin", AgentRole.CREATOR)]
+    assert source.history.count() == 4  # created, with Stalin, changed, restored: the restore is a version too

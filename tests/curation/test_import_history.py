@@ -75,3 +75,27 @@ def test_undoing_created_records_records_each_deletion_with_its_links_and_allows
     recovered = recover_deleted(model=Source, history_id=deletion.history_id, user=importer)
     assert recovered.identifier == "T-1934-11-27"
     assert list(recovered.languages.values_list("code", flat=True)) == ["ru"]
+
+
+def test_the_people_of_an_imported_source_are_in_its_history_with_roles_and_recovered_with_them(rgaspi, importer):
+    from archive.models import AgentRole
+    from curation.services import recover_deleted
+    from tests.factories import AgentFactory
+
+    AgentFactory(identifier="stalin", slug="stalin", name="I. V. Stalin")
+    AgentFactory(identifier="choibalsan", slug="choibalsan", name="Kh. Choibalsan")
+    data = (
+        b"identifier,title,repository,date_text,date_edtf,agents\n"
+        b"T-1936-03-12,Protocol of Mutual Assistance,RGASPI,12.03.1936,1936-03-12,"
+        b"stalin:signatory|choibalsan:signatory\n"
+    )
+    batch = _import(importer, data)
+    source = Source.objects.get(identifier="T-1936-03-12")
+    (entry,) = source.history.all()
+    recorded = {(link.agent.name, link.role) for link in entry.agents.all()}
+    assert recorded == {("I. V. Stalin", AgentRole.SIGNATORY), ("Kh. Choibalsan", AgentRole.SIGNATORY)}
+
+    undo_batch(batch=batch, user=importer)
+    deletion = Source.history.get(id=source.pk, history_type="-")
+    recovered = recover_deleted(model=Source, history_id=deletion.history_id, user=importer)
+    assert set(recovered.agent_links.values_list("agent__name", "role")) == recorded
