@@ -40,6 +40,13 @@ class TrackedRecords(HistoricalRecords):
 
     by_model: dict[type[models.Model], "TrackedRecords"] = {}
 
+    def copy_fields(self, model):
+        fields = super().copy_fields(model)
+        if model is not self.cls and "id" in fields:
+            # A link table's copy: a link row's own id is never looked up in its history.
+            fields["id"].db_index = False
+        return fields
+
     def finalize(self, sender, **kwargs):
         super().finalize(sender, **kwargs)
         if sender is self.cls:
