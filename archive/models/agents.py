@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from archive.edtf import validate_edtf
 
-from .base import identifier_field, slug_field, transfer_permissions, wikidata_validator
+from .base import PlainText, identifier_field, slug_field, transfer_permissions, wikidata_validator
 
 
 def name_variants_field() -> models.TextField:
@@ -90,7 +90,7 @@ class AgentKind(models.TextChoices):
     ORGANISATION = "organisation", _("Organisation")
 
 
-class Agent(models.Model):
+class Agent(PlainText, models.Model):
     identifier = identifier_field()
     slug = slug_field()
     kind = models.CharField(_("kind"), max_length=16, choices=AgentKind.choices, default=AgentKind.PERSON)
@@ -131,7 +131,7 @@ class Agent(models.Model):
         return reverse("archive:agent-detail", kwargs={"slug": self.slug})
 
 
-class Place(models.Model):
+class Place(PlainText, models.Model):
     identifier = identifier_field()
     slug = slug_field()
     name = models.CharField(_("name"), max_length=255, help_text=_("Current name in English, e.g. Ulaanbaatar."))
@@ -193,7 +193,7 @@ class Place(models.Model):
             raise ValidationError(_("Give both latitude and longitude, or neither."))
 
 
-class Subject(models.Model):
+class Subject(PlainText, models.Model):
     identifier = identifier_field()
     slug = slug_field()
     term = models.CharField(_("term"), max_length=255, unique=True, help_text=_("The controlled term in English."))

@@ -1,6 +1,9 @@
-"""Building blocks shared by the records: editorial status, dates, identifiers."""
+"""Building blocks shared by the records: editorial status, dates, identifiers, plain text."""
+
+import re
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -14,6 +17,37 @@ identifier_validator = RegexValidator(
     _("Use letters, digits, dots, colons, hyphens and underscores, starting with a letter or digit."),
 )
 wikidata_validator = RegexValidator(r"^Q[1-9][0-9]*$", _("A Wikidata item id looks like Q855."))
+# An HTML tag opening or closing (<b>, </script>, <!-- ): markup. Editorial marks of Russian archival
+# publishing such as <неразборчиво> or <...> are not tags and stay allowed.
+MARKUP = re.compile(r"<\s*/?\s*[A-Za-z!][^<>]*>")
+
+
+class PlainText:
+    """Every editable text field of the record is plain text: markup is refused, in the admin as in the CSV
+    import (same rule, curation/transfer/cells.py), so whatever is saved exports and imports back unchanged.
+    Formatting belongs in commentary, written in Markdown."""
+
+    def clean_fields(self, exclude=None):
+        errors = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        for field in self._meta.concrete_fields:
+            if field.name in (exclude or ()) or field.name in errors or not field.editable or field.choices:
+                continue
+            if isinstance(field, models.CharField | models.TextField):
+                match = MARKUP.search(getattr(self, field.attname) or "")
+                if match:
+                    errors[field.name] = [
+                        ValidationError(
+                            _("Contains HTML markup (%(tag)s); plain text only (Markdown in commentary)."),
+                            code="markup",
+                            params={"tag": match.group(0)[:40]},
+                        )
+                    ]
+        if errors:
+            raise ValidationError(errors)
 
 
 class Status(models.TextChoices):

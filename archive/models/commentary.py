@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from archive.markdown import render_markdown
 
-from .base import EditorialModel, EditorialQuerySet, editorial_permissions, identifier_field
+from .base import EditorialModel, EditorialQuerySet, PlainText, editorial_permissions, identifier_field
 from .events import Event
 from .search import ON_POSTGRES, search_indexes, search_vector_field
 from .sources import Source
@@ -34,7 +34,7 @@ class CommentaryQuerySet(EditorialQuerySet):
         )
 
 
-class Commentary(EditorialModel):
+class Commentary(PlainText, EditorialModel):
     identifier = identifier_field()
     source = models.ForeignKey(
         Source,

@@ -4,7 +4,15 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .agents import Agent, Place
-from .base import DatedModel, EditorialModel, EditorialQuerySet, editorial_permissions, identifier_field, slug_field
+from .base import (
+    DatedModel,
+    EditorialModel,
+    EditorialQuerySet,
+    PlainText,
+    editorial_permissions,
+    identifier_field,
+    slug_field,
+)
 from .search import ON_POSTGRES, search_indexes, search_vector_field
 
 
@@ -17,7 +25,7 @@ class EventType(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Event(EditorialModel, DatedModel):
+class Event(PlainText, EditorialModel, DatedModel):
     identifier = identifier_field()
     slug = slug_field()
     name = models.CharField(_("name"), max_length=255, help_text=_("Name in English, e.g. Battles of Khalkhin Gol."))

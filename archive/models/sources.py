@@ -15,6 +15,7 @@ from .base import (
     DocumentType,
     EditorialModel,
     EditorialQuerySet,
+    PlainText,
     editorial_permissions,
     identifier_field,
     slug_field,
@@ -38,7 +39,7 @@ class Originality(models.TextChoices):
     DRAFT = "draft", _("Draft")
 
 
-class Source(EditorialModel, DatedModel):
+class Source(PlainText, EditorialModel, DatedModel):
     identifier = identifier_field()
     slug = slug_field()
     title = models.CharField(_("title"), max_length=500, help_text=_("A descriptive title in English."))

@@ -7,10 +7,10 @@ from functools import lru_cache
 from django.core.exceptions import ValidationError
 
 from archive.edtf import DateRange, date_range
+from archive.models.base import MARKUP
 
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-HTML_TAG = re.compile(r"<\s*/?\s*[A-Za-z!][^<>]*>")
 RUSSIAN_DATE = re.compile(r"^(?:(\d{1,2})\.)?(\d{1,2})\.(\d{4})$")
 PLAIN_ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -41,7 +41,7 @@ def check_text(raw: str) -> str:
             f"Starts with “{raw[0]}”, which a spreadsheet runs as a formula; "
             f"to keep it as text, put an apostrophe before it ('{raw[0]}…)."
         )
-    match = HTML_TAG.search(raw)
+    match = MARKUP.search(raw)  # the models' own rule: what the admin refuses, the import refuses
     if match:
         raise CellError(f"Contains HTML markup ({match.group(0)[:40]}); plain text only (Markdown in commentary).")
     return unescape_formula(raw)

@@ -110,3 +110,21 @@ def test_every_model_links_to_its_public_page():
     source = SourceFactory(slug="protocol-1936")
     assert source.get_absolute_url() == "/sources/protocol-1936/"
     assert EventFactory(slug="khalkhin-gol").get_absolute_url() == "/events/khalkhin-gol/"
+
+
+def test_markup_is_refused_in_plain_text_as_the_csv_import_refuses_it():
+    """What the admin saves must export and import back: both doors refuse HTML in text."""
+    from django.core.exceptions import ValidationError
+
+    from tests.factories import CommentaryFactory, SourceFactory
+
+    source = SourceFactory.build(title="Report <b>urgent</b>", transcription="Товарищ <неразборчиво> доложил <...>")
+    with pytest.raises(ValidationError) as refused:
+        source.full_clean(exclude=["repository", "slug"])
+    assert list(refused.value.message_dict) == ["title"]  # the editorial marks in the transcription are fine
+    assert "Contains HTML markup (<b>)" in refused.value.message_dict["title"][0]
+
+    note = CommentaryFactory(body="See <script>alert(1)</script> in the file")
+    with pytest.raises(ValidationError) as refused:
+        note.full_clean()
+    assert list(refused.value.message_dict) == ["body"]

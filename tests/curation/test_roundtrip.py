@@ -39,6 +39,7 @@ def collection(importer):
         title="=Report on Japanese forces",
         title_original="Доклад о японских войсках",
         summary="+ surplus note\nwith a second line",
+        transcription="Товарищ <неразборчиво> доложил <...> о положении",  # editorial marks, not markup
         date_edtf="1939-05~",
         date_text="май 1939",
     )
