@@ -222,10 +222,17 @@ def _python_snippet(text: str, words: list[str], width: int = 90) -> str:
     lowered = text.lower()
     positions = [lowered.find(word.lower()) for word in words if word and word.lower() in lowered]
     start = max(min(positions, default=0) - width // 2, 0)
-    fragment = text[start : start + 2 * width]
+    end = start + 2 * width
+    # Whole words only: the fragment starts after a space and ends before one, as PostgreSQL's snippets do.
+    if start > 0:
+        start = text.rfind(" ", 0, start) + 1
+    if end < len(text):
+        space = text.find(" ", end)
+        end = len(text) if space < 0 else space
+    fragment = text[start:end]
     for word in sorted(set(words), key=len, reverse=True):
         fragment = re.sub(re.escape(word), lambda m: f"{_MARK_START}{m.group(0)}{_MARK_STOP}", fragment, flags=re.I)
-    return ("…" if start else "") + fragment + ("…" if start + 2 * width < len(text) else "")
+    return ("…" if start else "") + fragment + ("…" if end < len(text) else "")
 
 
 def hydrate(page: list[tuple[str, int, float]], text: str) -> list[Hit]:

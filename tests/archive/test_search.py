@@ -175,3 +175,12 @@ def test_cyrillic_is_found_whatever_its_case(client, people_sources, query):
 @pytest.mark.parametrize("query", ["халхин-голе", "ХАЛХИН-ГОЛЕ"])
 def test_hyphenated_cyrillic_is_found_in_any_case(client, battles, query):
     assert battles.get_absolute_url() in _found(client, query)
+
+
+def test_python_snippet_never_cuts_a_word_in_two():
+    text = " ".join(f"слово{i}" for i in range(60)) + " Халхин-Гол " + " ".join(f"word{i}" for i in range(60))
+    snippet = _python_snippet(text, ["Халхин"], width=40)
+    assert snippet.startswith("…слово") and snippet.endswith("…")
+    inner = snippet.strip("…").replace("\x02", "").replace("\x03", "")
+    assert all(part in text.split(" ") for part in inner.split(" "))  # every piece a whole word of the text
+    assert "\x02Халхин\x03-Гол" in snippet
