@@ -265,6 +265,8 @@ SINGULAR = {
     "Download this list as CSV": "Скачать этот список в CSV",
     "Archival documents on Soviet-Mongolian military cooperation in the 1930s, published with scholarly commentary.": "Архивные документы о советско-монгольском военном сотрудничестве 1930-х годов с научным комментарием.",
     "Skip to content": "Перейти к содержанию",
+    "Choose “Any” to see the other choices with their counts.": "Выберите «Любой», чтобы увидеть остальные варианты с числом документов.",
+    "Contains HTML markup (%(tag)s); plain text only (Markdown in commentary).": "Содержит HTML-разметку (%(tag)s); допускается только простой текст (в комментариях — Markdown).",
 }
 
 # The curators' side: workflow, history, import batches, dashboard.
@@ -377,6 +379,11 @@ PLURAL = {
     "%(counter)s event": ("%(counter)s событие", "%(counter)s события", "%(counter)s событий"),
     "%(counter)s result": ("%(counter)s результат", "%(counter)s результата", "%(counter)s результатов"),
     "%(counter)s source": ("%(counter)s документ", "%(counter)s документа", "%(counter)s документов"),
+    "Past the filters to the %(counter)s source": (
+        "Пропустить фильтры: %(counter)s документ",
+        "Пропустить фильтры: %(counter)s документа",
+        "Пропустить фильтры: %(counter)s документов",
+    ),
 }
 
 

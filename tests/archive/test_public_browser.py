@@ -105,3 +105,15 @@ def test_keyboard_user_reaches_content_through_the_skip_link(page, live_server, 
     assert skip.evaluate("element => element === document.activeElement")
     page.keyboard.press("Enter")
     assert page.evaluate("() => document.activeElement.id") == "main"
+
+
+def test_on_a_phone_one_link_leads_past_the_filters_to_the_results(page, live_server, demo):
+    page.set_viewport_size({"width": 375, "height": 700})
+    page.goto(live_server.url + reverse("archive:source-list"))
+    results = page.locator("#results-title")
+    assert not results.is_visible() or results.bounding_box()["y"] > 700  # below the stacked filters
+    page.get_by_role("link", name="Past the filters to the 2 sources").click()
+    assert 0 <= results.bounding_box()["y"] < 700
+
+    page.set_viewport_size({"width": 1280, "height": 800})  # filters beside the results: no link needed
+    assert not page.get_by_role("link", name="Past the filters to the 2 sources").is_visible()
