@@ -120,7 +120,8 @@ class FacetIndex:
         """The `limit` most frequent values among the selected sources, as (code or slug, count), by count
         then key: the order and cut of the SQL facets."""
         values = self.facets[param]
-        counts = np.bincount(values.of(positions), minlength=len(values.names))
+        # Cut to the known values: a link to a record newer than the index (never used then: it is stale).
+        counts = np.bincount(values.of(positions), minlength=len(values.names))[: len(values.names)]
         if values.countable is not None:
             counts[~values.countable] = 0
         present = np.flatnonzero(counts)
@@ -144,9 +145,8 @@ def build() -> FacetIndex:
     del rows
     for param, (through, owner, value, model, key) in MULTI.items():
         owners, targets = _pairs(through, owner, value)
-        where = np.searchsorted(ids, owners)
-        where[where == len(ids)] = 0
-        keep = ids[where] == owners  # links of published sources only
+        where = np.minimum(np.searchsorted(ids, owners), max(len(ids) - 1, 0))
+        keep = ids[where] == owners if len(ids) else np.zeros(len(owners), dtype=bool)  # published sources' links
         # Sorted by source, and a person named twice in one source (two roles) counts once.
         pairs = np.sort(where[keep].astype(np.int64) << 32 | targets[keep])
         pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))] if len(pairs) else pairs
@@ -168,6 +168,8 @@ def build() -> FacetIndex:
 def _rank(published, ids: np.ndarray, fields: tuple[str, ...]) -> np.ndarray:
     """Each position's place in the database's own order (its collation, its place for empty dates)."""
     ordered = np.fromiter(published.order_by(*fields).values_list("pk", flat=True).iterator(chunk_size=20000), np.int64)
+    if not len(ids):
+        return np.zeros(0, dtype=np.int32)
     where = np.minimum(np.searchsorted(ids, ordered), len(ids) - 1)
     known = ids[where] == ordered  # published between the two queries: the generation makes the index stale
     rank = np.full(len(ids), len(ordered), dtype=np.int32)

@@ -153,3 +153,12 @@ def test_lists_with_words_or_dates_are_counted_in_sql(client, collection):
     listed, paginator = _listed(client, {"language": "ru", "date_from": "1936"})
     assert not isinstance(paginator.object_list, IdsInOrder)
     assert listed == ["S-0", "S-2"]
+
+
+def test_an_archive_with_nothing_published_yet_lists_nothing(client, settings):
+    draft = SourceFactory(identifier="S-draft")  # a draft with its links, but nothing published
+    draft.languages.set([LanguageFactory(code="ru")])
+    listed, paginator = _listed(client, {"language": "ru"})
+    assert (listed, paginator.count) == ([], 0)
+    assert facet_index.current_index().size == 0
+    assert all(choices == [] for choices in _facets({}).values())
