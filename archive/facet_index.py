@@ -74,7 +74,6 @@ class FacetIndex:
     facets: dict[str, Values]
     orders: dict[str, np.ndarray]  # sort name -> rank of each position in the database's own ordering
     generation: int
-    built: float
     valid_until: float  # the next scheduled publication, or the age limit
     _masks: dict = field(default_factory=dict)
 
@@ -162,7 +161,7 @@ def build() -> FacetIndex:
         if due is not None:
             valid_until = min(valid_until, due.timestamp())
     log.info("facet index: %d sources built in %.1f s", len(ids), time.monotonic() - started)
-    return FacetIndex(ids, facets, orders, built_at, time.time(), valid_until)
+    return FacetIndex(ids, facets, orders, built_at, valid_until)
 
 
 def _rank(published, ids: np.ndarray, fields: tuple[str, ...]) -> np.ndarray:
@@ -238,8 +237,10 @@ def current_index() -> FacetIndex | None:
     index = _state["index"]
     if index is not None and index.current():
         return index
-    building = _state["building"]
-    if getattr(settings, "OPIS_FACET_INDEX_SYNC", False) or (index is None and not building and _first_in_request()):
+    # A process's first index is built where it is needed (a list costs as much in SQL); later ones in the
+    # background, so that visitors after a curator's edit are served by SQL meanwhile.
+    first = index is None and not _state["building"]
+    if first or getattr(settings, "OPIS_FACET_INDEX_SYNC", False):
         _state["index"] = build()
         return _state["index"]
     _build_in_background()
@@ -257,12 +258,6 @@ def warm() -> None:
 def forget() -> None:
     """Drop this process's index (the next list builds one): for tests, whose data comes and goes."""
     _state["index"] = None
-
-
-def _first_in_request() -> bool:
-    # A process's first index is built where it is needed (a list costs as much in SQL); later ones in the
-    # background, so that visitors after a curator's edit are served by SQL meanwhile.
-    return getattr(settings, "OPIS_FACET_INDEX_FIRST_IN_REQUEST", True)
 
 
 def _build_in_background() -> None:

@@ -19,7 +19,6 @@ from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 from simple_history.utils import get_m2m_reverse_field_name
 
-from archive.models import AgentRole
 from curation.history_sql import insert_history
 from curation.models import ChangeChannel, TrackedRecords
 
@@ -213,7 +212,8 @@ def _describe(opts, change) -> FieldChange:
     label = str(field.verbose_name)
     if field.many_to_many:
         target = get_m2m_reverse_field_name(field)
-        old, new = ([_link_label(row, target) for row in rows] for rows in (change.old, change.new))
+        roles = _role_labels(field.remote_field.through)
+        old, new = ([_link_label(row, target, roles) for row in rows] for rows in (change.old, change.new))
         return FieldChange(
             change.field,
             label,
@@ -236,9 +236,17 @@ def _describe(opts, change) -> FieldChange:
     return FieldChange(change.field, label, change.old, change.new, old_value, new_value)
 
 
-def _link_label(row: dict, target: str) -> str:
+def _role_labels(through) -> dict:
+    """The labels of a link's own role field (a person's role in a source), if the link has one."""
+    try:
+        return dict(through._meta.get_field("role").flatchoices)
+    except FieldDoesNotExist:
+        return {}
+
+
+def _link_label(row: dict, target: str, roles: dict) -> str:
     role = row.get("role")
-    return f"{row[target]} ({AgentRole(role).label})" if role else str(row[target])
+    return f"{row[target]} ({roles.get(role, role)})" if role else str(row[target])
 
 
 def _link_key(row: dict, target: str):
