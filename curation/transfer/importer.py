@@ -9,12 +9,12 @@ import hashlib
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import closing
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from curation.models import BatchStatus, ImportBatch, ImportBatchRecord, ImportMode, RecordAction
@@ -98,10 +98,13 @@ def run_import(
     result = ImportResult(batch=batch)
     started = time.monotonic()
     reader = _HashingReader(stream)
+    # Validation may read on a connection of its own only when nothing uncommitted precedes the import (an
+    # enclosing transaction's rows would be invisible to it); what this import writes, it never needs to read.
+    reads_apart = writing.is_postgres() and not connection.in_atomic_block
     try:
         with transaction.atomic():
             writer = _Writer(kind, batch, user, skip_unchanged)
-            _run(kind, reader, result, writer, mode, dry_run, encoding, delimiter, progress)
+            _run(kind, reader, result, writer, (mode, dry_run, encoding, delimiter, progress, reads_apart))
             if result.errors or dry_run:
                 raise _Abort
             trace.record_written(
@@ -119,22 +122,31 @@ def run_import(
     return result
 
 
-def _run(kind, reader, result, writer, mode, dry_run, encoding, delimiter, progress):
+def _run(kind, reader, result, writer, options):
+    mode, dry_run, encoding, delimiter, progress, reads_apart = options
     csv_file = open_csv(reader, encoding=encoding, delimiter=delimiter)
     result.batch.encoding, result.batch.delimiter = csv_file.encoding, csv_file.delimiter
     result.header = csv_file.header
     user = result.batch.user
     validator = Validator(kind, csv_file.header, mode=mode, user=user, keys=Keys())
     rows_seen = 0
+
+    def load_and_check(parsed, errors):
+        return validator.check(parsed, errors, validator.load(parsed))
+
     # A pipeline of three threads, since most of an import is waiting for the database: parsing runs a chunk
-    # ahead, and checking a chunk's rows (pure Python, after its queries) overlaps writing the chunk before.
+    # ahead, and checking a chunk's rows overlaps writing the chunk before. With reads_apart the check thread
+    # also makes the chunk's queries, on its own connection (another database process, another CPU).
     parsed_chunks = read_ahead((chunk, *validator.parse(chunk)) for chunk in _chunks(csv_file.rows))
-    with closing(parsed_chunks), ThreadPoolExecutor(1, thread_name_prefix="opis-import-check") as checker:
+    with closing(parsed_chunks), _check_thread(own_connection=reads_apart) as checker:
         pending = None
         for chunk, parsed, errors in parsed_chunks:
-            # The previous chunk's check ends before this chunk's queries (they share the validator's state).
+            # One check thread, so each chunk's load and check end before the next chunk's (shared state).
             previous = pending and (pending[0], pending[1].result())
-            pending = chunk, checker.submit(validator.check, parsed, errors, validator.load(parsed))
+            if reads_apart:
+                pending = chunk, checker.submit(load_and_check, parsed, errors)
+            else:
+                pending = chunk, checker.submit(validator.check, parsed, errors, validator.load(parsed))
             if previous:
                 rows_seen += _chunk(writer, *previous, result, dry_run, progress, rows_seen)
         if pending:
@@ -145,6 +157,21 @@ def _run(kind, reader, result, writer, mode, dry_run, encoding, delimiter, progr
     result.errors.extend(validator.finish())
     if not result.errors and not dry_run:
         writer.finish()
+
+
+@contextmanager
+def _check_thread(*, own_connection: bool):
+    with ThreadPoolExecutor(1, thread_name_prefix="opis-import-check") as pool:
+        try:
+            yield pool
+        finally:
+            if own_connection:
+                pool.submit(_close_own_connection).result()
+
+
+def _close_own_connection() -> None:
+    # Run in the check thread: `connection` is per thread, and Django closes only request threads' own.
+    connection.close()
 
 
 def _chunks(rows) -> Iterator[list]:

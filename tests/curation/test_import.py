@@ -294,3 +294,42 @@ def test_a_fixed_error_csv_imports_as_it_is(rgaspi, importer):
 
     assert result.errors == []
     assert Source.objects.get().identifier == "T-1936-03-12"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_validation_reads_on_a_connection_of_its_own_and_closes_it(monkeypatch):
+    from django.db import connection
+
+    from curation.transfer.validation import Validator
+    from tests.factories import AgentFactory, RepositoryFactory
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a second connection is PostgreSQL's; SQLite reads on the import's own")
+    RepositoryFactory()
+    AgentFactory(identifier="stalin", slug="stalin")
+    SourceFactory(identifier="R-OLD", title="Old title")
+    user = UserFactory(is_superuser=True)
+    readers = set()
+    load = Validator.load
+
+    def recording_load(self, parsed):
+        current = load(self, parsed)
+        readers.add(connection.connection.info.backend_pid)  # the calling thread's own connection
+        return current
+
+    monkeypatch.setattr(Validator, "load", recording_load)
+    data = "identifier,title,repository,agents\r\nR-OLD,New title,RGASPI,\r\nR-NEW,Record,RGASPI,stalin:creator\r\n"
+
+    result = run_import("sources", stream(data), user=user)
+    failed = run_import("sources", stream(data.replace("stalin:", "nobody:")), user=user)
+
+    assert (result.errors, result.batch.created, result.batch.updated) == ([], 1, 1)
+    assert Source.objects.get(identifier="R-OLD").title == "New title"
+    assert [(e.line, e.column, e.message) for e in failed.errors] == [
+        (3, "agents", "Unknown people and organisations: nobody.")
+    ]
+    main = connection.connection.info.backend_pid
+    assert readers and main not in readers
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(%s)", [list(readers)])
+        assert cursor.fetchone() == (0,)
