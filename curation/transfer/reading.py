@@ -3,7 +3,6 @@ comma, semicolon or tab delimited. Detected from the start of the file, overrida
 
 import codecs
 import csv
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -78,31 +77,33 @@ def detect_delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
-class _LineCountingText(io.TextIOBase):
-    """Decodes lazily and turns decoding failures into a FileError naming the line."""
+BLOCK_BYTES = 256 * 1024
+MAX_LINE_BYTES = 16 * 2**20  # a "line" longer than this is not CSV; reading on would hold it all in memory
 
-    def __init__(self, stream: BinaryIO, encoding: str):
-        self._reader = codecs.getreader(encoding)(stream, errors="strict")
-        self._line = 0
 
-    def readline(self, size=-1):
-        try:
-            text = self._reader.readline()
-        except UnicodeDecodeError as exc:
-            raise FileError(
-                f"Line {self._line + 1} is not valid {exc.encoding}: check the file's encoding.", self._line + 1
-            ) from exc
-        self._line += 1
-        return text
+def _decoded_lines(stream: BinaryIO, encoding: str, newline: bytes) -> Iterator[str]:
+    """The file's lines, decoded one by one: a decoding failure names its line, and only `newline` ends a
+    line (Unicode's other line breaks, U+2028 and the like, are text inside a cell). Splitting bytes is
+    safe: neither UTF-8 nor Windows-1251 has a newline byte inside a character."""
+    first_encoding, encoding = encoding, "utf-8" if encoding == "utf-8-sig" else encoding
+    pending, number = b"", 0
+    while block := stream.read(BLOCK_BYTES):
+        lines = (pending + block).split(newline)
+        pending = lines.pop()
+        if len(pending) > MAX_LINE_BYTES:
+            raise FileError(f"Line {number + len(lines) + 1} is longer than 16 MB: is this a CSV file?", number + 1)
+        for raw in lines:
+            number += 1
+            yield _decode(raw + newline, first_encoding if number == 1 else encoding, number)
+    if pending:
+        yield _decode(pending, first_encoding if number == 0 else encoding, number + 1)
 
-    def __iter__(self):
-        return self
 
-    def __next__(self):
-        line = self.readline()
-        if not line:
-            raise StopIteration
-        return line
+def _decode(raw: bytes, encoding: str, number: int) -> str:
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise FileError(f"Line {number} is not valid {exc.encoding}: check the file's encoding.", number) from exc
 
 
 def open_csv(stream: BinaryIO, *, encoding: str | None = None, delimiter: str | None = None) -> CsvFile:
@@ -114,11 +115,12 @@ def open_csv(stream: BinaryIO, *, encoding: str | None = None, delimiter: str | 
     if not sample.strip(codecs.BOM_UTF8 + b" \r\n\t"):
         raise FileError("The file is empty: it needs a header row and at least one data row.")
     encoding = encoding or detect_encoding(sample)
-    text = _LineCountingText(stream, encoding)
-    reader_lines = iter(text)
-    first = text.readline()
+    # Lines end in LF or CR LF; a file with CRs and no LF at all is from a classic Mac.
+    newline = b"\r" if b"\r" in sample and b"\n" not in sample else b"\n"
+    lines = _decoded_lines(stream, encoding, newline)
+    first = next(lines, "")
     delimiter = delimiter or detect_delimiter(first)
-    reader = csv.reader(_chain(first, reader_lines), delimiter=delimiter)
+    reader = csv.reader(_chain(first, lines), delimiter=delimiter)
     header = [name.strip().lstrip("\ufeff").lower() for name in next(reader)]
     return CsvFile(header=header, encoding=encoding, delimiter=delimiter, rows=_rows(reader))
 
