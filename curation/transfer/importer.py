@@ -28,6 +28,7 @@ from .reading import FileError, open_csv
 from .validation import HeaderError, Planned, RowError, Validator
 
 CHUNK_ROWS = 2000
+FIRST_CHUNK_ROWS = 250
 MAX_KEPT_ERRORS = 5000
 PREVIEW_ROWS = 1000
 
@@ -131,8 +132,14 @@ def _run(kind, reader, result, writer, options):
     validator = Validator(kind, csv_file.header, mode=mode, user=user, keys=Keys())
     rows_seen = 0
 
+    def check(parsed, errors, current):
+        planned, errors = validator.check(parsed, errors, current)
+        if not errors and not dry_run:
+            writer.prepare(planned)
+        return planned, errors
+
     def load_and_check(parsed, errors):
-        return validator.check(parsed, errors, validator.load(parsed))
+        return check(parsed, errors, validator.load(parsed))
 
     # A pipeline of three threads, since most of an import is waiting for the database: parsing runs a chunk
     # ahead, and checking a chunk's rows overlaps writing the chunk before. With reads_apart the check thread
@@ -146,7 +153,7 @@ def _run(kind, reader, result, writer, options):
             if reads_apart:
                 pending = chunk, checker.submit(load_and_check, parsed, errors)
             else:
-                pending = chunk, checker.submit(validator.check, parsed, errors, validator.load(parsed))
+                pending = chunk, checker.submit(check, parsed, errors, validator.load(parsed))
             if previous:
                 rows_seen += _chunk(writer, *previous, result, dry_run, progress, rows_seen)
         if pending:
@@ -175,12 +182,13 @@ def _close_own_connection() -> None:
 
 
 def _chunks(rows) -> Iterator[list]:
-    chunk = []
+    # The database waits while the first chunk is read and checked: start small, double up to CHUNK_ROWS.
+    chunk, size = [], FIRST_CHUNK_ROWS
     for item in rows:
         chunk.append(item)
-        if len(chunk) == CHUNK_ROWS:
+        if len(chunk) == size:
             yield chunk
-            chunk = []
+            chunk, size = [], min(size * 2, CHUNK_ROWS)
     if chunk:
         yield chunk
 
@@ -234,20 +242,29 @@ class _Writer:
         self.created: list[int] = []  # ids, for the history recorded at the end
         self.updated: list[int] = []
 
+    def prepare(self, planned: list[Planned]) -> None:
+        """The rows to write, built from checked rows: pure Python, so the check thread does it while the
+        database writes the chunk before."""
+        for plan in planned:
+            if plan.action == "create":
+                plan.row = self._attrs(plan, created=True)
+            elif self._writes(plan):
+                plan.row = self._attrs(plan, created=False)
+                plan.row["id"] = plan.current["id"]
+
+    def _writes(self, plan: Planned) -> bool:
+        return plan.action == "update" or (plan.action == "unchanged" and not self.skip_unchanged)
+
     def write(self, planned: list[Planned]):
         creates = [p for p in planned if p.action == "create"]
-        updates = [p for p in planned if p.action == "update" or (p.action == "unchanged" and not self.skip_unchanged)]
+        updates = [p for p in planned if p.action != "create" and self._writes(p)]
         kind, model = self.kind, self.kind.model
-        new_rows = [self._attrs(p, created=True) for p in creates]
-        ids = writing.insert(model, new_rows)
+        ids = writing.insert(model, [p.row for p in creates])
         for plan, pk in zip(creates, ids, strict=True):
             plan.values["id"] = pk
-        update_rows = []
         for plan in updates:
-            row = self._attrs(plan, created=False)
-            row["id"] = plan.values["id"] = plan.current["id"]
-            update_rows.append(row)
-        writing.update(model, update_rows, versioned=kind.editorial)
+            plan.values["id"] = plan.row["id"]
+        writing.update(model, [p.row for p in updates], versioned=kind.editorial)
         for column in kind.links:
             touched = [p for p in updates if column.name in p.changed]
             links = [
@@ -258,7 +275,7 @@ class _Writer:
             writing.replace_links(column, [p.values["id"] for p in touched], links)
         self.parents.extend((p.identifier, p.parent_in_file) for p in planned if p.parent_in_file)
         self.created.extend(ids)
-        self.updated.extend(row["id"] for row in update_rows)
+        self.updated.extend(p.row["id"] for p in updates)
         self._record(creates, updates)
 
     def _attrs(self, plan: Planned, *, created: bool) -> dict:

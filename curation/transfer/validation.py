@@ -41,6 +41,7 @@ class Planned:
     raw: list[str] = field(default_factory=list)
     parent_in_file: str | None = None
     before: dict[str, str] = field(default_factory=dict)  # changed columns' previous cells, for the preview
+    row: dict | None = None  # the database row to write, once prepared
 
 
 class HeaderError(Exception):
@@ -262,13 +263,14 @@ class Validator:
             value = merged.get(name)
             if not value:
                 continue
-            owner = self.unique_owner.get(name, {}).get(value)
-            if owner is not None and owner != merged["identifier"]:
-                errors.append(RowError(line, name, value, f"Already used by {owner}: a {name} must be unique."))
-            elif value in seen and seen[value] != merged["identifier"]:
+            # The file first: an earlier chunk may be written already, and the file is what to fix.
+            in_file, owner = seen.get(value), self.unique_owner.get(name, {}).get(value)
+            if in_file is not None and in_file != merged["identifier"]:
                 errors.append(
-                    RowError(line, name, value, f"Also given to {seen[value]} in this file: a {name} must be unique.")
+                    RowError(line, name, value, f"Also given to {in_file} in this file: a {name} must be unique.")
                 )
+            elif owner is not None and owner != merged["identifier"]:
+                errors.append(RowError(line, name, value, f"Already used by {owner}: a {name} must be unique."))
             else:
                 seen[value] = merged["identifier"]
 
