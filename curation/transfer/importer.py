@@ -286,7 +286,9 @@ class _Writer:
 
     def _record(self, creates, updates):
         kind = self.kind
-        self.keys.load_for_export(kind, [p.values for p in creates + updates] + [p.current for p in updates])
+        # Natural keys only for what is dumped: values before an update, and values after for authorities.
+        dumped = [p.current for p in updates] + ([] if kind.editorial else [p.values for p in creates + updates])
+        self.keys.load_for_export(kind, dumped)
         rows = []
         for plan in creates:
             rows.append(self._snapshot(plan, RecordAction.CREATED, None, 1))
