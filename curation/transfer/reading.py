@@ -91,7 +91,8 @@ def _decoded_lines(stream: BinaryIO, encoding: str, newline: bytes) -> Iterator[
         lines = (pending + block).split(newline)
         pending = lines.pop()
         if len(pending) > MAX_LINE_BYTES:
-            raise FileError(f"Line {number + len(lines) + 1} is longer than 16 MB: is this a CSV file?", number + 1)
+            long_line = number + len(lines) + 1
+            raise FileError(f"Line {long_line} is longer than 16 MB: is this a CSV file?", long_line)
         for raw in lines:
             number += 1
             yield _decode(raw + newline, first_encoding if number == 1 else encoding, number)

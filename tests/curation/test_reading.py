@@ -51,3 +51,16 @@ def test_the_byte_order_mark_is_not_part_of_the_first_column_name():
 
     assert (csv_file.encoding, csv_file.header) == ("utf-8-sig", ["identifier", "title"])
     assert list(csv_file.rows) == [(2, ["R-1", "Протокол"])]
+
+
+def test_a_line_too_long_to_be_csv_is_refused_by_its_number(monkeypatch):
+    from curation.transfer import reading
+
+    monkeypatch.setattr(reading, "MAX_LINE_BYTES", 1000)
+    monkeypatch.setattr(reading, "BLOCK_BYTES", 512)
+    data = b"identifier,title\r\nR-1,short\r\nR-2," + b"x" * 3000 + b"\r\n"
+
+    with pytest.raises(FileError) as caught:
+        rows(data)
+
+    assert (caught.value.line, caught.value.message) == (3, "Line 3 is longer than 16 MB: is this a CSV file?")
