@@ -1,7 +1,10 @@
-# Opis: `make run` for a local site on SQLite, `make test` for the test suite.
+# Opis: `make run` for a local site, `make test` for the test suite. Both use the PostgreSQL server that
+# DATABASE_URL names, or else start the embedded one (archive/embedded_db.py; data in var/postgres/) and stop it after.
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# Runs a command with DATABASE_URL set: the given server, or the embedded one for the command's duration.
+WITH_DB := $(PY) -m archive.embedded_db run --
 
 # The first Python 3.12+ found: on PATH, then under pyenv (whose shims only run a version when selected).
 define FIND_PYTHON
@@ -16,7 +19,7 @@ done; exit 1
 endef
 export FIND_PYTHON
 
-.PHONY: run test install migrate demo lint messages clean bench
+.PHONY: run test install migrate demo db-start db-stop clean bench
 
 $(VENV)/.installed: requirements.txt
 	@PYTHON=$$(sh -c "$$FIND_PYTHON") || { \
@@ -32,25 +35,31 @@ $(VENV)/.installed: requirements.txt
 install: $(VENV)/.installed
 
 migrate: install
-	$(PY) manage.py migrate --noinput
+	$(WITH_DB) $(PY) manage.py migrate --noinput
 
-demo: migrate
-	$(PY) manage.py load_demo
+demo: install
+	$(WITH_DB) sh -c '$(PY) manage.py migrate --noinput && $(PY) manage.py load_demo'
 
-run: demo
-	$(PY) manage.py setup_roles
-	$(PY) manage.py create_curator
-	@echo "Public site: http://127.0.0.1:$(PORT)/   Curation: http://127.0.0.1:$(PORT)/curation/"
-	@# The task worker runs large admin imports in the background; it stops with the server.
-	@trap 'kill 0' INT TERM EXIT; \
-	$(PY) manage.py db_worker --no-reload >var-worker.log 2>&1 & \
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+# The task worker runs large admin imports in the background; it stops with the server.
+run: install
+	@mkdir -p var
+	@$(WITH_DB) sh -c '$(PY) manage.py migrate --noinput && $(PY) manage.py load_demo \
+	  && $(PY) manage.py setup_roles && $(PY) manage.py create_curator \
+	  && echo "Public site: http://127.0.0.1:$(PORT)/   Curation: http://127.0.0.1:$(PORT)/curation/" \
+	  && { $(PY) manage.py db_worker --no-reload >var/worker.log 2>&1 & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT; \
+	       $(PY) manage.py runserver 127.0.0.1:$(PORT); }'
 
 test: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(WITH_DB) sh -c '$(PY) manage.py makemigrations --check --dry-run && $(PY) -m pytest $(PYTEST_ARGS)'
+
+# The embedded server by hand (make run and make test start and stop it themselves).
+db-start: install
+	$(PY) -m archive.embedded_db start
+
+db-stop: install
+	$(PY) -m archive.embedded_db stop
 
 # Benchmarks at scale (bench/): build the collection once (reused while N and the migrations stay the same),
 # then the budgets in-process and the throughput under gunicorn + wrk. Needs PostgreSQL; BENCH_DATABASE_URL
@@ -65,4 +74,5 @@ bench: install
 	exit $$((budgets || throughput))
 
 clean:
-	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache
+	-$(PY) -m archive.embedded_db stop
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -6,6 +6,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from archive import embedded_db
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -70,10 +72,10 @@ TEMPLATES = [
     },
 ]
 
-# SQLite is the embedded default so a fresh laptop needs no server; production and CI set DATABASE_URL.
+# PostgreSQL only: DATABASE_URL names a server; without it, the embedded one in var/postgres (archive/embedded_db.py).
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        os.environ.get("DATABASE_URL") or embedded_db.url(),
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
 }

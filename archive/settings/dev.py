@@ -1,4 +1,4 @@
-"""Local development: the default of manage.py, SQLite unless DATABASE_URL says otherwise."""
+"""Local development: the default of manage.py; the database is DATABASE_URL or the embedded server."""
 
 import os
 import secrets

@@ -31,7 +31,9 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 
 # --- Production shape (issue 6): database, cache, static and media, logs, replica routing -------------------
 # Kept as one block, apart from the security settings above; the helpers live in components.py.
-from .base import BASE_DIR, MIDDLEWARE  # noqa: E402
+from archive import embedded_db  # noqa: E402
+
+from .base import MIDDLEWARE  # noqa: E402
 from .components import (  # noqa: E402
     REPLICA_ALIAS,
     cache_settings,
@@ -42,7 +44,8 @@ from .components import (  # noqa: E402
     with_whitenoise,
 )
 
-DATABASES = database_settings(os.environ, fallback_url=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+# Without DATABASE_URL (collectstatic in a build step, a rehearsal on a laptop) the embedded server's URL.
+DATABASES = database_settings(os.environ, fallback_url=embedded_db.url())
 CACHES = cache_settings(os.environ.get("REDIS_URL"))
 STORAGES = storage_settings(os.environ)
 LOGGING = logging_settings(os.environ.get("LOG_LEVEL", "INFO"))

@@ -1,4 +1,4 @@
-"""Tests: whatever DATABASE_URL names (PostgreSQL in CI), SQLite otherwise."""
+"""Tests: the server DATABASE_URL names, else the embedded one (make test starts it)."""
 
 from .base import *  # noqa: F403
 

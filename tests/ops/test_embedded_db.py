@@ -1,0 +1,53 @@
+"""The embedded PostgreSQL that `make run` and `make test` start when no DATABASE_URL is set."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from archive import embedded_db
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def server(tmp_path):
+    data_dir = tmp_path / "postgres"
+    assert embedded_db.start(data_dir) is True
+    yield data_dir
+    embedded_db.stop(data_dir)
+
+
+def test_a_new_cluster_folds_case_and_stems_russian_whatever_the_system_locales(server):
+    with psycopg.connect(embedded_db.url(server)) as connection:
+        upper, vector, extensions = connection.execute(
+            "SELECT upper('халхин гол'), to_tsvector('russian', 'Протоколы Монголии')::text, "
+            "(SELECT array_agg(name ORDER BY name) FROM pg_available_extensions "
+            " WHERE name IN ('pg_trgm', 'unaccent', 'btree_gin'))"
+        ).fetchone()
+    assert upper == "ХАЛХИН ГОЛ"
+    assert vector == "'монгол':2 'протокол':1"
+    assert extensions == ["btree_gin", "pg_trgm", "unaccent"]
+
+
+def test_a_running_server_is_reused_and_stop_ends_it(server):
+    assert embedded_db.start(server) is False
+    embedded_db.stop(server)
+    assert not (server / "postmaster.pid").exists()
+    with pytest.raises(psycopg.OperationalError):
+        psycopg.connect(embedded_db.url(server), connect_timeout=2)
+
+
+def test_run_leaves_a_given_database_url_alone():
+    code = "import os; print(os.environ['DATABASE_URL'])"
+    result = subprocess.run(
+        [sys.executable, "-m", "archive.embedded_db", "run", "--", sys.executable, "-c", code],
+        env={"DATABASE_URL": "postgres://app@db.example.org/opis", "PATH": "/usr/bin:/bin"},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip() == "postgres://app@db.example.org/opis"
