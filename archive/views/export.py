@@ -1,9 +1,11 @@
-"""The filtered source list as CSV: what the list shows, published only, formulae neutralised."""
+"""The filtered source list as CSV: what the list shows, published only, formulae escaped."""
 
 import csv
 
 from django.http import StreamingHttpResponse
 from django.views import View
+
+from archive.spreadsheet import escape_formula
 
 from .sources import filtered_sources
 
@@ -23,12 +25,6 @@ COLUMNS = (
     ("citation_en", lambda s: s.citation_en),
     ("summary", lambda s: s.summary),
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: str) -> str:
-    """A cell a spreadsheet would run as a formula gets a leading apostrophe (OWASP CSV injection)."""
-    return f"'{value}" if value.startswith(_FORMULA_START) else value
 
 
 class _Echo:
@@ -47,7 +43,7 @@ class SourceExportView(View):
             yield "\ufeff"  # so spreadsheet programs read the Cyrillic as UTF-8
             yield writer.writerow([name for name, _ in COLUMNS] + ["url"])
             for source in queryset.order_by("date_start", "identifier").iterator(chunk_size=500):
-                cells = [neutralise(str(get(source))) for _, get in COLUMNS]
+                cells = [escape_formula(str(get(source))) for _, get in COLUMNS]
                 yield writer.writerow([*cells, url(source.get_absolute_url())])
 
         response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")

@@ -1,4 +1,4 @@
-"""Cell-level rules shared by import and export: formula escaping, HTML, dates."""
+"""Cell-level rules of the import: formulae, HTML, dates."""
 
 import re
 from datetime import date
@@ -8,9 +8,8 @@ from django.core.exceptions import ValidationError
 
 from archive.edtf import DateRange, date_range
 from archive.models.base import MARKUP
+from archive.spreadsheet import unescape_formula
 
-# A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 RUSSIAN_DATE = re.compile(r"^(?:(\d{1,2})\.)?(\d{1,2})\.(\d{4})$")
 PLAIN_ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -19,19 +18,6 @@ class CellError(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
-
-
-def escape_formula(value: str) -> str:
-    """Prefix a quote so a spreadsheet shows the text instead of running it; reversible on import."""
-    if value.startswith(FORMULA_STARTS) or (value.startswith("'") and value[1:2] in ("'", *FORMULA_STARTS)):
-        return "'" + value
-    return value
-
-
-def unescape_formula(value: str) -> str:
-    if value.startswith("'") and value[1:2] and value[1:2] in ("'", *FORMULA_STARTS):
-        return value[1:]
-    return value
 
 
 def check_text(raw: str) -> str:

@@ -3,7 +3,8 @@ compares against, and what an import batch keeps so it can be undone."""
 
 from collections import defaultdict
 
-from .cells import escape_formula
+from archive.spreadsheet import escape_formula
+
 from .formats import Kind
 from .keys import Keys, among
 

@@ -4,9 +4,8 @@ import csv
 from collections import defaultdict
 from typing import TextIO
 
+from archive.spreadsheet import escape_formula
 from curation.models import ImportBatch
-
-from .cells import escape_formula
 
 
 def format_error(line: int, column: str, value: str, message: str) -> str:

@@ -7,11 +7,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from archive.spreadsheet import unescape_formula
 from curation.history import record_bulk_deletion
 from curation.models import BatchStatus, ChangeChannel, ImportBatch, RecordAction
 
 from . import trace, writing
-from .cells import unescape_formula
 from .columns import Text
 from .current import dump, fetch
 from .formats import KINDS

@@ -7,8 +7,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from archive.models import Status
+from archive.spreadsheet import unescape_formula
 
-from .cells import CellError, unescape_formula
+from .cells import CellError
 from .columns import Text
 from .current import fetch
 from .formats import Kind

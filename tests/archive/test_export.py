@@ -4,7 +4,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from archive.views.export import neutralise
+from archive.spreadsheet import escape_formula, unescape_formula
 from tests.factories import SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,10 +32,13 @@ def test_export_neutralises_formulae(client):
     assert row["summary"] == "'+1+1" and row["fond"] == "'-2"
 
 
-@pytest.mark.parametrize("value", ["=1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"])
-def test_neutralise_prefixes_formula_starts(value):
-    assert neutralise(value) == "'" + value
+@pytest.mark.parametrize("value", ["=1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1", "'=1", "''"])
+def test_escape_formula_prefixes_formula_starts_reversibly(value):
+    assert escape_formula(value) == "'" + value
+    assert unescape_formula(escape_formula(value)) == value
 
 
-def test_neutralise_leaves_ordinary_text():
-    assert neutralise("Протокол о взаимопомощи") == "Протокол о взаимопомощи"
+@pytest.mark.parametrize("value", ["Протокол о взаимопомощи", "'s-Gravenhage", "1934-11-27", ""])
+def test_escape_formula_leaves_ordinary_text(value):
+    assert escape_formula(value) == value
+    assert unescape_formula(value) == value
