@@ -20,7 +20,6 @@ from curation.history import (
     FieldChange,
     changed_via,
     changes_since,
-    default_via,
     one_record,
     restore_links,
 )
@@ -100,15 +99,23 @@ def stamp(instance: models.Model, *, user: AbstractUser) -> None:
     instance._history_user = user
 
 
-def _apply(
-    instance: Source | Event | Commentary,
+@transaction.atomic
+def apply_transition(
     *,
+    instance: Source | Event | Commentary,
     user: AbstractUser,
-    transition: Transition,
+    name: str,
     reason: str = "",
     at: datetime | None = None,
     expected_version: int | None = None,
+    via: str = "service",
 ) -> Source | Event | Commentary:
+    """One step of the workflow, named as in TRANSITIONS, on a source, an event or a commentary: what the
+    admin's buttons and bulk actions call. `at` schedules a publication; `via` labels the history record.
+    The caller's object is updated to the new state too."""
+    transition = TRANSITIONS.get(name)
+    if transition is None or not isinstance(instance, (Source, Event, Commentary)):
+        raise WorkflowError(_("Unknown step."))
     model = type(instance)
     if not has_transition_permission(user, model, transition):
         raise PermissionDenied(
@@ -134,108 +141,11 @@ def _apply(
         current.published_at = at or timezone.now()
     stamp(current, user=user)
     current._change_reason = f"{transition.label}: {reason}" if reason else str(transition.label)
-    with default_via("service"):
+    with changed_via(via):
         current.save()
-    # The caller's object reflects the new state too.
     for field in ("status", "published_at", "updated_by_id", "updated_at", "version"):
         setattr(instance, field, getattr(current, field))
     return current
-
-
-# Named entry points, one per record type and step: source_publish(source=..., user=...).
-@transaction.atomic
-def source_submit(*, source: Source, user: AbstractUser, expected_version: int | None = None) -> Source:
-    return _apply(source, user=user, transition=SUBMIT, expected_version=expected_version)
-
-
-@transaction.atomic
-def source_return_to_draft(
-    *, source: Source, user: AbstractUser, reason: str, expected_version: int | None = None
-) -> Source:
-    return _apply(source, user=user, transition=RETURN, reason=reason, expected_version=expected_version)
-
-
-@transaction.atomic
-def source_publish(
-    *, source: Source, user: AbstractUser, at: datetime | None = None, expected_version: int | None = None
-) -> Source:
-    return _apply(source, user=user, transition=PUBLISH, at=at, expected_version=expected_version)
-
-
-@transaction.atomic
-def source_withdraw(*, source: Source, user: AbstractUser, reason: str, expected_version: int | None = None) -> Source:
-    return _apply(source, user=user, transition=WITHDRAW, reason=reason, expected_version=expected_version)
-
-
-@transaction.atomic
-def event_submit(*, event: Event, user: AbstractUser, expected_version: int | None = None) -> Event:
-    return _apply(event, user=user, transition=SUBMIT, expected_version=expected_version)
-
-
-@transaction.atomic
-def event_return_to_draft(
-    *, event: Event, user: AbstractUser, reason: str, expected_version: int | None = None
-) -> Event:
-    return _apply(event, user=user, transition=RETURN, reason=reason, expected_version=expected_version)
-
-
-@transaction.atomic
-def event_publish(
-    *, event: Event, user: AbstractUser, at: datetime | None = None, expected_version: int | None = None
-) -> Event:
-    return _apply(event, user=user, transition=PUBLISH, at=at, expected_version=expected_version)
-
-
-@transaction.atomic
-def event_withdraw(*, event: Event, user: AbstractUser, reason: str, expected_version: int | None = None) -> Event:
-    return _apply(event, user=user, transition=WITHDRAW, reason=reason, expected_version=expected_version)
-
-
-@transaction.atomic
-def commentary_submit(*, commentary: Commentary, user: AbstractUser, expected_version: int | None = None) -> Commentary:
-    return _apply(commentary, user=user, transition=SUBMIT, expected_version=expected_version)
-
-
-@transaction.atomic
-def commentary_return_to_draft(
-    *, commentary: Commentary, user: AbstractUser, reason: str, expected_version: int | None = None
-) -> Commentary:
-    return _apply(commentary, user=user, transition=RETURN, reason=reason, expected_version=expected_version)
-
-
-@transaction.atomic
-def commentary_publish(
-    *, commentary: Commentary, user: AbstractUser, at: datetime | None = None, expected_version: int | None = None
-) -> Commentary:
-    return _apply(commentary, user=user, transition=PUBLISH, at=at, expected_version=expected_version)
-
-
-@transaction.atomic
-def commentary_withdraw(
-    *, commentary: Commentary, user: AbstractUser, reason: str, expected_version: int | None = None
-) -> Commentary:
-    return _apply(commentary, user=user, transition=WITHDRAW, reason=reason, expected_version=expected_version)
-
-
-@transaction.atomic
-def apply_transition(
-    *,
-    instance: Source | Event | Commentary,
-    user: AbstractUser,
-    name: str,
-    reason: str = "",
-    at: datetime | None = None,
-    expected_version: int | None = None,
-    via: str = "service",
-) -> Source | Event | Commentary:
-    """One step by name, for the admin's buttons and bulk actions; `via` labels the history record."""
-    transition = TRANSITIONS.get(name)
-    if transition is None or not isinstance(instance, (Source, Event, Commentary)):
-        raise WorkflowError(_("Unknown step."))
-    with changed_via(via):
-        return _apply(
-            instance, user=user, transition=transition, reason=reason, at=at, expected_version=expected_version
-        )
 
 
 @transaction.atomic

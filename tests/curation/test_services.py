@@ -9,7 +9,7 @@ from django.utils import timezone
 from archive.models import Commentary, Event, Source, Status
 from curation import services
 from curation.roles import ADMINISTRATOR, CURATOR, EDITOR
-from tests.factories import CommentaryFactory, EventFactory, SourceFactory
+from tests.factories import AgentFactory, CommentaryFactory, EventFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,16 +30,16 @@ def latest(obj):
 
 def test_a_draft_goes_through_review_to_publication_and_is_withdrawn(curator, editor):
     source = SourceFactory()
-    services.source_submit(source=source, user=curator)
+    services.apply_transition(instance=source, user=curator, name="submit")
     assert Source.objects.get(pk=source.pk).status == Status.REVIEW
 
-    services.source_publish(source=source, user=editor)
+    services.apply_transition(instance=source, user=editor, name="publish")
     stored = Source.objects.get(pk=source.pk)
     assert stored.status == Status.PUBLISHED and stored.published_at <= timezone.now()
     assert stored.updated_by == editor
     assert Source.objects.published().filter(pk=source.pk).exists()
 
-    services.source_withdraw(source=source, user=editor, reason="Folio numbers to be checked")
+    services.apply_transition(instance=source, user=editor, name="withdraw", reason="Folio numbers to be checked")
     assert not Source.objects.published().filter(pk=source.pk).exists()
     record = latest(source)
     assert record.history_user == editor
@@ -50,24 +50,18 @@ def test_a_draft_goes_through_review_to_publication_and_is_withdrawn(curator, ed
 
 def test_every_step_raises_the_version(curator, editor):
     source = SourceFactory()
-    services.source_submit(source=source, user=curator)
-    services.source_return_to_draft(source=source, user=editor, reason="Add the folios")
+    services.apply_transition(instance=source, user=curator, name="submit")
+    services.apply_transition(instance=source, user=editor, name="return", reason="Add the folios")
     assert source.version == 3 == Source.objects.get(pk=source.pk).version
 
 
 @pytest.mark.parametrize(
-    ("model_factory", "publish"),
-    [
-        (SourceFactory, lambda obj, user: services.source_publish(source=obj, user=user)),
-        (EventFactory, lambda obj, user: services.event_publish(event=obj, user=user)),
-        (CommentaryFactory, lambda obj, user: services.commentary_publish(commentary=obj, user=user)),
-    ],
-    ids=["source", "event", "commentary"],
+    "model_factory", [SourceFactory, EventFactory, CommentaryFactory], ids=["source", "event", "commentary"]
 )
-def test_a_curator_cannot_publish_anything(curator, model_factory, publish):
+def test_a_curator_cannot_publish_anything(curator, model_factory):
     obj = model_factory(status=Status.REVIEW)
     with pytest.raises(PermissionDenied):
-        publish(obj, curator)
+        services.apply_transition(instance=obj, user=curator, name="publish")
     obj.refresh_from_db()
     assert obj.status == Status.REVIEW and obj.published_at is None
 
@@ -75,37 +69,46 @@ def test_a_curator_cannot_publish_anything(curator, model_factory, publish):
 def test_a_curator_cannot_return_or_withdraw(curator):
     source = SourceFactory(status=Status.REVIEW)
     with pytest.raises(PermissionDenied):
-        services.source_return_to_draft(source=source, user=curator, reason="no")
+        services.apply_transition(instance=source, user=curator, name="return", reason="no")
     published = SourceFactory(published=True)
     with pytest.raises(PermissionDenied):
-        services.source_withdraw(source=published, user=curator, reason="no")
+        services.apply_transition(instance=published, user=curator, name="withdraw", reason="no")
 
 
 def test_publishing_needs_review_first(editor):
     draft = EventFactory()
     with pytest.raises(services.WorkflowError, match="draft"):
-        services.event_publish(event=draft, user=editor)
+        services.apply_transition(instance=draft, user=editor, name="publish")
     assert Event.objects.get(pk=draft.pk).status == Status.DRAFT
+
+
+def test_an_unknown_step_or_a_record_without_a_workflow_is_refused(editor):
+    source = SourceFactory(status=Status.REVIEW)
+    with pytest.raises(services.WorkflowError):
+        services.apply_transition(instance=source, user=editor, name="archive")
+    with pytest.raises(services.WorkflowError):
+        services.apply_transition(instance=AgentFactory(), user=editor, name="publish")
+    assert Source.objects.get(pk=source.pk).status == Status.REVIEW
 
 
 def test_only_published_records_can_be_withdrawn(editor):
     note = CommentaryFactory(status=Status.REVIEW)
     with pytest.raises(services.WorkflowError):
-        services.commentary_withdraw(commentary=note, user=editor, reason="Wrong target")
+        services.apply_transition(instance=note, user=editor, name="withdraw", reason="Wrong target")
 
 
 @pytest.mark.parametrize("reason", ["", "   "])
 def test_returning_and_withdrawing_need_a_reason(editor, reason):
     source = SourceFactory(status=Status.REVIEW)
     with pytest.raises(services.WorkflowError, match="reason"):
-        services.source_return_to_draft(source=source, user=editor, reason=reason)
+        services.apply_transition(instance=source, user=editor, name="return", reason=reason)
     assert Source.objects.get(pk=source.pk).status == Status.REVIEW
 
 
 def test_scheduled_publication_shows_only_when_its_time_comes(editor):
     source = SourceFactory(status=Status.REVIEW)
     tomorrow = timezone.now() + timedelta(days=1)
-    services.source_publish(source=source, user=editor, at=tomorrow)
+    services.apply_transition(instance=source, user=editor, name="publish", at=tomorrow)
     stored = Source.objects.get(pk=source.pk)
     assert stored.status == Status.PUBLISHED and stored.published_at == tomorrow
     assert not Source.objects.published().filter(pk=source.pk).exists()
@@ -120,7 +123,7 @@ def test_a_step_on_a_stale_version_is_refused_and_names_the_change(curator, edit
     source.version += 1
     source.save()
     with pytest.raises(services.StaleVersionError) as refused:
-        services.source_submit(source=source, user=curator, expected_version=seen)
+        services.apply_transition(instance=source, user=curator, name="submit", expected_version=seen)
     assert [change.field for change in refused.value.changes] == ["title"]
     assert Source.objects.get(pk=source.pk).status == Status.DRAFT
 
@@ -128,9 +131,9 @@ def test_a_step_on_a_stale_version_is_refused_and_names_the_change(curator, edit
 def test_administrators_may_take_every_step(make_member):
     admin = make_member(ADMINISTRATOR)
     note = CommentaryFactory()
-    services.commentary_submit(commentary=note, user=admin)
-    services.commentary_publish(commentary=note, user=admin)
-    services.commentary_withdraw(commentary=note, user=admin, reason="Superseded")
+    services.apply_transition(instance=note, user=admin, name="submit")
+    services.apply_transition(instance=note, user=admin, name="publish")
+    services.apply_transition(instance=note, user=admin, name="withdraw", reason="Superseded")
     assert Commentary.objects.get(pk=note.pk).status == Status.WITHDRAWN
 
 
@@ -139,8 +142,8 @@ def test_restore_puts_content_back_but_never_the_state(curator, editor):
     first = latest(source)
     source.title = "Second title"
     source.save()
-    services.source_submit(source=source, user=curator)
-    services.source_publish(source=source, user=editor)
+    services.apply_transition(instance=source, user=curator, name="submit")
+    services.apply_transition(instance=source, user=editor, name="publish")
 
     with pytest.raises(PermissionDenied):  # published content changes only with the right to publish
         services.restore_version(instance=source, history_id=first.history_id, user=curator)
@@ -183,8 +186,10 @@ def test_two_simultaneous_steps_from_one_version_cannot_both_win(make_member):
             thread_connection.close()
 
     steps = [
-        lambda s: services.source_publish(source=s, user=editor, expected_version=1),
-        lambda s: services.source_return_to_draft(source=s, user=editor, reason="Not yet", expected_version=1),
+        lambda s: services.apply_transition(instance=s, user=editor, name="publish", expected_version=1),
+        lambda s: services.apply_transition(
+            instance=s, user=editor, name="return", reason="Not yet", expected_version=1
+        ),
     ]
     threads = [threading.Thread(target=attempt, args=(step,)) for step in steps]
     for thread in threads:
