@@ -1,19 +1,22 @@
 """One search over published sources, events and commentary.
 
-PostgreSQL: the stored search vectors (websearch syntax, ranking, highlighted snippets) plus trigram
-word similarity on names and titles, for misspellings and the other script's spelling of a name:
-the query is also searched in its transliteration (archive/translit.py).
-When the full text finds nothing, trigram similarity suggests what is near.
-SQLite: every word must occur in one of the text fields; results come unranked.
+Full text over the stored search vectors: websearch syntax, ranking, and snippets from `ts_headline`, which
+marks whole words only. The query is searched in each of its spellings (archive/translit.py), so Khalkhin,
+Халхин and Halhin find one another.
+
+When the full text finds nothing, near spellings: trigram word similarity on names and titles finds the
+records named nearly as the query, and the words of those names correct the query (Khalkin → khalkhin),
+whose full text then finds everything the right spelling finds, in either script.
 """
 
 import functools
 import operator
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, TrigramWordSimilarity
-from django.db.models import F, FloatField, Q, TextField, Value
+from django.db.models import F, Q, TextField, Value
 from django.db.models.functions import Concat, Greatest
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -21,12 +24,17 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from .models import Commentary, Event, Source
-from .models.search import ON_POSTGRES, SEARCH_CONFIG
+from .models.search import SEARCH_CONFIG
 from .translit import spellings
 
 RESULT_LIMIT = 500  # per kind: enough for any real query, and a bound on memory
 RANK_CANDIDATES = 2000  # per kind: matches ranked (see _ranked)
+NEAR_NAMES = 50  # per kind: the nearest names whose words may correct a misspelt query
+NEAR_WORD = 0.5  # trigram similarity from which a word of a near name replaces a word of the query
 _MARK_START, _MARK_STOP = "\x02", "\x03"  # replaced by <mark> after escaping the snippet
+_WORD = re.compile(r"\w+")
+_EXCLUDED = re.compile(r'(?<!\S)-(?:"[^"]*"|\S+)')  # websearch's -word and -"a phrase"
+_OPERATORS = {"or"}  # websearch syntax, never corrected
 
 
 @dataclass(frozen=True)
@@ -35,7 +43,6 @@ class Kind:
     label: str
     singular: str
     model: type
-    text_fields: tuple[str, ...]
     name_fields: tuple[str, ...]
     snippet_fields: tuple[str, ...]
 
@@ -51,7 +58,6 @@ KINDS = {
             _("Sources"),
             pgettext_lazy("one search result", "Source"),
             Source,
-            ("title", "title_original", "identifier", "summary", "transcription", "translation"),
             ("title", "title_original"),
             ("summary", "transcription", "translation"),
         ),
@@ -60,7 +66,6 @@ KINDS = {
             _("Events"),
             pgettext_lazy("one search result", "Event"),
             Event,
-            ("name", "name_original", "description"),
             ("name", "name_original"),
             ("description",),
         ),
@@ -69,7 +74,6 @@ KINDS = {
             _("Commentary"),
             pgettext_lazy("one search result", "Commentary"),
             Commentary,
-            ("title", "body", "signature"),
             ("title",),
             ("body",),
         ),
@@ -79,7 +83,13 @@ _KIND_OF_MODEL = {kind.model: kind for kind in KINDS.values()}
 
 
 def _ts_query(text: str) -> SearchQuery:
-    queries = (SearchQuery(variant, search_type="websearch", config=SEARCH_CONFIG) for variant in spellings(text))
+    """The text in each of its spellings, any of them; a word excluded (`-word`) is excluded in every spelling."""
+    variants = spellings(text)
+    excluded = " ".join(dict.fromkeys(match.group(0) for variant in variants for match in _EXCLUDED.finditer(variant)))
+    queries = (
+        SearchQuery(f"{variant} {excluded}".strip(), search_type="websearch", config=SEARCH_CONFIG)
+        for variant in variants
+    )
     return functools.reduce(operator.or_, queries)
 
 
@@ -97,74 +107,19 @@ def _trigram_condition(kind: Kind, text: str) -> Q:
     return Q(pk__in=parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0])
 
 
-_TERM = re.compile(r'(-?)"([^"]+)"|(-?)([\w-]+)')
-
-
-@dataclass
-class Terms:
-    """A query in PostgreSQL's websearch syntax: every clause required, `or` between alternatives,
-    `-word` excluded, "a phrase" as one term."""
-
-    clauses: list[list[str]]
-    excluded: list[str]
-
-    @property
-    def words(self) -> list[str]:
-        return [term for clause in self.clauses for term in clause]
-
-
-def _terms(text: str) -> Terms:
-    terms, join_next = Terms([], []), False
-    for match in _TERM.finditer(text):
-        negated, term = bool(match.group(1) or match.group(3)), (match.group(2) or match.group(4)).strip()
-        if not re.search(r"\w", term):
-            continue
-        if match.group(4) and term.lower() == "or" and not negated:
-            join_next = bool(terms.clauses)
-        elif negated:
-            terms.excluded.append(term)
-        elif join_next:
-            terms.clauses[-1].append(term)
-        else:
-            terms.clauses.append([term])
-        if term.lower() != "or":
-            join_next = False
-    return terms
-
-
-def _words(text: str) -> list[str]:
-    return _terms(text).words
-
-
-def _contains_condition(kind: Kind, text: str) -> Q:
-    """The websearch syntax over plain `contains` (SQLite); case is folded for every script (archive/sqlite.py)."""
-
-    def found(term: str) -> Q:
-        return functools.reduce(operator.or_, (Q(**{f"{name}__icontains": term}) for name in kind.text_fields))
-
-    def condition(variant: str) -> Q:
-        terms = _terms(variant)
-        required = (functools.reduce(operator.or_, map(found, clause)) for clause in terms.clauses)
-        return functools.reduce(operator.and_, [*required, *(~found(term) for term in terms.excluded)], Q())
-
-    return functools.reduce(operator.or_, map(condition, spellings(text)))
-
-
 def needs_near_spellings(queryset, text: str) -> bool:
-    """True on PostgreSQL when the full text finds nothing in the queryset: then near spellings are used."""
-    return ON_POSTGRES and not queryset.filter(search_vector=_ts_query(text)).exists()
+    """True when the full text finds nothing in the queryset: then near spellings are used."""
+    return not queryset.filter(search_vector=_ts_query(text)).exists()
 
 
 def matching(queryset, text: str, near: bool | None = None):
     """The queryset narrowed to records matching the text; no ranking (the source list keeps its sort).
 
-    On PostgreSQL, full-text matches if there are any; only if there are none, the near spellings
-    (trigram), so a misspelling still finds something but never dilutes an exact result. Pass `near`
-    when it is already known, to save the query that decides it.
+    Full-text matches if there are any; only if there are none, the near spellings (trigram), so a
+    misspelling still finds something but never dilutes an exact result. Pass `near` when it is already
+    known, to save the query that decides it.
     """
     kind = _KIND_OF_MODEL[queryset.model]
-    if not ON_POSTGRES:
-        return queryset.filter(_contains_condition(kind, text))
     if near is None:
         near = needs_near_spellings(queryset, text)
     if near:
@@ -172,37 +127,96 @@ def matching(queryset, text: str, near: bool | None = None):
     return queryset.filter(search_vector=_ts_query(text))
 
 
-def _ranked(kind: Kind, text: str, fuzzy: bool) -> list[tuple[str, int, float]]:
-    queryset = kind.published()
-    if not ON_POSTGRES:
-        queryset = queryset.filter(_contains_condition(kind, text)).annotate(rank=Value(0.0, output_field=FloatField()))
-    elif fuzzy:
-        variants = spellings(text)
-        similarities = [TrigramWordSimilarity(variant, name) for name in kind.name_fields for variant in variants]
-        similarity = Greatest(*similarities) if len(similarities) > 1 else similarities[0]
-        queryset = queryset.filter(_trigram_condition(kind, text)).annotate(rank=similarity).order_by("-rank", "pk")
-    else:
-        query = _ts_query(text)
-        # Ranking reads each match's whole vector: a common word matches a few hundred thousand records at a
-        # million, which takes seconds. So the ranking runs over the first RANK_CANDIDATES matches only.
-        candidates = queryset.filter(search_vector=query).order_by().values("pk")[:RANK_CANDIDATES]
-        queryset = (
-            queryset.filter(pk__in=candidates)
-            .annotate(rank=SearchRank(F("search_vector"), query))
-            .order_by("-rank", "pk")
-        )
+def _ranked(kind: Kind, text: str) -> list[tuple[str, int, float]]:
+    """Full-text matches of one kind, best first."""
+    query = _ts_query(text)
+    # Ranking reads each match's whole vector: a common word matches a few hundred thousand records at a
+    # million, which takes seconds. So the ranking runs over the first RANK_CANDIDATES matches only.
+    candidates = kind.published().filter(search_vector=query).order_by().values("pk")[:RANK_CANDIDATES]
+    queryset = (
+        kind.published()
+        .filter(pk__in=candidates)
+        .annotate(rank=SearchRank(F("search_vector"), query))
+        .order_by("-rank", "pk")
+    )
     return [(kind.key, pk, rank) for pk, rank in queryset.values_list("pk", "rank")[:RESULT_LIMIT]]
 
 
-def search(text: str) -> list[tuple[str, int, float]]:
-    """(kind, pk, rank) of every match, best first: full text, or near spellings when that finds nothing.
+def _near(kind: Kind, text: str) -> tuple[list[tuple[str, int, float]], list[str]]:
+    """Records of one kind named nearly as the text, most similar first, and the names that made them near."""
+    similarities = [TrigramWordSimilarity(variant, name) for name in kind.name_fields for variant in spellings(text)]
+    rows = (
+        kind.published()
+        .filter(_trigram_condition(kind, text))
+        .annotate(rank=Greatest(*similarities) if len(similarities) > 1 else similarities[0])
+        .order_by("-rank", "pk")
+        .values_list("pk", "rank", *kind.name_fields)[:RESULT_LIMIT]
+    )
+    hits, names = [], []
+    for index, (pk, rank, *row_names) in enumerate(rows):
+        hits.append((kind.key, pk, rank))
+        if index < NEAR_NAMES:
+            names.extend(name for name in row_names if name)
+    return hits, names
 
-    One query per kind, or two when the fallback runs.
+
+def _trigrams(word: str) -> set[str]:
+    """A word's trigrams as pg_trgm counts them: lower case, two spaces before, one after."""
+    padded = f"  {word.lower()} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def _similarity(one: str, other: str) -> float:
+    a, b = _trigrams(one), _trigrams(other)
+    return len(a & b) / len(a | b)
+
+
+def corrected(text: str, names: Iterable[str]) -> str:
+    """The text with each word replaced by the most similar word of the names, where one is similar enough."""
+    vocabulary = {word.lower() for name in names for word in _WORD.findall(name)}
+
+    def nearest(match: re.Match) -> str:
+        word = match.group(0)
+        if word.lower() in _OPERATORS or word.lower() in vocabulary:
+            return word
+        best = max(vocabulary, key=lambda candidate: (_similarity(word, candidate), candidate), default=None)
+        return best if best is not None and _similarity(word, best) >= NEAR_WORD else word
+
+    return _WORD.sub(nearest, text)
+
+
+@dataclass
+class Results:
+    """(kind, pk, rank) of every match, best first, and the query they were found for (as typed or corrected)."""
+
+    hits: list[tuple[str, int, float]]
+    query: str
+
+
+def _by_rank(hits: list[tuple[str, int, float]]) -> list[tuple[str, int, float]]:
+    return sorted(hits, key=lambda hit: -hit[2])
+
+
+def search(text: str) -> Results:
+    """Full text; when it finds nothing, the corrected query's full text, or else the near names themselves.
+
+    One query per kind; when the full text finds nothing, one more per kind for the near names and one per
+    kind for the corrected query.
     """
-    results = [hit for kind in KINDS.values() for hit in _ranked(kind, text, fuzzy=False)]
-    if not results and ON_POSTGRES:
-        results = [hit for kind in KINDS.values() for hit in _ranked(kind, text, fuzzy=True)]
-    return sorted(results, key=lambda hit: -hit[2])
+    hits = [hit for kind in KINDS.values() for hit in _ranked(kind, text)]
+    if hits:
+        return Results(_by_rank(hits), text)
+    near, names = [], []
+    for kind in KINDS.values():
+        kind_hits, kind_names = _near(kind, text)
+        near.extend(kind_hits)
+        names.extend(kind_names)
+    better = corrected(text, names)
+    if better.lower() != text.lower():
+        hits = [hit for kind in KINDS.values() for hit in _ranked(kind, better)]
+        if hits:
+            return Results(_by_rank(hits), better)
+    return Results(_by_rank(near), text)
 
 
 @dataclass
@@ -218,52 +232,33 @@ def _highlight(fragment: str) -> str:
     )
 
 
-def _python_snippet(text: str, words: list[str], width: int = 90) -> str:
-    lowered = text.lower()
-    positions = [lowered.find(word.lower()) for word in words if word and word.lower() in lowered]
-    start = max(min(positions, default=0) - width // 2, 0)
-    end = start + 2 * width
-    # Whole words only: the fragment starts after a space and ends before one, as PostgreSQL's snippets do.
-    if start > 0:
-        start = text.rfind(" ", 0, start) + 1
-    if end < len(text):
-        space = text.find(" ", end)
-        end = len(text) if space < 0 else space
-    fragment = text[start:end]
-    for word in sorted(set(words), key=len, reverse=True):
-        fragment = re.sub(re.escape(word), lambda m: f"{_MARK_START}{m.group(0)}{_MARK_STOP}", fragment, flags=re.I)
-    return ("…" if start else "") + fragment + ("…" if end < len(text) else "")
-
-
 def hydrate(page: list[tuple[str, int, float]], text: str) -> list[Hit]:
     """The records of one page, with snippets; one query per kind on the page, whatever its size."""
     objects = {}
     for key in {hit[0] for hit in page}:
         kind = KINDS[key]
-        queryset = kind.published().filter(pk__in=[pk for k, pk, _ in page if k == key])
-        if ON_POSTGRES:
-            queryset = queryset.defer("search_vector")  # for the WHERE clause only: large, never shown
+        queryset = (
+            kind.published()
+            .filter(pk__in=[pk for k, pk, _ in page if k == key])
+            .defer("search_vector")  # for the WHERE clause only: large, never shown
+        )
         if kind.model is Source:
             queryset = queryset.select_related("repository")
         elif kind.model is Commentary:
             queryset = queryset.select_related("source", "event")
-        if ON_POSTGRES:
-            parts = [item for name in kind.snippet_fields for item in (F(name), Value(" "))]
-            queryset = queryset.annotate(
-                snippet=SearchHeadline(
-                    Concat(*parts[:-1], output_field=TextField()) if len(parts) > 2 else parts[0],
-                    _ts_query(text),
-                    config=SEARCH_CONFIG,
-                    start_sel=_MARK_START,
-                    stop_sel=_MARK_STOP,
-                    max_fragments=2,
-                    fragment_delimiter=" … ",
-                )
+        parts = [item for name in kind.snippet_fields for item in (F(name), Value(" "))]
+        queryset = queryset.annotate(
+            snippet=SearchHeadline(
+                Concat(*parts[:-1], output_field=TextField()) if len(parts) > 2 else parts[0],
+                _ts_query(text),
+                config=SEARCH_CONFIG,
+                start_sel=_MARK_START,
+                stop_sel=_MARK_STOP,
+                max_fragments=2,
+                fragment_delimiter=" … ",
             )
+        )
         for obj in queryset:
-            if not ON_POSTGRES:
-                body = " ".join(getattr(obj, name) for name in kind.snippet_fields if getattr(obj, name))
-                obj.snippet = _python_snippet(body, _words(text))
             objects[key, obj.pk] = obj
     return [
         Hit(KINDS[key], objects[key, pk], _highlight(objects[key, pk].snippet))

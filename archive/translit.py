@@ -41,9 +41,13 @@ def to_latin(text: str) -> str:
 
 
 def spellings(text: str) -> list[str]:
-    """The query as typed, then its transliteration if it has letters of the other script."""
+    """The query as typed, then its transliteration if it has letters of the other script.
+
+    A Latin query is also spelt back from its Cyrillic form, in the romanisation of to_latin: other
+    romanisations of one name meet there (Halhin and Khalkhin are both халхин, so both find khalkhin).
+    """
     found = [text]
-    for variant in (to_cyrillic(text), to_latin(text)):
+    for variant in (to_cyrillic(text), to_latin(text), to_latin(to_cyrillic(text))):
         if variant.lower() != text.lower() and variant not in found:
             found.append(variant)
     return found

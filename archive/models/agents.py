@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from archive.edtf import validate_edtf
 
 from .base import PlainText, identifier_field, slug_field, transfer_permissions, wikidata_validator
+from .search import icontains_indexes
 
 
 def name_variants_field() -> models.TextField:
@@ -120,6 +121,8 @@ class Agent(PlainText, models.Model):
         verbose_name = _("person or organisation")
         verbose_name_plural = _("people and organisations")
         permissions = transfer_permissions("agent")
+        # The admin's search fields (curation/admin/authorities.py).
+        indexes = icontains_indexes("agent", "identifier", "name", "name_original", "name_variants")
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=AgentKind.values), name="archive_agent_kind_valid"),
         ]

@@ -8,7 +8,7 @@ from archive.markdown import render_markdown
 
 from .base import EditorialModel, EditorialQuerySet, PlainText, editorial_permissions, identifier_field
 from .events import Event
-from .search import ON_POSTGRES, search_indexes, search_vector_field
+from .search import search_indexes, search_vector_field
 from .sources import Source
 
 
@@ -72,8 +72,7 @@ class Commentary(PlainText, EditorialModel):
     )
     references = models.TextField(_("references"), blank=True, help_text=_("Works cited, one per line."))
 
-    if ON_POSTGRES:
-        search_vector = search_vector_field(("title", "A"), ("body", "B"), ("signature", "C"))
+    search_vector = search_vector_field(("title", "A"), ("body", "B"), ("signature", "C"))
 
     objects = CommentaryQuerySet.as_manager()
 

@@ -13,7 +13,7 @@ from .base import (
     identifier_field,
     slug_field,
 )
-from .search import ON_POSTGRES, search_indexes, search_vector_field
+from .search import search_indexes, search_vector_field
 
 
 class EventType(models.TextChoices):
@@ -52,8 +52,7 @@ class Event(PlainText, EditorialModel, DatedModel):
     )
     description = models.TextField(_("description"), blank=True, help_text=_("What happened, for the public."))
 
-    if ON_POSTGRES:
-        search_vector = search_vector_field(("name", "A"), ("name_original", "A"), ("description", "B"))
+    search_vector = search_vector_field(("name", "A"), ("name_original", "A"), ("description", "B"))
 
     objects = EditorialQuerySet.as_manager()
 

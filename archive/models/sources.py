@@ -21,7 +21,7 @@ from .base import (
     slug_field,
 )
 from .events import Event
-from .search import ON_POSTGRES, search_indexes, search_vector_field
+from .search import icontains_indexes, search_indexes, search_vector_field
 
 
 class Script(models.TextChoices):
@@ -100,10 +100,9 @@ class Source(PlainText, EditorialModel, DatedModel):
         help_text=_("Events this document records or bears on."),
     )
 
-    if ON_POSTGRES:
-        search_vector = search_vector_field(
-            ("title", "A"), ("title_original", "A"), ("summary", "B"), ("transcription", "C"), ("translation", "C")
-        )
+    search_vector = search_vector_field(
+        ("title", "A"), ("title_original", "A"), ("summary", "B"), ("transcription", "C"), ("translation", "C")
+    )
 
     objects = EditorialQuerySet.as_manager()
 
@@ -115,7 +114,9 @@ class Source(PlainText, EditorialModel, DatedModel):
         indexes = [
             models.Index(fields=["repository", "fond", "opis", "delo"], name="archive_source_reference_idx"),
             *search_indexes("source", "title", "title_original"),
-            # Performance at scale (issue 6): the default order, and the newest published first.
+            # The admin's search fields (curation/admin/sources.py).
+            *icontains_indexes("source", "identifier", "title", "title_original", "fond", "opis", "delo", "summary"),
+            # The default order, and the newest published first.
             models.Index(fields=["date_start", "identifier"], name="archive_source_chrono_idx"),
             models.Index(fields=["-published_at"], condition=Q(status="published"), name="archive_source_newest_idx"),
         ]

@@ -2,8 +2,6 @@
 
 from django.utils.cache import add_never_cache_headers
 
-from archive.models.search import ON_POSTGRES
-
 
 class PublishedMixin:
     """The public sees published records only; anything else is a 404.
@@ -51,5 +49,5 @@ def filter_key(request, ignore=("page",)) -> list[tuple[str, list[str]]]:
 
 
 def without_search_vector(queryset):
-    """The stored search vector (PostgreSQL only) is for the search's WHERE clause, never for showing."""
-    return queryset.defer("search_vector") if ON_POSTGRES else queryset
+    """The stored search vector is for the search's WHERE clause, never for showing."""
+    return queryset.defer("search_vector")

@@ -19,7 +19,8 @@ class SearchView(TemplateView):
         context.update(query=text, kind=kind if kind in search.KINDS else "", kinds=[])
         if not text:
             return context
-        results = search.search(text)
+        found = search.search(text)
+        results = found.hits
         counts = {key: 0 for key in search.KINDS}
         for key, _pk, _rank in results:
             counts[key] += 1
@@ -28,5 +29,5 @@ class SearchView(TemplateView):
         if context["kind"]:
             results = [hit for hit in results if hit[0] == context["kind"]]
         page = Paginator(results, PAGE_SIZE).get_page(self.request.GET.get("page"))
-        context.update(page_obj=page, hits=search.hydrate(list(page.object_list), text))
+        context.update(page_obj=page, hits=search.hydrate(list(page.object_list), found.query))
         return context

@@ -76,7 +76,7 @@ for _model in TRACKED_MODELS:
         app="curation",
         records_class=TrackedRecords,
         bases=[HistoryChannel],
-        # Derived columns are not history: the search vector (PostgreSQL only) and rendered HTML.
+        # Derived columns are not history: the search vector and the rendered HTML.
         excluded_fields=[
             name for name in ("search_vector", "body_html") if name in {f.name for f in _model._meta.fields}
         ],

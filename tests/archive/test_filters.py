@@ -1,7 +1,6 @@
 """The source list: filters combine, facet counts are right, every state is a link."""
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from archive.facets import compute_facets
@@ -104,9 +103,9 @@ def sql_facets(settings):
 
 def test_facet_queries_are_one_per_facet(collection, sql_facets, django_assert_num_queries):
     # One per facet, plus one fetch of ids per distinct list counted on: the list itself (for the six facets
-    # not chosen) and the list without each chosen filter (for that filter's alternatives), which PostgreSQL's
-    # planner estimates first.
-    with django_assert_num_queries(8 + 3 + (2 if connection.vendor == "postgresql" else 0)):
+    # not chosen) and the list without each chosen filter (for that filter's alternatives), each estimated by
+    # the planner first.
+    with django_assert_num_queries(8 + 3 + 2):
         _counts({"language": "ru", "document_type": "report"})
 
 
