@@ -10,7 +10,7 @@ class CurationConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import history  # noqa: F401  (labels each history record with its channel)
+        from .history import channels  # noqa: F401  (labels each history record with its channel)
         from .roles import setup_roles_after_migrate
 
         post_migrate.connect(setup_roles_after_migrate, sender=self)

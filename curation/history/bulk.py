@@ -1,23 +1,51 @@
-"""History of bulk writes on PostgreSQL, written by the database itself: one INSERT … SELECT per table.
+"""History for bulk writes (`bulk_create`, `bulk_update`, `QuerySet.update`, COPY), which send no signals.
 
-The portable path (curation.history) reads every row into a model instance and writes it back through
-bulk_create; at import sizes that cost more than the import. The records written here are the same rows
-in the same columns: the record's tracked fields as stored, the history stamps, then its links.
+Whoever writes in bulk calls one of these afterwards, in the same transaction. The database writes the
+records itself, one INSERT … SELECT per historical table: the record's tracked fields as stored (so F()
+expressions and derived fields are recorded as they are), the history stamps, then its links.
 """
 
-from django.db import connection
+from collections.abc import Iterable
+
+from django.db import connection, models
 from django.utils import timezone
 
-from curation.models import TrackedRecords
+from curation.models import ChangeChannel, TrackedRecords
+
+
+def record_bulk_change(*, instances: Iterable[models.Model], user, via: str, batch: str = "", reason: str = "") -> int:
+    """Record history for rows written with bulk_create/bulk_update/update(), after the write.
+
+    A row with history already is recorded as changed, any other as created. Returns the number of records.
+    """
+    instances = list(instances)
+    if not instances:
+        return 0
+    model = instances[0]._meta.concrete_model
+    ids = [obj.pk for obj in instances]
+    existing = set(model.history.filter(id__in=ids).values_list("id", flat=True).distinct())
+    return record_bulk_writes(model=model, ids=ids, updated=existing, user=user, via=via, batch=batch, reason=reason)
+
+
+def record_bulk_writes(
+    *, model, ids: list[int], updated: set[int], user, via: str, batch: str = "", reason: str = ""
+) -> int:
+    """Like record_bulk_change, for callers that know the ids and which of them were updated, not created."""
+    return _insert_history(model, ids, updated, "", user=user, via=via, batch=batch, reason=reason)
+
+
+def record_bulk_deletion(*, model, ids: list[int], user, via: str, batch: str = "", reason: str = "") -> int:
+    """Record the deletion of these rows, with their links, before a bulk delete (which sends no signals)."""
+    return _insert_history(model, ids, set(), "-", user=user, via=via, batch=batch, reason=reason)
+
 
 # Table and column names below come from model metadata and are quoted; every value is a parameter.
 
 
-def insert_history(
-    *, model, ids: list[int], updated: set[int], history_type: str = "", user, via: str, batch: str, reason: str
-) -> int:
+def _insert_history(model, ids: list[int], updated: set[int], history_type: str, *, user, via, batch, reason) -> int:
     """One history record per id (type "~" for ids in `updated`, "+" for the others, or `history_type` for
     all), with its links as they stand. Returns the number of records."""
+    via = ChangeChannel(via).value
     if not ids:
         return 0
     qn = connection.ops.quote_name
@@ -49,6 +77,7 @@ def insert_history(
 
 
 def _insert_links(model, records: list[tuple[int, int]]) -> None:
+    """The links of the recorded rows as they stand: one INSERT … SELECT per tracked link field."""
     recorder = TrackedRecords.by_model.get(model)
     if recorder is None or not records:
         return
