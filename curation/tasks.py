@@ -23,8 +23,7 @@ def background_threshold() -> int:
 
 class _ProgressWriter:
     """Rows read so far, written on a connection of its own: the import's transaction is not yet
-    committed, and the batch page must see progress while it runs. (SQLite locks the whole file
-    during the import, so there progress shows only at the end.)"""
+    committed, and the batch page must see progress while it runs."""
 
     def __init__(self, batch_id: int):
         self.batch_id = batch_id

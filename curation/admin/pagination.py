@@ -2,9 +2,8 @@
 
 Opt in with one line on a ModelAdmin: `paginator = EstimatedCountPaginator` (LargeTableMixin in scale.py
 does). Up to EXACT_UP_TO rows the count is exact (a count over a LIMITed subquery, so it never reads more
-than that many rows); beyond it, PostgreSQL's planner estimate is used: pg_class.reltuples for the whole
-table, EXPLAIN's row estimate for a filtered list. Other databases keep the exact count. Past the
-estimate's end a page number is simply out of range.
+than that many rows); beyond it, the planner's estimate is used: pg_class.reltuples for the whole table,
+EXPLAIN's row estimate for a filtered list. Past the estimate's end a page number is simply out of range.
 """
 
 import json
@@ -24,8 +23,6 @@ class EstimatedCountPaginator(Paginator):
         queryset = self.object_list
         if not hasattr(queryset, "query"):
             return super().count
-        if connections[queryset.db].vendor != "postgresql":
-            return super().count
         bounded = queryset.order_by()[: self.exact_up_to + 1].count()
         if bounded <= self.exact_up_to:
             return bounded
@@ -33,11 +30,11 @@ class EstimatedCountPaginator(Paginator):
 
     @property
     def is_estimated(self) -> bool:
-        return self.count > self.exact_up_to and connections[self.object_list.db].vendor == "postgresql"
+        return hasattr(self.object_list, "query") and self.count > self.exact_up_to
 
 
 def estimated_count(queryset) -> int:
-    """The planner's idea of how many rows the queryset returns (PostgreSQL only); cheap at any size."""
+    """The planner's idea of how many rows the queryset returns; cheap at any size."""
     if not queryset.query.where and not queryset.query.distinct:
         table = queryset.model._meta.db_table
         with connections[queryset.db].cursor() as cursor:

@@ -101,7 +101,7 @@ def run_import(
     reader = _HashingReader(stream)
     # Validation may read on a connection of its own only when nothing uncommitted precedes the import (an
     # enclosing transaction's rows would be invisible to it); what this import writes, it never needs to read.
-    reads_apart = writing.is_postgres() and not connection.in_atomic_block
+    reads_apart = not connection.in_atomic_block
     try:
         with transaction.atomic():
             writer = _Writer(kind, batch, user, skip_unchanged)

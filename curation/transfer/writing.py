@@ -1,6 +1,6 @@
-"""Writing validated rows in bulk. PostgreSQL gets COPY (and COPY into a temporary table for updates);
-other databases get bulk_create / bulk_update. Both bypass save(), so the stamps it would set, the
-derived dates and the rendered commentary are set here."""
+"""Writing validated rows in bulk: COPY for new rows, links and batch records, COPY into a temporary table
+and one UPDATE … FROM for changed rows. Both bypass save(), so the stamps it would set, the derived dates
+and the rendered commentary are set here."""
 
 import json
 
@@ -15,10 +15,6 @@ from .keys import among
 
 class LostUpdate(Exception):
     """A record changed between validation and writing (another curator saved it)."""
-
-
-def is_postgres() -> bool:
-    return connection.vendor == "postgresql"
 
 
 def record_attrs(kind: Kind, values: dict, *, user, now, created: bool, old_version: int | None) -> dict:
@@ -45,14 +41,11 @@ def insert(model, rows: list[dict]) -> list[int]:
     """Insert rows (dicts of attnames); returns their new ids in order."""
     if not rows:
         return []
-    if is_postgres():
-        ids = _allocate_ids(model, len(rows))
-        for pk, row in zip(ids, rows, strict=True):
-            row["id"] = pk
-        copy_rows(model._meta.db_table, list(rows[0]), (list(row.values()) for row in rows))
-        return ids
-    objects = model._default_manager.bulk_create([model(**row) for row in rows], batch_size=500)
-    return [obj.pk for obj in objects]
+    ids = _allocate_ids(model, len(rows))
+    for pk, row in zip(ids, rows, strict=True):
+        row["id"] = pk
+    copy_rows(model._meta.db_table, list(rows[0]), (list(row.values()) for row in rows))
+    return ids
 
 
 def _allocate_ids(model, count: int) -> list[int]:
@@ -78,21 +71,7 @@ def update(model, rows: list[dict], *, versioned: bool) -> None:
     """Update rows by "id"; with versioned, only where "version" is still the one read (else LostUpdate)."""
     if not rows:
         return
-    if is_postgres():
-        _update_postgres(model, rows, versioned)
-        return
-    fields = [name for name in rows[0] if name != "id"]
-    if versioned:
-        expected = {row["id"]: row["version"] - 1 for row in rows}
-        found = dict(model._default_manager.filter(pk__in=expected).values_list("pk", "version"))
-        if found != expected:
-            raise LostUpdate(_lost_message(model, expected, found))
-    objects = [model(pk=row["id"], **{name: row[name] for name in fields}) for row in rows]
-    model._default_manager.bulk_update(objects, fields, batch_size=500)
-
-
-# Table and column names below come from model metadata and are quoted; values travel by COPY.
-def _update_postgres(model, rows, versioned):
+    # Table and column names below come from model metadata and are quoted; values travel by COPY.
     table = model._meta.db_table
     qn = connection.ops.quote_name
     fields = [name for name in rows[0] if name != "id"]
@@ -131,29 +110,23 @@ def replace_links(column, owners: list[int], links: list[tuple]) -> None:
     if not links:
         return
     fields = [column.owner, column.target, *(("role",) if hasattr(column, "roles") else ())]
-    if is_postgres():
-        copy_rows(through._meta.db_table, fields, links)
-    else:
-        through.objects.bulk_create([through(**dict(zip(fields, link, strict=True))) for link in links], batch_size=500)
+    copy_rows(through._meta.db_table, fields, links)
 
 
 def insert_records(record_model, rows: list[dict]) -> None:
     """Batch records (undo snapshots), JSON columns serialised for COPY."""
     if not rows:
         return
-    if is_postgres():
-        json_fields = {"before", "after"}
-        columns = list(rows[0])
-        copy_rows(
-            record_model._meta.db_table,
-            columns,
-            (
-                [
-                    json.dumps(row[c], ensure_ascii=False) if c in json_fields and row[c] is not None else row[c]
-                    for c in columns
-                ]
-                for row in rows
-            ),
-        )
-    else:
-        record_model.objects.bulk_create([record_model(**row) for row in rows], batch_size=500)
+    json_fields = {"before", "after"}
+    columns = list(rows[0])
+    copy_rows(
+        record_model._meta.db_table,
+        columns,
+        (
+            [
+                json.dumps(row[c], ensure_ascii=False) if c in json_fields and row[c] is not None else row[c]
+                for c in columns
+            ]
+            for row in rows
+        ),
+    )

@@ -303,8 +303,6 @@ def test_outside_a_transaction_validation_reads_on_a_connection_of_its_own_and_c
     from curation.transfer.validation import Validator
     from tests.factories import AgentFactory, RepositoryFactory
 
-    if connection.vendor != "postgresql":
-        pytest.skip("a second connection is PostgreSQL's; SQLite reads on the import's own")
     RepositoryFactory()
     AgentFactory(identifier="stalin", slug="stalin")
     SourceFactory(identifier="R-OLD", title="Old title")

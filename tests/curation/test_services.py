@@ -165,10 +165,6 @@ def test_restore_of_a_version_of_another_record_is_refused(curator):
 def test_two_simultaneous_steps_from_one_version_cannot_both_win(make_member):
     import threading
 
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks are PostgreSQL's; SQLite lets one writer in at a time anyway")
     editor = make_member(EDITOR)
     pk = SourceFactory(status=Status.REVIEW).pk
     barrier, results = threading.Barrier(2), []

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.settings.components import cache_settings, database_settings, logging_settings, storage_settings
+from archive.settings.components import cache_settings, logging_settings, storage_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "x" * 20 + "k3Y-9pQ_rT" * 4
@@ -110,12 +110,6 @@ def test_logs_are_one_json_object_per_line():
     record = logging.LogRecord("archive", logging.ERROR, __file__, 1, "database %s down", ("replica",), None)
     line = json.loads(formatter.format(record))
     assert line["level"] == "ERROR" and line["logger"] == "archive" and line["message"] == "database replica down"
-
-
-def test_sqlite_fallback_keeps_no_pool():
-    databases = database_settings({"DATABASE_POOL": "true"}, fallback_url="sqlite:///tmp.sqlite3")
-    assert "pool" not in databases["default"].get("OPTIONS", {})
-    assert "replica" not in databases
 
 
 def test_media_stays_on_disk_without_a_bucket():
