@@ -22,21 +22,21 @@ from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from .cache import generation
-from .models import Agent, Event, Language, Place, Repository, Source, Status, Subject
+from .facets import FACETS
+from .models import Event, Source, Status
 
 log = logging.getLogger(__name__)
 _masks_lock = threading.Lock()
 
-SINGLE = {"repository": "repository_id", "fond": "fond", "document_type": "document_type"}
-# param: (through model, owner column, value column, target model, key field)
+# Every facet of archive.facets.FACETS, by where its values are: a column of the source's own table (param: column)
+SINGLE = {f.param: f.source_field.attname for f in FACETS if not f.source_field.many_to_many}
+# or a link table (param: (through model, owner column, value column, target model, key field)).
 MULTI = {
-    "language": (Source.languages.through, "source_id", "language_id", Language, "code"),
-    "event": (Source.events.through, "source_id", "event_id", Event, "slug"),
-    "agent": (Source.agents.through, "source_id", "agent_id", Agent, "slug"),
-    "place": (Source.places.through, "source_id", "place_id", Place, "slug"),
-    "subject": (Source.subjects.through, "source_id", "subject_id", Subject, "slug"),
+    f.param: (f.source_field.remote_field.through, f.source_field.m2m_column_name(), f.source_field.m2m_reverse_name())
+    + f.target
+    for f in FACETS
+    if f.source_field.many_to_many
 }
-SERVED = set(SINGLE) | set(MULTI)
 # The list's sorts (archive.filters.SORTS) whose order the index keeps; "-date" is read backwards.
 ORDERS = {"date": ("date_start", "identifier"), "title": ("title", "identifier")}
 MASKS_KEPT = 16  # a mask is one byte per published source (0.7 MB at 700,000)
@@ -177,8 +177,9 @@ def _rank(published, ids: np.ndarray, fields: tuple[str, ...]) -> np.ndarray:
 
 
 def _single(param: str, column: list, positions: np.ndarray) -> Values:
-    if param == "repository":
-        names = _names(Repository, "code")
+    target = next(f.target for f in FACETS if f.param == param)
+    if target is not None:  # a foreign key (the repository): its ids, named by the related record's key
+        names = _names(*target)
         return Values(positions, np.array([v or 0 for v in column], dtype=np.int32), _keys(names), names)
     distinct = sorted({value for value in column if value})
     keys = {value: number for number, value in enumerate(distinct, start=1)}

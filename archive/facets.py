@@ -6,14 +6,18 @@ replaces this one), in one grouped query per facet, never one query per choice.
 
 import functools
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
-from django.db import connections
+from django.db import connections, models
 from django.db.models import Count
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
-from . import facet_index
-from .models import DocumentType, Event, Repository, Source
+from .models import Event, Source
+
+if TYPE_CHECKING:
+    from .facet_index import FacetIndex
 
 # The most frequent choices of a facet, as AtoM and Omeka show them: a broad list at a million sources has
 # tens of thousands of people in it, too many to read in a select (or to send). A chosen value outside them is
@@ -48,33 +52,52 @@ class Facet:
     selected: str = ""
     narrowed: bool = False  # only the chosen value is shown: its alternatives would cost too much to count
 
+    @property
+    def source_field(self) -> models.Field:
+        """The source's own field the value is reached through: a column, a foreign key or a many-to-many."""
+        return Source._meta.get_field(self.value_path.split("__")[0])
+
+    @property
+    def target(self) -> tuple[type[models.Model], str] | None:
+        """The related record and its field that is the value (Repository, "code"); None for a column."""
+        key = self.value_path.partition("__")[2]
+        return (self.source_field.related_model, key) if key else None
+
     def label_for(self, row: dict) -> str:
-        if self.param == "document_type":
-            return str(DocumentType(row[self.value_path]).label)
+        value = row[self.value_path]
+        if self.source_field.choices:
+            return str(dict(self.source_field.flatchoices).get(value, value))
         english = row.get(self.label_paths[0]) if self.label_paths else None
         original = row.get(self.label_paths[1]) if len(self.label_paths) > 1 else None
         if original and get_language() == "ru":
             return original
-        return english or row[self.value_path]
+        return english or value
 
 
-def facet_definitions(filterset) -> list[Facet]:
-    label = {name: f.label for name, f in filterset.filters.items()}
-    return [
-        Facet(
-            "repository",
-            label["repository"],
-            "repository__code",
-            ("repository__code", "repository__abbreviation_original"),
-        ),
-        Facet("fond", label["fond"], "fond"),
-        Facet("document_type", label["document_type"], "document_type"),
-        Facet("language", label["language"], "languages__code", ("languages__name",)),
-        Facet("event", label["event"], "events__slug", ("events__name", "events__name_original")),
-        Facet("agent", label["agent"], "agents__slug", ("agents__name", "agents__name_original"), distinct=True),
-        Facet("place", label["place"], "places__slug", ("places__name", "places__name_original")),
-        Facet("subject", label["subject"], "subjects__slug", ("subjects__term", "subjects__term_original")),
-    ]
+# The facets of the source list, in the order shown: the query-string parameter, its label, the value's path from
+# a source, and the paths of the value's labels. The list's filters (archive.filters) and the in-memory index
+# (archive.facet_index) are derived from this table.
+FACETS = (
+    Facet(
+        "repository",
+        _("Repository"),
+        "repository__code",
+        ("repository__code", "repository__abbreviation_original"),
+    ),
+    Facet("fond", _("Fond"), "fond"),
+    Facet("document_type", _("Document type"), "document_type"),
+    Facet("language", _("Language"), "languages__code", ("languages__name",)),
+    Facet("event", _("Event"), "events__slug", ("events__name", "events__name_original")),
+    Facet(
+        "agent",
+        _("Person or organisation"),
+        "agents__slug",
+        ("agents__name", "agents__name_original"),
+        distinct=True,
+    ),
+    Facet("place", _("Place"), "places__slug", ("places__name", "places__name_original")),
+    Facet("subject", _("Subject"), "subjects__slug", ("subjects__term", "subjects__term_original")),
+)
 
 
 def _grouped(queryset, facet: Facet):
@@ -143,7 +166,7 @@ def compute_facets(filterset_class, data, queryset, cached=_uncached, total: int
     `total` is the count of the list itself: what a chosen value outside the most frequent choices gives.
     """
     filterset = filterset_class(data, queryset=queryset)
-    facets = facet_definitions(filterset)
+    facets = [replace(facet, choices=[]) for facet in FACETS]  # this list's own, to fill in
     names = set(filterset.filters) - {"sort"}
     probes = {}
 
@@ -203,11 +226,14 @@ def _choose(facet: Facet, rows: list[dict], data, total: int | None) -> None:
 # -- from the in-memory index (archive.facet_index) -------------------------------------------------
 
 
-def served_by_index(filterset, in_use) -> "facet_index.FacetIndex | None":
-    """The current index, when every filter in use is one it serves (not words, not dates)."""
-    if not filterset.is_valid() or any(name not in facet_index.SERVED for name, _ in in_use):
+def served_by_index(filterset, in_use) -> "FacetIndex | None":
+    """The current index, when every filter in use is a facet (the index holds them all; not words, not dates)."""
+    from .facet_index import current_index  # not at the top: the index is built from this module's FACETS
+
+    served = {facet.param for facet in FACETS}
+    if not filterset.is_valid() or any(name not in served for name, _ in in_use):
         return None
-    return facet_index.current_index()
+    return current_index()
 
 
 def index_ids(filterset, data):
@@ -221,7 +247,7 @@ def index_ids(filterset, data):
 
 
 def _chosen(data) -> dict[str, str]:
-    return {param: data.get(param) for param in facet_index.SERVED if data.get(param)}
+    return {facet.param: data.get(facet.param) for facet in FACETS if data.get(facet.param)}
 
 
 def _rows_from_index(index, facet: Facet, data) -> list[dict]:
@@ -229,7 +255,7 @@ def _rows_from_index(index, facet: Facet, data) -> list[dict]:
     pairs = index.counts(facet.param, index.selection(_chosen(data), leave_out=facet.param), FACET_CHOICES)
     if not facet.label_paths:
         return [{facet.value_path: key, "count": count} for key, count in pairs]
-    model, key = (Repository, "code") if facet.param == "repository" else facet_index.MULTI[facet.param][3:]
+    model, key = facet.target
     fields = {path: path.split("__", 1)[1] for path in facet.label_paths}
     labels = {
         row[key]: row

@@ -8,7 +8,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import DocumentType, Source
+from .facets import FACETS
+from .models import Source
 from .search import matching
 
 _YEAR_OR_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -48,16 +49,17 @@ SORTS = {
 }
 
 
+def facet_filter(facet) -> django_filters.Filter:
+    """The filter of one facet (archive.facets.FACETS): the value at its path, one of its field's choices if it
+    has them."""
+    common = {"label": facet.label, "field_name": facet.value_path, "distinct": facet.distinct}
+    if facet.source_field.choices:
+        return django_filters.ChoiceFilter(choices=facet.source_field.choices, **common)
+    return django_filters.CharFilter(**common)
+
+
 class SourceFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Words"), method="filter_words")
-    repository = django_filters.CharFilter(label=_("Repository"), field_name="repository__code")
-    fond = django_filters.CharFilter(label=_("Fond"), field_name="fond")
-    document_type = django_filters.ChoiceFilter(label=_("Document type"), choices=DocumentType.choices)
-    language = django_filters.CharFilter(label=_("Language"), field_name="languages__code")
-    event = django_filters.CharFilter(label=_("Event"), field_name="events__slug")
-    agent = django_filters.CharFilter(label=_("Person or organisation"), field_name="agents__slug", distinct=True)
-    place = django_filters.CharFilter(label=_("Place"), field_name="places__slug")
-    subject = django_filters.CharFilter(label=_("Subject"), field_name="subjects__slug")
     date_from = YearOrDateFilter(label=_("From"), method="filter_from")
     date_to = YearOrDateFilter(label=_("To"), method="filter_to")
     sort = django_filters.ChoiceFilter(
@@ -75,6 +77,11 @@ class SourceFilter(django_filters.FilterSet):
     class Meta:
         model = Source
         fields = []
+
+    @classmethod
+    def get_filters(cls):
+        """The filters declared here and one per facet, named by its query-string parameter."""
+        return {**{facet.param: facet_filter(facet) for facet in FACETS}, **super().get_filters()}
 
     def __init__(self, *args, near_spellings: bool | None = None, **kwargs):
         # Decided once per request by the view, so the facets' filter sets do not each ask again.

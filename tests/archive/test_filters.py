@@ -1,9 +1,10 @@
 """The source list: filters combine, facet counts are right, every state is a link."""
 
 import pytest
+from django.http import QueryDict
 from django.urls import reverse
 
-from archive.facets import compute_facets
+from archive.facets import FACETS, compute_facets
 from archive.filters import SourceFilter
 from archive.models import Source
 from tests.factories import EventFactory, LanguageFactory, SourceFactory, SubjectFactory
@@ -63,8 +64,6 @@ def test_sort_by_date_descending_and_title(client, collection):
 
 
 def _counts(data: dict) -> dict[str, dict[str, int]]:
-    from django.http import QueryDict
-
     query = QueryDict(mutable=True)
     query.update(data)
     facets = compute_facets(SourceFilter, query, Source.objects.published())
@@ -99,6 +98,16 @@ def test_facet_options_show_counts_and_keep_the_selection(client, collection):
 def sql_facets(settings):
     """The facets counted in SQL, as for a list with words or dates (the index serves the others)."""
     settings.OPIS_FACET_INDEX = False
+
+
+def test_every_facet_is_a_filter_listing_as_many_sources_as_it_counts(client, collection, sql_facets):
+    facets = compute_facets(SourceFilter, QueryDict(), Source.objects.published())
+    assert [facet.param for facet in facets] == [facet.param for facet in FACETS]
+    for facet in facets:
+        assert SourceFilter.base_filters[facet.param].label == facet.label
+        for choice in facet.choices:
+            listed = _titles(client, f"?{facet.param}={choice.value}")
+            assert len(listed) == choice.count, (facet.param, choice.value)
 
 
 def test_facet_queries_are_one_per_facet(collection, sql_facets, django_assert_num_queries):
