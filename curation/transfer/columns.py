@@ -1,9 +1,15 @@
 """Column types: how one CSV cell becomes a database value and back. The same object reads and writes,
-so an export re-imports unchanged."""
+so an export re-imports unchanged.
 
-import re
+A column takes its rules from the model field of its name (`bind`, called by the kind): whether it is
+required, its length, its choices and default, its bounds, the related model. Only what is the CSV's own is
+given here: how a value is written in a cell, the natural keys of related records, the help.
+"""
+
 from decimal import Decimal, InvalidOperation
 
+from django.core.validators import MaxValueValidator, MinValueValidator, validate_slug
+from django.db import models
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
@@ -12,7 +18,6 @@ from archive.models.base import identifier_validator, wikidata_validator
 from .cells import CellError, check_text, edtf_range, normalise_edtf
 
 SEPARATOR = "|"
-SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 
 
 class Column:
@@ -20,12 +25,25 @@ class Column:
 
     is_link = False
     empty = ""
+    type_name = ""  # as docs/csv.md names it
+    # An empty cell is filled in by the import (a slug from the identifier, the importing user as author), so
+    # the column is optional even where the field is not.
+    filled_on_import = False
 
-    def __init__(self, name: str, attr: str | None = None, *, required: bool = False, help: str = ""):
+    def __init__(self, name: str, *, help: str = "", filled_on_import: bool | None = None):
         self.name = name
-        self.attr = attr or name
-        self.required = required
+        self.attr = name
         self.help = help
+        if filled_on_import is not None:
+            self.filled_on_import = filled_on_import
+        self.required, self.max_length = False, None
+
+    def bind(self, field: models.Field) -> None:
+        """Take the rules of the model field: its column, its length, and whether a cell is required (when the
+        field may not be blank and has no default, and the import does not fill it in)."""
+        self.attr = field.attname
+        self.required = not field.blank and not field.has_default() and not self.filled_on_import
+        self.max_length = field.max_length
 
     def parse(self, raw: str):
         return raw
@@ -34,13 +52,12 @@ class Column:
         return "" if value is None else str(value)
 
     def describe(self) -> str:
+        """The column's notes in docs/csv.md."""
         return self.help
 
 
 class Text(Column):
-    def __init__(self, name, *, max_length: int | None = None, **kwargs):
-        super().__init__(name, **kwargs)
-        self.max_length = max_length
+    type_name = "text"
 
     def parse(self, raw):
         value = check_text(raw)
@@ -48,10 +65,15 @@ class Text(Column):
             raise CellError(f"Too long: {len(value)} characters, at most {self.max_length}.")
         return value
 
+    def describe(self):
+        return f"At most {self.max_length} characters. {self.help}".strip() if self.max_length else self.help
+
 
 class Identifier(Text):
+    type_name = "identifier"
+
     def __init__(self, name="identifier", **kwargs):
-        super().__init__(name, max_length=64, required=True, **kwargs)
+        super().__init__(name, **kwargs)
 
     def parse(self, raw):
         value = super().parse(raw)
@@ -63,66 +85,89 @@ class Identifier(Text):
 
 
 class Slug(Column):
+    type_name = "slug"
+    filled_on_import = True  # from the identifier
+
     def parse(self, raw):
-        if len(raw) > 120 or not SLUG.match(raw):
-            raise CellError("A slug is Latin letters, digits, hyphens and underscores, at most 120 characters.")
+        if len(raw) > self.max_length or not validate_slug.regex.match(raw):
+            raise CellError(
+                f"A slug is Latin letters, digits, hyphens and underscores, at most {self.max_length} characters."
+            )
         return raw
 
 
 class Code(Column):
-    def __init__(self, name, pattern: str, message: str, **kwargs):
+    """A code of a fixed form, checked by the field's own validator (a Wikidata item id)."""
+
+    type_name = "code"
+
+    def __init__(self, name, validator, message: str, **kwargs):
         super().__init__(name, **kwargs)
-        self.pattern = re.compile(pattern)
-        self.message = message
+        self.validator, self.message = validator, message
 
     def parse(self, raw):
-        if not self.pattern.match(raw):
+        if len(raw) > self.max_length or not self.validator.regex.match(raw):
             raise CellError(self.message)
         return raw
 
 
 def wikidata(name="wikidata"):
-    return Code(name, wikidata_validator.regex.pattern, "A Wikidata item id looks like Q855.", help="e.g. Q855")
+    return Code(name, wikidata_validator, "A Wikidata item id looks like Q855.", help="e.g. Q855")
 
 
 class Choice(Column):
-    def __init__(self, name, choices, *, default: str = "", **kwargs):
-        super().__init__(name, **kwargs)
-        self.choices = choices
-        self.empty = default
-        self.by_text = {str(v).lower(): v for v in choices.values} | {
-            str(label).lower(): v for v, label in choices.choices
+    """One of the field's choices, by value or label (any case); empty means the field's default."""
+
+    type_name = "choice"
+
+    def bind(self, field):
+        super().bind(field)
+        self.values = [value for value, _ in field.flatchoices]
+        self.empty = field.get_default()
+        self.by_text = {str(v).lower(): v for v in self.values} | {
+            str(label).lower(): v for v, label in field.flatchoices
         }
 
     def parse(self, raw):
         try:
             return self.by_text[raw.lower()]
         except KeyError:
-            raise CellError(f"Not one of: {', '.join(self.choices.values)}.") from None
+            raise CellError(f"Not one of: {', '.join(self.values)}.") from None
 
     def describe(self):
-        return f"One of: {', '.join(self.choices.values)}." + (f" Empty means {self.empty}." if self.empty else "")
+        return f"One of: {', '.join(self.values)}." + (f" Empty means {self.empty}." if self.empty else "")
 
 
 class Edtf(Column):
+    type_name = "EDTF date"
+
     def parse(self, raw):
         value = normalise_edtf(raw)
-        if len(value) > 64:
-            raise CellError("An EDTF date is at most 64 characters.")
+        if len(value) > self.max_length:
+            raise CellError(f"An EDTF date is at most {self.max_length} characters.")
         edtf_range(value)
         return value
 
 
 class DecimalColumn(Column):
+    """A number with the field's decimal places, between the bounds of its validators."""
+
+    type_name = "decimal"
     empty = None
 
-    def __init__(self, name, *, low, high, **kwargs):
-        super().__init__(name, **kwargs)
-        self.low, self.high = Decimal(low), Decimal(high)
+    def bind(self, field):
+        super().bind(field)
+        self.step = Decimal(1).scaleb(-field.decimal_places)
+        bounds = {
+            type(v): Decimal(v.limit_value)
+            for v in field.validators
+            if isinstance(v, MinValueValidator | MaxValueValidator)
+        }
+        self.low, self.high = bounds[MinValueValidator], bounds[MaxValueValidator]
 
     def parse(self, raw):
         try:
-            value = Decimal(raw.replace(",", ".")).quantize(Decimal("0.000001"))
+            value = Decimal(raw.replace(",", ".")).quantize(self.step)
         except InvalidOperation:
             raise CellError("Not a number; write decimal degrees such as 47.917 or -1.5.") from None
         if not self.low <= value <= self.high:
@@ -134,6 +179,7 @@ class DecimalColumn(Column):
 
 
 class DateTimeColumn(Column):
+    type_name = "date-time"
     empty = None
 
     def parse(self, raw):
@@ -152,6 +198,8 @@ class DateTimeColumn(Column):
 class Lines(Text):
     """A text field holding one value per line, written in CSV as values separated by |."""
 
+    type_name = "list (|)"
+
     def parse(self, raw):
         return "\n".join(part.strip() for part in super().parse(raw).split(SEPARATOR) if part.strip())
 
@@ -162,29 +210,40 @@ class Lines(Text):
 class Reference(Column):
     """A foreign key written as the related record's natural key (identifier or slug, code, username)."""
 
+    type_name = "reference"
     empty = None
 
-    def __init__(self, name, model, keys=("identifier", "slug"), **kwargs):
-        super().__init__(name, attr=f"{name}_id", **kwargs)
-        self.model = model
+    def __init__(self, name, keys=("identifier", "slug"), **kwargs):
+        super().__init__(name, **kwargs)
         self.keys = keys
+
+    def bind(self, field):
+        super().bind(field)
+        self.model = field.related_model
 
     def dump(self, value, keys=None):
         return "" if value is None else keys[self.model][value]
 
     def describe(self):
-        return f"The {self.model._meta.verbose_name}'s {' or '.join(self.keys)}. " + self.help
+        return f"The {self.model._meta.verbose_name}'s {' or '.join(self.keys)}. {self.help}".strip()
 
 
 class Links(Column):
-    """A many-to-many relation: natural keys separated by |, stored in the through table."""
+    """A many-to-many relation: natural keys separated by |, stored in the through table (its `owner` and
+    `target` columns)."""
 
+    type_name = "references (|)"
     is_link = True
     empty = ()
 
-    def __init__(self, name, model, through, owner: str, target: str, keys=("identifier", "slug"), **kwargs):
+    def __init__(self, name, keys=("identifier", "slug"), **kwargs):
         super().__init__(name, **kwargs)
-        self.model, self.through, self.owner, self.target, self.keys = model, through, owner, target, keys
+        self.keys = keys
+
+    def bind(self, field):
+        super().bind(field)
+        self.model, self.through = field.related_model, field.remote_field.through
+        self.owner, self.target = field.m2m_column_name(), field.m2m_reverse_name()
 
     def split(self, raw: str) -> list:
         return [part.strip() for part in raw.split(SEPARATOR) if part.strip()]
@@ -206,12 +265,17 @@ class Links(Column):
 
 
 class RoleLinks(Links):
-    """Agents of a source with their role: stalin:creator|genden:mentioned (role defaults to creator)."""
+    """Agents of a source with their role: stalin:creator|genden:mentioned. The roles and the default one are
+    those of the through model's `role` field."""
 
-    def __init__(self, *args, roles, default_role, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.roles, self.default_role = roles, default_role
-        self.role_values = frozenset(roles.values)
+    type_name = "agent:role list (|)"
+
+    def bind(self, field):
+        super().bind(field)
+        role = self.through._meta.get_field("role")
+        self.roles = [value for value, _ in role.flatchoices]
+        self.default_role = role.get_default()
+        self.role_values = frozenset(self.roles)
 
     def split(self, raw):
         items = []
@@ -219,7 +283,7 @@ class RoleLinks(Links):
             key, _, role = part.partition(":")
             role = role.strip().lower() or self.default_role
             if role not in self.role_values:
-                raise CellError(f"“{part}”: the role must be one of {', '.join(self.roles.values)}.")
+                raise CellError(f"“{part}”: the role must be one of {', '.join(self.roles)}.")
             items.append((key.strip(), role))
         return items
 
@@ -236,4 +300,4 @@ class RoleLinks(Links):
         return SEPARATOR.join(sorted(f"{keys[self.model][ident]}:{role}" for ident, role in value))
 
     def describe(self):
-        return f"identifier:role separated by |; roles: {', '.join(self.roles.values)} (default {self.default_role})."
+        return f"identifier:role separated by |; roles: {', '.join(self.roles)} (default {self.default_role})."

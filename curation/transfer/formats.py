@@ -1,30 +1,15 @@
-"""The CSV format of each kind of record: its columns, in order. docs/csv.md documents the same list."""
+"""The CSV format of each kind of record: its columns, in order. docs/csv.md documents the same list.
+
+Each column is a field of the kind's model and takes its rules from it (columns.Column.bind): lengths,
+choices, defaults, whether it is required. What is given here is the CSV's own: the order, how a value is
+written (text, a | list, a reference by natural key) and the help.
+"""
 
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
 from django.db import models
 
-from archive.models import (
-    Agent,
-    AgentKind,
-    AgentRole,
-    Commentary,
-    CommentaryKind,
-    DocumentForm,
-    DocumentType,
-    Event,
-    EventType,
-    Language,
-    Originality,
-    Place,
-    Repository,
-    Script,
-    Source,
-    SourceAgent,
-    Status,
-    Subject,
-)
+from archive.models import Agent, Commentary, Event, Place, Source, Subject
 from archive.models.base import EditorialModel
 
 from .columns import (
@@ -55,6 +40,8 @@ class Kind:
 
     def __post_init__(self):
         self.by_name = {column.name: column for column in self.columns}
+        for column in self.columns:
+            column.bind(self.model._meta.get_field(column.name))
 
     @property
     def header(self) -> list[str]:
@@ -86,22 +73,16 @@ class Kind:
 
 def _editorial_columns() -> list[Column]:
     return [
-        Choice("status", Status, default=Status.DRAFT, help="Publishing or withdrawing needs the publish right."),
+        Choice("status", help="Publishing or withdrawing needs the publish right."),
         DateTimeColumn("published_at", help="ISO 8601; filled with the import time when published and empty."),
     ]
 
 
 def _dates() -> list[Column]:
     return [
-        Text("date_text", max_length=120, help="As written, e.g. 27 ноября 1934."),
+        Text("date_text", help="As written, e.g. 27 ноября 1934."),
         Edtf("date_edtf", help="EDTF, or 27.11.1934 (day.month.year), e.g. 1934-11-27, 1936-03~."),
     ]
-
-
-def _links(name, model, owner_model, target, keys=("identifier", "slug")):
-    through = getattr(owner_model, name).through
-    owner = f"{owner_model._meta.model_name}_id"
-    return Links(name, model, through, owner, f"{target}_id", keys=keys)
 
 
 SOURCES = Kind(
@@ -110,38 +91,30 @@ SOURCES = Kind(
     [
         Identifier(help="Required; re-imports find the record by it."),
         Slug("slug", help="Latin letters, digits, hyphens; derived from the identifier when empty."),
-        Text("title", max_length=500, required=True),
-        Text("title_original", max_length=500),
-        Choice("document_type", DocumentType, default=DocumentType.OTHER),
-        Reference("repository", Repository, keys=("code",), required=True),
-        Text("fond", max_length=32),
-        Text("opis", max_length=32),
-        Text("delo", max_length=32),
-        Text("folios", max_length=64),
+        Text("title"),
+        Text("title_original"),
+        Choice("document_type"),
+        Reference("repository", keys=("code",)),
+        Text("fond"),
+        Text("opis"),
+        Text("delo"),
+        Text("folios"),
         *_dates(),
-        _links("languages", Language, Source, "language", keys=("code",)),
-        Choice("script", Script),
-        Choice("originality", Originality),
-        Choice("form", DocumentForm),
-        Text("access_marking", max_length=120),
+        Links("languages", keys=("code",)),
+        Choice("script"),
+        Choice("originality"),
+        Choice("form"),
+        Text("access_marking"),
         Text("summary"),
         Text("transcription"),
         Text("translation"),
         Text("physical_description"),
         Text("provenance"),
         Text("rights"),
-        RoleLinks(
-            "agents",
-            Agent,
-            SourceAgent,
-            "source_id",
-            "agent_id",
-            roles=AgentRole,
-            default_role=AgentRole.CREATOR,
-        ),
-        _links("places", Place, Source, "place"),
-        _links("subjects", Subject, Source, "subject"),
-        _links("events", Event, Source, "event"),
+        RoleLinks("agents"),
+        Links("places"),
+        Links("subjects"),
+        Links("events"),
         *_editorial_columns(),
     ],
     title_field="title",
@@ -153,13 +126,13 @@ EVENTS = Kind(
     [
         Identifier(),
         Slug("slug"),
-        Text("name", max_length=255, required=True),
-        Text("name_original", max_length=255),
-        Choice("event_type", EventType, default=EventType.OTHER),
-        Reference("parent", Event, help="May name an event earlier or later in the same file."),
+        Text("name"),
+        Text("name_original"),
+        Choice("event_type"),
+        Reference("parent", help="May name an event earlier or later in the same file."),
         *_dates(),
-        _links("places", Place, Event, "place"),
-        _links("participants", Agent, Event, "agent"),
+        Links("places"),
+        Links("participants"),
         Text("description"),
         *_editorial_columns(),
     ],
@@ -171,13 +144,13 @@ COMMENTARY = Kind(
     Commentary,
     [
         Identifier(),
-        Reference("source", Source, help="Give a source or an event, not both."),
-        Reference("event", Event, help="Give a source or an event, not both."),
-        Choice("kind", CommentaryKind, default=CommentaryKind.CONTEXT),
-        Text("title", max_length=255, required=True),
-        Text("body", required=True, help="Markdown; raw HTML is refused."),
-        Reference("author", get_user_model(), keys=("username",), help="Empty means the importing user."),
-        Text("signature", max_length=255, required=True),
+        Reference("source", help="Give a source or an event, not both."),
+        Reference("event", help="Give a source or an event, not both."),
+        Choice("kind"),
+        Text("title"),
+        Text("body", help="Markdown; raw HTML is refused."),
+        Reference("author", keys=("username",), filled_on_import=True, help="Empty means the importing user."),
+        Text("signature"),
         Lines("references", help="Works cited, separated by |."),
         *_editorial_columns(),
     ],
@@ -191,11 +164,11 @@ AGENTS = Kind(
     [
         Identifier(),
         Slug("slug"),
-        Choice("kind", AgentKind, default=AgentKind.PERSON),
-        Text("name", max_length=255, required=True),
-        Text("name_original", max_length=255),
+        Choice("kind"),
+        Text("name"),
+        Text("name_original"),
         Lines("name_variants", help="Other spellings, separated by |."),
-        Text("dates_text", max_length=64),
+        Text("dates_text"),
         Edtf("dates_edtf", help="e.g. 1878/1953."),
         Text("description"),
         wikidata(),
@@ -209,11 +182,11 @@ PLACES = Kind(
     [
         Identifier(),
         Slug("slug"),
-        Text("name", max_length=255, required=True),
-        Text("name_original", max_length=255),
+        Text("name"),
+        Text("name_original"),
         Lines("name_variants", help="Other names, separated by |."),
-        DecimalColumn("latitude", low=-90, high=90, help="Decimal degrees, north positive; with longitude or neither."),
-        DecimalColumn("longitude", low=-180, high=180, help="Decimal degrees, east positive."),
+        DecimalColumn("latitude", help="Decimal degrees, north positive; with longitude or neither."),
+        DecimalColumn("longitude", help="Decimal degrees, east positive."),
         wikidata(),
     ],
     title_field="name",
@@ -225,8 +198,8 @@ SUBJECTS = Kind(
     [
         Identifier(),
         Slug("slug"),
-        Text("term", max_length=255, required=True),
-        Text("term_original", max_length=255),
+        Text("term"),
+        Text("term_original"),
         Text("scope_note"),
     ],
     title_field="term",
