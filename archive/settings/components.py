@@ -25,7 +25,7 @@ def database_settings(env: Mapping[str, str], fallback_url: str) -> dict:
 
     def parse(url: str) -> dict:
         config = dj_database_url.parse(url, conn_max_age=int(env.get("CONN_MAX_AGE", "60")), conn_health_checks=True)
-        if _true(env.get("DATABASE_POOL")) and config["ENGINE"].endswith("postgresql"):
+        if _true(env.get("DATABASE_POOL")):
             # The pool replaces persistent connections: Django requires CONN_MAX_AGE = 0 with it.
             config["CONN_MAX_AGE"] = 0
             config.setdefault("OPTIONS", {})["pool"] = {
@@ -33,7 +33,7 @@ def database_settings(env: Mapping[str, str], fallback_url: str) -> dict:
                 "max_size": int(env.get("DATABASE_POOL_MAX_SIZE", "4")),
                 "timeout": int(env.get("DATABASE_POOL_TIMEOUT", "10")),
             }
-        if config["ENGINE"].endswith("postgresql") and not _true(env.get("DATABASE_JIT")):
+        if not _true(env.get("DATABASE_JIT")):
             # PostgreSQL's JIT compiles a query the planner thinks expensive (a search over a million rows) for
             # a third of a second, more than the query then takes with its indexes: off for these short reads.
             config.setdefault("OPTIONS", {})["options"] = "-c jit=off"
