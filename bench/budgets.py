@@ -1,4 +1,4 @@
-"""Server time of the public pages and the curators' admin at scale, against the budgets of issue 6.
+"""Server time of the public pages and the curators' admin at scale, against their budgets (docs/performance.md).
 
     .venv/bin/python -m bench.budgets [--repeat 40] [--warmup 3]
 

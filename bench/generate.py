@@ -11,9 +11,9 @@ N/10 commentary on sources plus one per event, digitised images on 1 source in 1
 from 1921 to 1945 in every EDTF form the app uses, derived exactly as archive.edtf derives them (checked on a
 sample against it before loading). One source in HEAVY_EVERY has many relations, for the admin's change form.
 
-Merge note: columns other branches add are handled by bench.pgcopy.Table (generated columns such as a search
-vector are computed by PostgreSQL during COPY; new NOT NULL columns without default get a neutral value
-and a warning). Secondary indexes are dropped before the load and rebuilt after it, whoever declared them.
+Columns this file does not name are handled by bench.pgcopy.Table (generated columns such as a search vector
+are computed by PostgreSQL during COPY; NOT NULL columns without a default get a neutral value and a warning).
+Secondary indexes are dropped before the load and rebuilt after it, whoever declared them.
 """
 
 import argparse

@@ -1,7 +1,7 @@
 """Limits on what curators upload: size and real type, checked in the forms with errors they can act on.
 
 `validate_image_upload` serves the admin's image inline; `validate_csv_upload` is for the CSV
-import forms (issue 4). Both read their limits from settings (OPIS_MAX_IMAGE_BYTES, OPIS_MAX_UPLOAD_BYTES).
+import forms. Both read their limits from settings (OPIS_MAX_IMAGE_BYTES, OPIS_MAX_UPLOAD_BYTES).
 """
 
 from django import forms

@@ -105,7 +105,7 @@ LOGIN_URL = "admin:login"
 
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
-# --- History, login throttling, content security policy, upload limits (issue 5) ---
+# --- History, login throttling, content security policy, upload limits ---
 from datetime import timedelta  # noqa: E402
 
 from django.utils.csp import CSP  # noqa: E402
@@ -141,7 +141,7 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
 }
 
-# Uploads: one limit for a CSV file (issue 4 validates against it) and one for a scanned image.
+# Uploads: one limit for a CSV file and one for a scanned image.
 OPIS_MAX_UPLOAD_BYTES = int(os.environ.get("OPIS_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
 OPIS_MAX_IMAGE_BYTES = int(os.environ.get("OPIS_MAX_IMAGE_BYTES", str(40 * 1024 * 1024)))
 OPIS_IMAGE_FORMATS = {"JPEG", "PNG", "TIFF", "WEBP"}

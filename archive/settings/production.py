@@ -29,12 +29,12 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
 )
 
-# --- Production shape (issue 6): database, cache, static and media, logs, replica routing -------------------
-# Kept as one block, apart from the security settings above; the helpers live in components.py.
+# --- Production shape: database, cache, static and media, logs, replica routing ---------------------------
+# Kept as one block, apart from the security settings above; the helpers live in production_parts.py.
 from archive import embedded_db  # noqa: E402
 
 from .base import MIDDLEWARE  # noqa: E402
-from .components import (  # noqa: E402
+from .production_parts import (  # noqa: E402
     REPLICA_ALIAS,
     cache_settings,
     database_settings,

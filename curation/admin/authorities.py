@@ -5,7 +5,7 @@ from archive.models import Agent, Language, Place, Repository, Subject
 from curation.resources import AgentResource, PlaceResource, SubjectResource
 
 from .history import HistoryAdminMixin
-from .scale import LargeTableMixin
+from .large_tables import LargeTableMixin
 from .transfer import TransferAdminMixin
 
 

@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from archive.models import Commentary
 from curation.resources import CommentaryResource
 
+from .large_tables import LargeTableMixin, PreloadedAutocompleteInlineMixin
 from .mixins import EditorialAdminMixin
-from .scale import LargeTableMixin, PreloadedAutocompleteInlineMixin
 from .transfer import TransferAdminMixin
 from .workflow import EditorialInlineMixin
 

@@ -1,6 +1,6 @@
 """Changelist pagination that does not count a million rows on every page.
 
-Opt in with one line on a ModelAdmin: `paginator = EstimatedCountPaginator` (LargeTableMixin in scale.py
+Opt in with one line on a ModelAdmin: `paginator = EstimatedCountPaginator` (LargeTableMixin in large_tables.py
 does). Up to EXACT_UP_TO rows the count is exact (a count over a LIMITed subquery, so it never reads more
 than that many rows); beyond it, the planner's estimate is used: pg_class.reltuples for the whole table,
 EXPLAIN's row estimate for a filtered list. Past the estimate's end a page number is simply out of range.

@@ -6,8 +6,8 @@ from curation.resources import SourceResource
 from curation.uploads import SourceImageForm
 
 from .commentary import CommentaryInline
+from .large_tables import LargeTableMixin, PreloadedAutocompleteInlineMixin
 from .mixins import DecadeListFilter, EditorialAdminMixin
-from .scale import LargeTableMixin, PreloadedAutocompleteInlineMixin
 from .transfer import TransferAdminMixin
 
 

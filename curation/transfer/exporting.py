@@ -4,9 +4,9 @@ import csv
 from collections.abc import Iterator
 from typing import TextIO
 
-from .current import dump, iter_chunks
 from .formats import Kind
 from .keys import Keys
+from .stored import dump, iter_chunks
 
 
 def export_rows(kind: Kind, queryset) -> Iterator[list[str]]:

@@ -19,12 +19,12 @@ from django.utils import timezone
 
 from curation.models import BatchStatus, ImportBatch, ImportBatchRecord, ImportMode, RecordAction
 
-from . import trace, writing
-from .current import dump
+from . import history_and_cache, writing
 from .formats import KINDS, Kind
 from .keys import Keys
 from .readahead import read_ahead
 from .reading import FileError, open_csv
+from .stored import dump
 from .validation import HeaderError, Planned, RowError, Validator
 
 CHUNK_ROWS = 2000
@@ -108,7 +108,7 @@ def run_import(
             _run(kind, reader, result, writer, (mode, dry_run, encoding, delimiter, progress, reads_apart))
             if result.errors or dry_run:
                 raise _Abort
-            trace.record_written(
+            history_and_cache.record_written(
                 model=kind.model, created=writer.created, updated=writer.updated, user=user, batch=batch
             )
     except _Abort:

@@ -11,11 +11,11 @@ from archive.spreadsheet import unescape_formula
 from curation.history import record_bulk_deletion
 from curation.models import BatchStatus, ChangeChannel, ImportBatch, RecordAction
 
-from . import trace, writing
+from . import history_and_cache, writing
 from .columns import Text
-from .current import dump, fetch
 from .formats import KINDS
 from .keys import Keys, among
+from .stored import dump, fetch
 from .validation import Validator
 
 CHUNK = 2000
@@ -41,7 +41,7 @@ def undo_batch(*, batch: ImportBatch, user) -> dict[str, int]:
     _check_not_referenced(kind, created_ids)
     restored = _restore(kind, batch, user)
     _delete(kind, created_ids, user=user, batch=batch)
-    trace.record_written(
+    history_and_cache.record_written(
         model=kind.model,
         created=[],
         updated=list(records.filter(action=RecordAction.UPDATED).values_list("object_id", flat=True)),

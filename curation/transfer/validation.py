@@ -11,9 +11,9 @@ from archive.spreadsheet import unescape_formula
 
 from .cells import CellError
 from .columns import Text
-from .current import fetch
 from .formats import Kind
 from .keys import Keys, among
+from .stored import fetch
 
 CONTROLLED = {Status.PUBLISHED, Status.WITHDRAWN}
 # The error CSV adds this column; a fixed error file imports as it is.

@@ -4,7 +4,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from archive.models import Status
-from archive.settings.components import with_page_cache
+from archive.settings.production_parts import with_page_cache
 from tests.factories import SourceFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.settings.components import cache_settings, logging_settings, storage_settings
+from archive.settings.production_parts import cache_settings, logging_settings, storage_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "x" * 20 + "k3Y-9pQ_rT" * 4
