@@ -29,14 +29,21 @@ def timeout() -> int:
 _memo = {"value": None, "until": 0.0}
 
 
+def _new_counter() -> int:
+    # Where a counter starts when the cache has none (first use, cleared, restarted, evicted): the clock in
+    # nanoseconds, so that it never repeats a generation something was built or cached at before.
+    return time.time_ns()
+
+
 def generation() -> int:
     now = time.monotonic()
     if _memo["value"] is not None and now < _memo["until"]:
         return _memo["value"]
     value = cache.get(GENERATION_KEY)
     if value is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        value = cache.get(GENERATION_KEY, 1)
+        start = _new_counter()
+        cache.add(GENERATION_KEY, start, timeout=None)  # another process may have started it meanwhile
+        value = cache.get(GENERATION_KEY, start)
     _memo.update(value=value, until=now + getattr(settings, "PUBLIC_GENERATION_MEMO_SECONDS", 0))
     return value
 
@@ -46,8 +53,8 @@ def public_changed(**kwargs) -> None:
     _memo["value"] = None
     try:
         cache.incr(GENERATION_KEY)
-    except ValueError:  # no counter yet (or evicted): any new value differs from the keys in use
-        cache.add(GENERATION_KEY, 2, timeout=None)
+    except ValueError:  # no counter (cleared or evicted): a new one differs from every generation in use
+        cache.add(GENERATION_KEY, _new_counter(), timeout=None)
 
 
 def cached_value(name: str, compute, *parts, seconds: int | None = None):

@@ -89,11 +89,13 @@ def make_member(db):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Cached public pages and figures (archive/cache.py), and the facet index built from one test's records,
-    must not leak into the next."""
+    """Each test starts with nothing cached, at a public generation no earlier test used (archive/cache.py),
+    and with no facet index: nothing built from one test's records is seen by the next."""
     from django.core.cache import cache
 
     from archive import facet_index
+    from archive.cache import public_changed
 
     cache.clear()
+    public_changed()  # a new generation, and this process's memo of the old one dropped
     facet_index.forget()
