@@ -4,21 +4,24 @@ Counting eight facets of a broad list in SQL reads tens of thousands of link row
 seconds at a million sources on a small machine). Here each facet is a pair of numpy arrays (source position,
 value id), so filtering is a boolean mask and counting is one `bincount`: milliseconds.
 
-Correctness first: the index is used only while it is current, meaning built at the present public generation
-(archive.cache), younger than OPIS_FACET_INDEX_SECONDS, and before the next scheduled publication. Otherwise
-the caller counts in SQL as before, and a fresh index is built in a background thread (or, with
-OPIS_FACET_INDEX_SYNC, in the request: tests, whose data another connection cannot see). Only the categorical
-filters are served; a list filtered by words or dates is counted in SQL.
+Correctness first: an index is used only while it is current, meaning built at the present public generation
+(archive.cache), younger than OPIS_FACET_INDEX_SECONDS, and before the next scheduled publication. A process
+keeps one index (`ProcessIndex`); a list that finds it missing or no longer current builds a new one in its own
+request (about 3 s at a million sources) and is served by it. Nothing is built in the background: what serves a
+request depends only on the records, the generation and the time it is given. Only the categorical filters are
+served; a list filtered by words or dates is counted in SQL.
 """
 
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 import numpy as np
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import connections
 from django.utils import timezone
 
 from .cache import generation
@@ -26,7 +29,6 @@ from .facets import FACETS
 from .models import Event, Source, Status
 
 log = logging.getLogger(__name__)
-_masks_lock = threading.Lock()
 
 # Every facet of archive.facets.FACETS, by where its values are: a column of the source's own table (param: column)
 SINGLE = {f.param: f.source_field.attname for f in FACETS if not f.source_field.many_to_many}
@@ -73,16 +75,19 @@ class FacetIndex:
     ids: np.ndarray  # sorted ids of the published sources
     facets: dict[str, Values]
     orders: dict[str, np.ndarray]  # sort name -> rank of each position in the database's own ordering
-    generation: int
-    valid_until: float  # the next scheduled publication, or the age limit
-    _masks: dict = field(default_factory=dict)
+    generation: int  # the public generation (archive.cache) it was built at
+    valid_until: datetime  # the next scheduled publication, or the age limit
+    _masks: dict = field(default_factory=dict, repr=False)
+    _masks_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def size(self) -> int:
         return len(self.ids)
 
-    def current(self) -> bool:
-        return self.generation == generation() and time.time() < self.valid_until
+    def current(self, public_generation: int, now: datetime) -> bool:
+        """Whether the index may serve a list at this generation and time: no change since it was built, and
+        neither its age limit nor a scheduled publication has come."""
+        return self.generation == public_generation and now < self.valid_until
 
     def mask(self, param: str, key: str) -> np.ndarray:
         """The sources having this value, kept for the next lists that filter by it (an index never changes)."""
@@ -93,7 +98,7 @@ class FacetIndex:
             value_id = values.keys.get(key)
             if value_id is not None:
                 found[values.owners[values.values == value_id]] = True
-            with _masks_lock:  # threaded workers share the index
+            with self._masks_lock:  # a threaded worker's requests share the index
                 if len(self._masks) >= MASKS_KEPT:
                     self._masks.pop(next(iter(self._masks)))
                 self._masks[(param, key)] = found
@@ -132,9 +137,11 @@ class FacetIndex:
 # -- building ---------------------------------------------------------------------------------------
 
 
-def build() -> FacetIndex:
+def build(now: datetime) -> FacetIndex:
+    """An index of the sources published at `now`, valid until OPIS_FACET_INDEX_SECONDS after it or the next
+    publication scheduled after it, whichever comes first."""
     started, built_at = time.monotonic(), generation()  # the generation first: a change meanwhile makes it stale
-    published = Source.objects.published()
+    published = _published(Source, now)
     rows = list(published.order_by("pk").values_list("pk", *SINGLE.values()))
     ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
     positions = np.arange(len(ids), dtype=np.int32)
@@ -150,18 +157,22 @@ def build() -> FacetIndex:
         pairs = np.sort(where[keep].astype(np.int64) << 32 | targets[keep])
         pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))] if len(pairs) else pairs
         facets[param] = _multi(model, key, (pairs >> 32).astype(np.int32), (pairs & 0xFFFFFFFF).astype(np.int32))
-    facets["event"].countable = _published_events(len(facets["event"].names))
+    facets["event"].countable = _published_events(len(facets["event"].names), now)
     facets = {param: values.indexed(len(ids)) for param, values in facets.items()}
     orders = {name: _rank(published, ids, fields) for name, fields in ORDERS.items()}
-    seconds = getattr(settings, "OPIS_FACET_INDEX_SECONDS", 300)
-    valid_until = time.time() + seconds
+    valid_until = now + timedelta(seconds=settings.OPIS_FACET_INDEX_SECONDS)
     for model in (Source, Event):  # a scheduled source joins the lists, a scheduled event the event facet
-        upcoming = model.objects.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
+        upcoming = model.objects.filter(status=Status.PUBLISHED, published_at__gt=now)
         due = upcoming.order_by("published_at").values_list("published_at", flat=True).first()
         if due is not None:
-            valid_until = min(valid_until, due.timestamp())
+            valid_until = min(valid_until, due)
     log.info("facet index: %d sources built in %.1f s", len(ids), time.monotonic() - started)
     return FacetIndex(ids, facets, orders, built_at, valid_until)
+
+
+def _published(model, now: datetime):
+    """`model.objects.published()` as of `now`: published, and the publication time come by then."""
+    return model.objects.filter(status=Status.PUBLISHED, published_at__lte=now)
 
 
 def _rank(published, ids: np.ndarray, fields: tuple[str, ...]) -> np.ndarray:
@@ -204,17 +215,15 @@ def _keys(names: list[str]) -> dict[str, int]:
     return {name: number for number, name in enumerate(names) if name}
 
 
-def _published_events(size: int) -> np.ndarray:
+def _published_events(size: int, now: datetime) -> np.ndarray:
     countable = np.zeros(size, dtype=bool)
-    countable[list(Event.objects.published().values_list("pk", flat=True))] = True
+    countable[list(_published(Event, now).values_list("pk", flat=True))] = True
     return countable
 
 
 def _pairs(through, owner: str, value: str) -> tuple[np.ndarray, np.ndarray]:
-    """Every link of one kind as two arrays; on PostgreSQL one binary COPY (millions of rows in a second)."""
-    if connection.vendor != "postgresql":
-        rows = np.array(list(through.objects.values_list(owner, value)), dtype=np.int64).reshape(-1, 2)
-        return rows[:, 0], rows[:, 1]
+    """Every link of one kind as two arrays, read as one binary aggregate (millions of rows in a second)."""
+    connection = connections[through.objects.db]  # where the other reads of the index go
     qn = connection.ops.quote_name
     # One bytea of 16 bytes a link (two big-endian int8): a COPY would send, and psycopg yield, a message a row.
     pair = f"int8send({qn(owner)}::bigint) || int8send({qn(value)}::bigint)"
@@ -227,54 +236,56 @@ def _pairs(through, owner: str, value: str) -> tuple[np.ndarray, np.ndarray]:
 
 # -- the process's index --------------------------------------------------------------------------
 
-_state: dict = {"index": None, "building": False}
-_lock = threading.Lock()
 
+class ProcessIndex:
+    """The index a process serves its lists from.
 
-def current_index() -> FacetIndex | None:
-    """The index if it is current; else None, and a new one is on its way."""
-    if not getattr(settings, "OPIS_FACET_INDEX", True):
-        return None
-    index = _state["index"]
-    if index is not None and index.current():
+    It lives until a list finds it no longer current at that moment; that request then builds the next one, and
+    is served by it. `forget` drops it. The requests of a threaded server share it; one builds at a time, and the
+    others wait for its index rather than build their own.
+    """
+
+    def __init__(self, builder: Callable[[datetime], FacetIndex] = build):
+        self._builder = builder
+        self._index: FacetIndex | None = None
+        self._building = threading.Lock()
+
+    def get(self, now: datetime | None = None) -> FacetIndex | None:
+        """The index current at `now` (by default the present), built first if need be; None when
+        OPIS_FACET_INDEX is off."""
+        if not settings.OPIS_FACET_INDEX:
+            return None
+        now = now or timezone.now()
+        index = self._index
+        if index is None or not index.current(generation(), now):
+            with self._building:
+                index = self._index  # another request may have built it meanwhile
+                if index is None or not index.current(generation(), now):
+                    index = self._index = None  # the old arrays may be freed while the new ones are read
+                    index = self._index = self._builder(now)
         return index
-    # A process's first index is built where it is needed (a list costs as much in SQL); later ones in the
-    # background, so that visitors after a curator's edit are served by SQL meanwhile.
-    first = index is None and not _state["building"]
-    if first or getattr(settings, "OPIS_FACET_INDEX_SYNC", False):
-        _state["index"] = build()
-        return _state["index"]
-    _build_in_background()
-    return None
+
+    def forget(self) -> None:
+        """Drop the index: the next list builds one."""
+        self._index = None
+
+
+process_index = ProcessIndex()
+
+
+def current_index(now: datetime | None = None) -> FacetIndex | None:
+    """This process's index, current at `now` (by default the present): see ProcessIndex.get."""
+    return process_index.get(now)
 
 
 def warm() -> None:
     """Build the index now (gunicorn's master, before it forks the workers: they share its memory)."""
     try:
-        _state["index"] = build()
+        process_index.get()
     except Exception:  # a database not ready yet: the first list builds it instead
         log.exception("facet index: build at start failed")
 
 
 def forget() -> None:
-    """Drop this process's index (the next list builds one): for tests, whose data comes and goes."""
-    _state["index"] = None
-
-
-def _build_in_background() -> None:
-    with _lock:
-        if _state["building"]:
-            return
-        _state["building"] = True
-
-    def run():
-        try:
-            _state["index"] = build()
-        except Exception:  # the SQL path serves meanwhile; the next request tries again
-            log.exception("facet index: build failed")
-        finally:
-            _state["building"] = False
-            close_old_connections()
-            connection.close()
-
-    threading.Thread(target=run, name="opis-facet-index", daemon=True).start()
+    """Drop this process's index (the next list builds one): tests, whose records come and go, start without."""
+    process_index.forget()

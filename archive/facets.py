@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from django.db import connections, models
+from django.db import models
 from django.db.models import Count
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -126,7 +126,7 @@ def _ids(queryset, estimate_first: bool = False) -> dict:
     several times the limit is taken as too large without reading up to the limit of its rows at random.
     """
     queryset = queryset.order_by()
-    if estimate_first and connections[queryset.db].vendor == "postgresql":
+    if estimate_first:
         plan = json.loads(queryset.explain(format="json"))
         if plan[0]["Plan"]["Plan Rows"] > 2 * FACET_IDS_LIMIT:
             return {"ids": None}

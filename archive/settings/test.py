@@ -9,5 +9,3 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# The facet index is built in the request: a background thread's connection cannot see a test's data.
-OPIS_FACET_INDEX_SYNC = True

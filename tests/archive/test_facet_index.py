@@ -1,14 +1,19 @@
 """The in-memory facet index (archive.facet_index) gives the list, its order and its facet counts exactly as
 SQL does, never counts what is not published, and is not used once a change makes it stale."""
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
+import numpy as np
 import pytest
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
 from archive import facet_index
+from archive.cache import generation
+from archive.facet_index import FacetIndex, ProcessIndex
 from archive.facets import compute_facets
 from archive.filters import SourceFilter
 from archive.models import Source, Status
@@ -121,32 +126,56 @@ def test_a_change_is_listed_at_once(client, collection):
     assert "S-0" not in _listed(client, {"repository": "RGASPI"})[0]
 
 
-def test_a_stale_index_is_not_used_and_a_new_one_is_built_in_the_background(client, collection, settings, monkeypatch):
-    settings.OPIS_FACET_INDEX_SYNC = False
-    _listed(client, {})  # the process's first index, built in the request
-    started = []
-    monkeypatch.setattr(facet_index, "_build_in_background", lambda: started.append(True))
+def test_a_stale_index_is_not_used_and_the_next_list_builds_a_new_one(client, collection):
+    _listed(client, {})
+    before = facet_index.current_index()
     draft = Source.objects.get(identifier="S-5")
     draft.status, draft.published_at = Status.PUBLISHED, timezone.now()
     draft.save()
 
     listed, paginator = _listed(client, {"repository": "RGASPI"})
     assert "S-5" in listed and paginator.count == 5
-    assert not isinstance(paginator.object_list, IdsInOrder)  # counted in SQL meanwhile
-    assert started
+    assert isinstance(paginator.object_list, IdsInOrder)  # served by the index this list built
+    assert facet_index.current_index() is not before
 
 
 def test_a_scheduled_publication_ends_the_index_when_it_comes(collection, settings):
     settings.OPIS_FACET_INDEX_SECONDS = 24 * 3600
-    due = timezone.now() + timedelta(hours=2)
+    now = timezone.now()
+    due = now + timedelta(hours=2)
     SourceFactory(identifier="S-later", status=Status.PUBLISHED, published_at=due)
-    index = facet_index.current_index()
-    assert index.size == 5
-    assert index.valid_until == pytest.approx(due.timestamp())
+    index = facet_index.current_index(now)
+    assert (index.size, index.valid_until) == (5, due)
+    assert facet_index.current_index(due - timedelta(microseconds=1)) is index
+    assert facet_index.current_index(due).size == 6  # listed from then on
 
-    sooner = timezone.now() + timedelta(hours=1)
+    sooner = now + timedelta(hours=1)
     EventFactory(slug="later-event", status=Status.PUBLISHED, published_at=sooner)  # the event facet changes then
-    assert facet_index.current_index().valid_until == pytest.approx(sooner.timestamp())
+    assert facet_index.current_index(now).valid_until == sooner
+
+
+def test_an_index_serves_until_its_age_limit(collection, settings):
+    settings.OPIS_FACET_INDEX_SECONDS = 300
+    now = timezone.now()
+    index = facet_index.current_index(now)
+    assert facet_index.current_index(now + timedelta(seconds=299)) is index
+    assert facet_index.current_index(now + timedelta(seconds=300)) is not index
+
+
+def test_requests_asking_at_once_share_one_build():
+    release, built = threading.Event(), []
+
+    def builder(now):
+        built.append(now)
+        release.wait()
+        return FacetIndex(np.zeros(0, dtype=np.int64), {}, {}, generation(), now + timedelta(minutes=5))
+
+    index = ProcessIndex(builder)
+    with ThreadPoolExecutor(4) as pool:
+        asked = [pool.submit(index.get) for _ in range(4)]
+        release.set()
+        served = {id(future.result()) for future in asked}
+    assert len(built) == 1 and len(served) == 1
 
 
 def test_lists_with_words_or_dates_are_counted_in_sql(client, collection):
