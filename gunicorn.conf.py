@@ -47,7 +47,7 @@ def when_ready(server):
     a forked worker must not share a socket (or a pool) with its parent."""
     from django.db import connections
 
-    from archive import facet_index
+    from archive.public import facet_index
 
     facet_index.warm()
     for connection in connections.all(initialized_only=True):

@@ -8,9 +8,9 @@ class ArchiveConfig(AppConfig):
 
     def ready(self):
         from . import models
-        from .cache import connect_invalidation
+        from .public.cache import connect_invalidation
 
-        # Any change to a record may change a public page: drop the cached ones (archive/cache.py).
+        # Any change to a record may change a public page: drop the cached ones (archive/public/cache.py).
         connect_invalidation(
             [
                 models.Source,

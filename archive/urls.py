@@ -8,7 +8,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("archive.ops_urls")),
     path("curation/", admin.site.urls),
-    path("", include("archive.public_urls")),
+    path("", include("archive.public.urls")),
 ]
 
 if settings.DEBUG:

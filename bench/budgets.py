@@ -32,7 +32,7 @@ class Page:
     admin: bool = False
     timings: list[float] = field(default_factory=list)
     queries: list[int] = field(default_factory=list)
-    hits: int = 0  # answered by the public page cache (archive.cache): the others rendered the page
+    hits: int = 0  # answered by the public page cache (archive.public.cache): the others rendered the page
     status: int | None = None
     note: str = ""
 

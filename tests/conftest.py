@@ -89,12 +89,12 @@ def make_member(db):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with nothing cached, at a public generation no earlier test used (archive/cache.py),
+    """Each test starts with nothing cached, at a public generation no earlier test used (archive/public/cache.py),
     and with no facet index: nothing built from one test's records is seen by the next."""
     from django.core.cache import cache
 
-    from archive import facet_index
-    from archive.cache import public_changed
+    from archive.public import facet_index
+    from archive.public.cache import public_changed
 
     cache.clear()
     public_changed()  # a new generation, and this process's memo of the old one dropped

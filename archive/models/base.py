@@ -120,9 +120,9 @@ def editorial_permissions(model_name: str) -> list[tuple[str, str]]:
 
 
 class EditorialQuerySet(models.QuerySet):
-    def published(self):
-        """The one visibility rule: published, and the publication time has come."""
-        return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
+    def published(self, now=None):
+        """The one visibility rule: published, and the publication time has come (by `now`, default the present)."""
+        return self.filter(status=Status.PUBLISHED, published_at__lte=now or timezone.now())
 
     def in_review(self):
         return self.filter(status=Status.REVIEW)

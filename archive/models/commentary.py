@@ -20,16 +20,16 @@ class CommentaryKind(models.TextChoices):
 
 
 class CommentaryQuerySet(EditorialQuerySet):
-    def published(self):
-        """Published, and about a source or event that the public may see too."""
+    def published(self, now=None):
+        """Published, and about a source or event that the public may see too (by `now`, default the present)."""
         # EXISTS, not IN: an IN over a nullable column cannot be hashed, and PostgreSQL then reads every
         # published source for each note (a second per event page at a million sources).
         return (
             super()
-            .published()
+            .published(now)
             .filter(
-                Exists(Source.objects.published().filter(pk=OuterRef("source_id")))
-                | Exists(Event.objects.published().filter(pk=OuterRef("event_id")))
+                Exists(Source.objects.published(now).filter(pk=OuterRef("source_id")))
+                | Exists(Event.objects.published(now).filter(pk=OuterRef("event_id")))
             )
         )
 

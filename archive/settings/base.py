@@ -160,7 +160,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Django's own widget templates through Jinja2 (same markup, several times faster): see archive/form_rendering.py.
 FORM_RENDERER = "archive.form_rendering.FastFormRenderer"
 
-# The source list's facets, filters and order from an in-memory index (archive/facet_index.py), rebuilt by the
+# The source list's facets, filters and order from an in-memory index (archive/public/facet_index.py), rebuilt by the
 # first list after any change and at most OPIS_FACET_INDEX_SECONDS old; off, every list is counted in SQL.
 OPIS_FACET_INDEX = env_bool("OPIS_FACET_INDEX", True)
 OPIS_FACET_INDEX_SECONDS = int(os.environ.get("OPIS_FACET_INDEX_SECONDS", "300"))

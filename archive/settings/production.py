@@ -52,7 +52,7 @@ LOGGING = logging_settings(os.environ.get("LOG_LEVEL", "INFO"))
 MIDDLEWARE = with_whitenoise(MIDDLEWARE)
 # Public GET requests read archive records from the replica when one is configured; everything else the primary.
 MIDDLEWARE = with_page_cache([*MIDDLEWARE, "archive.db_routing.PublicReadsMiddleware"])
-# Public pages and figures are cached until the next change to a record (archive/cache.py); 0 turns it off.
+# Public pages and figures are cached until the next change to a record (archive/public/cache.py); 0 turns it off.
 PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "300"))
 PUBLIC_GENERATION_MEMO_SECONDS = float(os.environ.get("PUBLIC_GENERATION_MEMO_SECONDS", "1"))
 DATABASE_ROUTERS = ["archive.db_routing.PublicReadReplicaRouter"]

@@ -118,7 +118,7 @@ def with_whitenoise(middleware: list[str]) -> list[str]:
 
 def with_page_cache(middleware: list[str]) -> list[str]:
     """The public page cache goes right after LocaleMiddleware (its key needs the language): a hit skips the rest."""
-    entry = "archive.cache.PublicPageCacheMiddleware"
+    entry = "archive.public.cache.PublicPageCacheMiddleware"
     rest = [m for m in middleware if m != entry]
     locale = "django.middleware.locale.LocaleMiddleware"
     position = rest.index(locale) + 1 if locale in rest else len(rest)

@@ -6,7 +6,7 @@ cache hears of them; the pipeline tells both, inside the import's own transactio
 
 from django.db import transaction
 
-from archive.cache import public_changed
+from archive.public.cache import public_changed
 from curation.history import record_bulk_writes
 from curation.models import TRACKED_MODELS, ChangeChannel, ImportBatch
 

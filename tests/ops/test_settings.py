@@ -76,7 +76,7 @@ def test_production_with_redis_s3_pool_and_replica_configured():
 def test_the_page_cache_answers_right_after_the_language_is_known():
     middleware = production({}, "settings.MIDDLEWARE")
     locale = middleware.index("django.middleware.locale.LocaleMiddleware")
-    assert middleware[locale + 1] == "archive.cache.PublicPageCacheMiddleware"
+    assert middleware[locale + 1] == "archive.public.cache.PublicPageCacheMiddleware"
     assert middleware.index("archive.db_routing.PublicReadsMiddleware") > locale + 1
 
 

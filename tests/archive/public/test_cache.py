@@ -15,6 +15,18 @@ PAGE_CACHE = override_settings(
 )
 
 
+def test_a_save_makes_the_public_cache_stale_again_when_it_commits(django_capture_on_commit_callbacks):
+    from archive.public.cache import generation
+
+    with django_capture_on_commit_callbacks(execute=True):
+        source = SourceFactory(published=True)
+        saved = generation()  # what another worker could build a page at before the commit
+    assert generation() != saved
+    with django_capture_on_commit_callbacks() as callbacks:
+        source.save()
+    assert callbacks, "the save in a transaction asks for a bump at commit"
+
+
 def test_home_counts_follow_a_publication(client):
     SourceFactory(published=True)
     assert "1 published source" in client.get(reverse("archive:home")).text

@@ -5,7 +5,7 @@ from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
-from .models import Source
+from archive.models import Source
 
 FEED_SIZE = 30
 

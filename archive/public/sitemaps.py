@@ -3,7 +3,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .models import Agent, Event, Place, Source
+from archive.models import Agent, Event, Place, Source
 
 
 class StaticPagesSitemap(Sitemap):

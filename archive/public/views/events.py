@@ -5,9 +5,9 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.generic import DetailView, ListView
 
-from archive.cache import cached_count
-from archive.jsonld import event_jsonld
 from archive.models import Commentary, Event, Source
+from archive.public.cache import cached_count
+from archive.public.jsonld import event_jsonld
 
 from .mixins import LISTED, PublishedMixin, without_search_vector
 

@@ -204,7 +204,7 @@ def test_source_page_shows_digitised_images_and_both_texts(client):
 
 
 def test_event_page_shows_its_earliest_published_sources_and_links_to_all(client, monkeypatch):
-    monkeypatch.setattr("archive.views.events.EVENT_SOURCES", 2)
+    monkeypatch.setattr("archive.public.views.events.EVENT_SOURCES", 2)
     event = EventFactory(published=True)
     for year in (1936, 1934, 1935):
         SourceFactory(published=True, title=f"Report of {year}", date_edtf=str(year)).events.add(event)

@@ -8,8 +8,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from archive.models import Source
+
 from .facets import FACETS
-from .models import Source
 from .search import matching
 
 _YEAR_OR_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -50,7 +51,7 @@ SORTS = {
 
 
 def facet_filter(facet) -> django_filters.Filter:
-    """The filter of one facet (archive.facets.FACETS): the value at its path, one of its field's choices if it
+    """The filter of one facet (archive.public.facets.FACETS): the value at its path, one of its field's choices if it
     has them."""
     common = {"label": facet.label, "field_name": facet.value_path, "distinct": facet.distinct}
     if facet.source_field.choices:

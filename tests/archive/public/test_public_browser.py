@@ -10,7 +10,7 @@ from curation.demo import load_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-AXE = Path(__file__).resolve().parent.parent / "vendor" / "axe.min.js"
+AXE = Path(__file__).resolve().parents[2] / "vendor" / "axe.min.js"
 PROTOCOL = "protocol-of-mutual-assistance-1936"
 AXE_PAGES = [
     reverse("archive:home"),

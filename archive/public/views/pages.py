@@ -3,8 +3,8 @@
 from django.urls import reverse
 from django.views.generic import TemplateView
 
-from archive.cache import cached_value
 from archive.models import Event, Source
+from archive.public.cache import cached_value
 
 from .mixins import LISTED
 

@@ -1,4 +1,4 @@
-"""The in-memory facet index (archive.facet_index) gives the list, its order and its facet counts exactly as
+"""The in-memory facet index (archive.public.facet_index) gives the list, its order and its facet counts exactly as
 SQL does, never counts what is not published, and is not used once a change makes it stale."""
 
 import threading
@@ -11,13 +11,13 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
-from archive import facet_index
-from archive.cache import generation
-from archive.facet_index import FacetIndex, ProcessIndex
-from archive.facets import compute_facets
-from archive.filters import SourceFilter
 from archive.models import Source, Status
-from archive.views.sources import IdsInOrder
+from archive.public import facet_index
+from archive.public.cache import generation
+from archive.public.facet_index import FacetIndex, ProcessIndex
+from archive.public.facets import compute_facets
+from archive.public.filters import SourceFilter
+from archive.public.views.sources import IdsInOrder
 from tests.factories import (
     AgentFactory,
     EventFactory,

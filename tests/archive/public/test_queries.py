@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from archive import facet_index
 from archive.models import AgentRole, SourceAgent, Status
+from archive.public import facet_index
 from tests.factories import (
     AgentFactory,
     CommentaryFactory,

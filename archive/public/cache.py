@@ -12,6 +12,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
@@ -73,13 +74,24 @@ def cached_count(queryset, name: str, params) -> int:
     return cached_value(f"count:{name}", queryset.count, params)
 
 
+def record_changed(using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
+    """A record was saved, deleted or relinked: stale now, and once more when its transaction commits.
+
+    Between the save and the commit another worker still reads the old rows; a page or a facet index it builds
+    then would carry the new generation with the old content. The bump at commit makes that stale too.
+    """
+    public_changed()
+    if transaction.get_connection(using).in_atomic_block:
+        transaction.on_commit(public_changed, using=using)
+
+
 def connect_invalidation(models) -> None:
     for model in models:
-        post_save.connect(public_changed, sender=model, dispatch_uid=f"opis-cache-save-{model.__name__}")
-        post_delete.connect(public_changed, sender=model, dispatch_uid=f"opis-cache-delete-{model.__name__}")
+        post_save.connect(record_changed, sender=model, dispatch_uid=f"opis-cache-save-{model.__name__}")
+        post_delete.connect(record_changed, sender=model, dispatch_uid=f"opis-cache-delete-{model.__name__}")
         for field in model._meta.local_many_to_many:
             through = field.remote_field.through
-            m2m_changed.connect(public_changed, sender=through, dispatch_uid=f"opis-cache-m2m-{through.__name__}")
+            m2m_changed.connect(record_changed, sender=through, dispatch_uid=f"opis-cache-m2m-{through.__name__}")
 
 
 class PublicPageCacheMiddleware:

@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from archive.models import Status
-from archive.search import _highlight, corrected
-from archive.translit import spellings, to_cyrillic, to_latin
+from archive.public.search import _highlight, corrected
+from archive.public.translit import spellings, to_cyrillic, to_latin
 from tests.factories import CommentaryFactory, EventFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db

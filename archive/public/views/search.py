@@ -3,7 +3,7 @@
 from django.core.paginator import Paginator
 from django.views.generic import TemplateView
 
-from archive import search
+from archive.public import search
 
 PAGE_SIZE = 20
 MAX_QUERY = 200

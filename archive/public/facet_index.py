@@ -5,7 +5,7 @@ seconds at a million sources on a small machine). Here each facet is a pair of n
 value id), so filtering is a boolean mask and counting is one `bincount`: milliseconds.
 
 Correctness first: an index is used only while it is current, meaning built at the present public generation
-(archive.cache), younger than OPIS_FACET_INDEX_SECONDS, and before the next scheduled publication. A process
+(archive.public.cache), younger than OPIS_FACET_INDEX_SECONDS, and before the next scheduled publication. A process
 keeps one index (`ProcessIndex`); a list that finds it missing or no longer current builds a new one in its own
 request (about 3 s at a million sources) and is served by it. Nothing is built in the background: what serves a
 request depends only on the records, the generation and the time it is given. Only the categorical filters are
@@ -24,13 +24,14 @@ from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 
+from archive.models import Event, Source, Status
+
 from .cache import generation
 from .facets import FACETS
-from .models import Event, Source, Status
 
 log = logging.getLogger(__name__)
 
-# Every facet of archive.facets.FACETS, by where its values are: a column of the source's own table (param: column)
+# Every facet of facets.FACETS, by where its values are: a column of the source's own table (param: column)
 SINGLE = {f.param: f.source_field.attname for f in FACETS if not f.source_field.many_to_many}
 # or a link table (param: (through model, owner column, value column, target model, key field)).
 MULTI = {
@@ -39,7 +40,7 @@ MULTI = {
     for f in FACETS
     if f.source_field.many_to_many
 }
-# The list's sorts (archive.filters.SORTS) whose order the index keeps; "-date" is read backwards.
+# The list's sorts (archive.public.filters.SORTS) whose order the index keeps; "-date" is read backwards.
 ORDERS = {"date": ("date_start", "identifier"), "title": ("title", "identifier")}
 MASKS_KEPT = 16  # a mask is one byte per published source (0.7 MB at 700,000)
 
@@ -75,7 +76,7 @@ class FacetIndex:
     ids: np.ndarray  # sorted ids of the published sources
     facets: dict[str, Values]
     orders: dict[str, np.ndarray]  # sort name -> rank of each position in the database's own ordering
-    generation: int  # the public generation (archive.cache) it was built at
+    generation: int  # the public generation (archive.public.cache) it was built at
     valid_until: datetime  # the next scheduled publication, or the age limit
     _masks: dict = field(default_factory=dict, repr=False)
     _masks_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -141,7 +142,7 @@ def build(now: datetime) -> FacetIndex:
     """An index of the sources published at `now`, valid until OPIS_FACET_INDEX_SECONDS after it or the next
     publication scheduled after it, whichever comes first."""
     started, built_at = time.monotonic(), generation()  # the generation first: a change meanwhile makes it stale
-    published = _published(Source, now)
+    published = Source.objects.published(now)
     rows = list(published.order_by("pk").values_list("pk", *SINGLE.values()))
     ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
     positions = np.arange(len(ids), dtype=np.int32)
@@ -168,11 +169,6 @@ def build(now: datetime) -> FacetIndex:
             valid_until = min(valid_until, due)
     log.info("facet index: %d sources built in %.1f s", len(ids), time.monotonic() - started)
     return FacetIndex(ids, facets, orders, built_at, valid_until)
-
-
-def _published(model, now: datetime):
-    """`model.objects.published()` as of `now`: published, and the publication time come by then."""
-    return model.objects.filter(status=Status.PUBLISHED, published_at__lte=now)
 
 
 def _rank(published, ids: np.ndarray, fields: tuple[str, ...]) -> np.ndarray:
@@ -217,7 +213,7 @@ def _keys(names: list[str]) -> dict[str, int]:
 
 def _published_events(size: int, now: datetime) -> np.ndarray:
     countable = np.zeros(size, dtype=bool)
-    countable[list(_published(Event, now).values_list("pk", flat=True))] = True
+    countable[list(Event.objects.published(now).values_list("pk", flat=True))] = True
     return countable
 
 

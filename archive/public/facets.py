@@ -14,7 +14,7 @@ from django.db.models import Count
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .models import Event, Source
+from archive.models import Event, Source
 
 if TYPE_CHECKING:
     from .facet_index import FacetIndex
@@ -75,8 +75,8 @@ class Facet:
 
 
 # The facets of the source list, in the order shown: the query-string parameter, its label, the value's path from
-# a source, and the paths of the value's labels. The list's filters (archive.filters) and the in-memory index
-# (archive.facet_index) are derived from this table.
+# a source, and the paths of the value's labels. The list's filters (archive.public.filters) and the in-memory index
+# (archive.public.facet_index) are derived from this table.
 FACETS = (
     Facet(
         "repository",
@@ -160,7 +160,7 @@ def _uncached(name, compute, *parts):
 def compute_facets(filterset_class, data, queryset, cached=_uncached, total: int | None = None) -> list[Facet]:
     """The facets with their choices, counted on the list as filtered by every other facet.
 
-    `cached(name, compute, *key_parts)` may keep each facet's counts (archive.cache.cached_value): they
+    `cached(name, compute, *key_parts)` may keep each facet's counts (archive.public.cache.cached_value): they
     depend only on the *other* filters in use, so every list that shares them shares the counts (all the
     subjects of one repository, whatever subject is chosen), and the labels are chosen per language later.
     `total` is the count of the list itself: what a chosen value outside the most frequent choices gives.
@@ -223,7 +223,7 @@ def _choose(facet: Facet, rows: list[dict], data, total: int | None) -> None:
         facet.choices.append(Choice(selected, selected, total or 0, selected=True))
 
 
-# -- from the in-memory index (archive.facet_index) -------------------------------------------------
+# -- from the in-memory index (archive.public.facet_index) -------------------------------------------------
 
 
 def served_by_index(filterset, in_use) -> "FacetIndex | None":

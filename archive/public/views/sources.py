@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from django.db.models import Prefetch
 from django.views.generic import DetailView, ListView
 
-from archive.cache import cached_count, cached_value
-from archive.facets import compute_facets, index_ids, list_ids
-from archive.filters import SourceFilter
-from archive.jsonld import source_jsonld
 from archive.models import Commentary, Event, Source, SourceAgent
-from archive.search import needs_near_spellings
+from archive.public.cache import cached_count, cached_value
+from archive.public.facets import compute_facets, index_ids, list_ids
+from archive.public.filters import SourceFilter
+from archive.public.jsonld import source_jsonld
+from archive.public.search import needs_near_spellings
 
 from .mixins import LISTED, PublishedMixin, filter_key, without_search_vector
 
@@ -19,7 +19,7 @@ PAGE_SIZES = (10, 25, 50, 100)
 
 
 def source_filter_class(request):
-    """SourceFilter, told once whether the words need near spellings (see archive.search.matching)."""
+    """SourceFilter, told once whether the words need near spellings (see archive.public.search.matching)."""
     words = request.GET.get("q", "").strip()
     near = needs_near_spellings(Source.objects.published(), words) if words else False
     return functools.partial(SourceFilter, near_spellings=near)

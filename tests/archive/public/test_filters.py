@@ -4,9 +4,9 @@ import pytest
 from django.http import QueryDict
 from django.urls import reverse
 
-from archive.facets import FACETS, compute_facets
-from archive.filters import SourceFilter
 from archive.models import Source
+from archive.public.facets import FACETS, compute_facets
+from archive.public.filters import SourceFilter
 from tests.factories import EventFactory, LanguageFactory, SourceFactory, SubjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -121,7 +121,7 @@ def test_facet_queries_are_one_per_facet(collection, sql_facets, django_assert_n
 def test_facets_over_ids_count_as_the_grouped_queries_do(collection, sql_facets, monkeypatch):
     queries = ({}, {"language": "ru"}, {"event": "battles", "fond": "17"})
     counted_over_ids = [_counts(query) for query in queries]
-    monkeypatch.setattr("archive.facets.FACET_IDS_LIMIT", 0)  # every list "too large": the grouped queries
+    monkeypatch.setattr("archive.public.facets.FACET_IDS_LIMIT", 0)  # every list "too large": the grouped queries
     assert [_counts(query) for query in queries] == counted_over_ids
 
 
@@ -129,7 +129,7 @@ def test_a_chosen_value_over_a_large_list_shows_itself_and_how_to_see_the_others
     client, collection, sql_facets, monkeypatch
 ):
     # The list without the chosen language (4 sources) is over the limit; the list itself (3 sources) is not.
-    monkeypatch.setattr("archive.facets.FACET_IDS_LIMIT", 3)
+    monkeypatch.setattr("archive.public.facets.FACET_IDS_LIMIT", 3)
     counts = _counts({"language": "ru"})
     assert counts["language"] == {"ru": 3}
     assert counts["document_type"] == {"protocol": 1, "letter": 1, "report": 1}
@@ -164,7 +164,7 @@ def test_a_person_in_two_roles_counts_the_source_once(client):
 
 
 def test_a_facet_lists_its_most_frequent_choices_and_keeps_a_rarer_chosen_one(client, monkeypatch):
-    monkeypatch.setattr("archive.facets.FACET_CHOICES", 1)
+    monkeypatch.setattr("archive.public.facets.FACET_CHOICES", 1)
     SourceFactory.create_batch(2, published=True, document_type="letter")
     SourceFactory(published=True, document_type="telegram")
     url = reverse("archive:source-list")

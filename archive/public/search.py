@@ -1,7 +1,7 @@
 """One search over published sources, events and commentary.
 
 Full text over the stored search vectors: websearch syntax, ranking, and snippets from `ts_headline`, which
-marks whole words only. The query is searched in each of its spellings (archive/translit.py), so Khalkhin,
+marks whole words only. The query is searched in each of its spellings (archive/public/translit.py), so Khalkhin,
 Халхин and Halhin find one another.
 
 When the full text finds nothing, near spellings: trigram word similarity on names and titles finds the
@@ -23,8 +23,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .models import Commentary, Event, Source
-from .models.search import SEARCH_CONFIG
+from archive.models import Commentary, Event, Source
+from archive.models.search import SEARCH_CONFIG
+
 from .translit import spellings
 
 RESULT_LIMIT = 500  # per kind: enough for any real query, and a bound on memory

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from archive import facet_index
+from archive.public import facet_index
 from tests.factories import (
     AgentFactory,
     CommentaryFactory,
