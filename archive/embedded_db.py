@@ -113,21 +113,22 @@ def stop(data_dir: Path = DATA_DIR) -> None:
     _package().pg_ctl(["-w", "-m", "fast", "stop"], pgdata=data_dir, user=_as_server_user(data_dir))
 
 
-def run(command: list[str]) -> int:
+def run(command: list[str], data_dir: Path = DATA_DIR) -> int:
     """Run command against DATABASE_URL, or against the embedded server (started and later stopped if needed)."""
     # The command is the caller's own (the Makefile's), run as given.
     if os.environ.get("DATABASE_URL"):
         return subprocess.call(command)  # noqa: S603
-    started = start()
-    child = subprocess.Popen(command, env={**os.environ, "DATABASE_URL": url()})  # noqa: S603
+    started = start(data_dir)
+    child = subprocess.Popen(command, env={**os.environ, "DATABASE_URL": url(data_dir)})  # noqa: S603
     # Ctrl-C reaches the child from the terminal; this process waits for it, then stops the server.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, lambda *_: child.terminate())
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN), signal.signal(signal.SIGTERM, lambda *_: child.terminate())
     try:
         return child.wait()
     finally:
+        signal.signal(signal.SIGINT, previous[0])
+        signal.signal(signal.SIGTERM, previous[1])
         if started:
-            stop()
+            stop(data_dir)
 
 
 def main(argv: list[str]) -> int:

@@ -1,5 +1,6 @@
 """The embedded PostgreSQL that `make run` and `make test` start when no DATABASE_URL is set."""
 
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -38,6 +39,21 @@ def test_a_running_server_is_reused_and_stop_ends_it(server):
     assert not (server / "postmaster.pid").exists()
     with pytest.raises(psycopg.OperationalError):
         psycopg.connect(embedded_db.url(server), connect_timeout=2)
+
+
+def test_run_gives_the_command_the_server_and_stops_the_server_it_started(tmp_path, monkeypatch):
+    data_dir = tmp_path / "postgres"
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    check = "import os, psycopg; psycopg.connect(os.environ['DATABASE_URL']).execute('SELECT 1')"
+    assert embedded_db.run([sys.executable, "-c", check], data_dir) == 0
+    assert not (data_dir / "postmaster.pid").exists()
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # Ctrl-C works again after the command
+
+
+def test_run_leaves_a_server_it_did_not_start_running(server, monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    assert embedded_db.run([sys.executable, "-c", "pass"], server) == 0
+    assert (server / "postmaster.pid").exists()
 
 
 def test_run_leaves_a_given_database_url_alone():
