@@ -1,4 +1,8 @@
-"""Loads the demo collection from fixtures/demo.json: validated, keyed by identifier, idempotent."""
+"""Loads the demo collection from fixtures/demo.json: validated, keyed by identifier, missing records only.
+
+A demo record that is already in the database is left as it is, so a curator's edits to it survive
+`make run`, which loads the demo each time it starts.
+"""
 
 import functools
 import json
@@ -26,19 +30,20 @@ DEMO_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo.json"
 EDITORIAL_USERNAME = "opis-editorial"
 
 
-def _upsert(model, key: str, data: dict, links=None, **extra):
+def _create_missing(model, key: str, data: dict, links=None, **extra) -> bool:
+    """Create the record unless one with its key exists; True if it was created."""
     fields = {**data, **extra}
     lookup = {key: fields.pop(key)}
-    instance = model.objects.filter(**lookup).first() or model(**lookup)
-    for name, value in fields.items():
-        setattr(instance, name, value)
+    if model.objects.filter(**lookup).exists():
+        return False
+    instance = model(**lookup, **fields)
     instance.full_clean(validate_unique=False, validate_constraints=False)
     # One version per record with its links, so restoring it brings the links back too.
-    with one_record(instance, created=instance.pk is None):
+    with one_record(instance, created=True):
         instance.save()
         if links:
             links(instance)
-    return instance
+    return True
 
 
 def _editorial(item: dict) -> dict:
@@ -54,30 +59,33 @@ def _split(item: dict, *relations: str) -> tuple[dict, dict]:
 
 @transaction.atomic
 def load_demo(path: Path = DEMO_FILE) -> dict[str, int]:
+    """Create the demo records that are missing; the number created, by kind."""
     demo = json.loads(Path(path).read_text(encoding="utf-8"))
     user, _ = get_user_model().objects.get_or_create(
         username=EDITORIAL_USERNAME, defaults={"first_name": "Opis", "last_name": "editorial team"}
     )
-    for item in demo["repositories"]:
-        _upsert(Repository, "code", item)
-    for item in demo["languages"]:
-        _upsert(Language, "code", item)
+    created = {
+        "repositories": sum(_create_missing(Repository, "code", item) for item in demo["repositories"]),
+        "languages": sum(_create_missing(Language, "code", item) for item in demo["languages"]),
+    }
     for model, key in ((Agent, "agents"), (Place, "places"), (Subject, "subjects")):
-        for item in demo[key]:
-            _upsert(model, "identifier", item)
-    _load_events(demo["events"], user)
-    _load_sources(demo["sources"], user)
+        created[key] = sum(_create_missing(model, "identifier", item) for item in demo[key])
+    created["events"] = _load_events(demo["events"], user)
+    created["sources"] = _load_sources(demo["sources"], user)
+    created["commentary"] = 0
     for item in demo["commentary"]:
         data = _editorial(item)
         data["source"] = Source.objects.get(identifier=data["source"]) if data["source"] else None
         data["event"] = Event.objects.get(identifier=data["event"]) if data["event"] else None
-        _upsert(Commentary, "identifier", data, author=user, created_by=user, updated_by=user)
-    return {key: len(value) for key, value in demo.items() if isinstance(value, list)}
+        created["commentary"] += _create_missing(
+            Commentary, "identifier", data, author=user, created_by=user, updated_by=user
+        )
+    return created
 
 
-def _load_events(items: list[dict], user) -> None:
+def _load_events(items: list[dict], user) -> int:
     # Parents first: an event may name as parent one that comes later in the file.
-    pending = list(items)
+    pending, created = list(items), 0
     while pending:
         item = pending.pop(0)
         if item["parent"] and not Event.objects.filter(identifier=item["parent"]).exists():
@@ -90,14 +98,16 @@ def _load_events(items: list[dict], user) -> None:
             event.places.set(Place.objects.filter(identifier__in=relations["places"]))
             event.participants.set(Agent.objects.filter(identifier__in=relations["participants"]))
 
-        _upsert(Event, "identifier", data, links=links, created_by=user, updated_by=user)
+        created += _create_missing(Event, "identifier", data, links=links, created_by=user, updated_by=user)
+    return created
 
 
-def _load_sources(items: list[dict], user) -> None:
+def _load_sources(items: list[dict], user) -> int:
+    created = 0
     for item in items:
         data, relations = _split(_editorial(item), "languages", "agents", "places", "subjects", "events")
         data["repository"] = Repository.objects.get(code=data["repository"])
-        _upsert(
+        created += _create_missing(
             Source,
             "identifier",
             data,
@@ -105,6 +115,7 @@ def _load_sources(items: list[dict], user) -> None:
             created_by=user,
             updated_by=user,
         )
+    return created
 
 
 def _source_links(source, *, relations) -> None:
@@ -112,7 +123,6 @@ def _source_links(source, *, relations) -> None:
     source.places.set(Place.objects.filter(identifier__in=relations["places"]))
     source.subjects.set(Subject.objects.filter(identifier__in=relations["subjects"]))
     source.events.set(Event.objects.filter(identifier__in=relations["events"]))
-    source.agent_links.all().delete()
     SourceAgent.objects.bulk_create(
         SourceAgent(source=source, agent=Agent.objects.get(identifier=ident), role=role)
         for ident, role in relations["agents"]

@@ -49,3 +49,20 @@ def test_demo_records_have_one_version_with_their_links():
     (version,) = source.history.all()
     assert version.history_type == "+"
     assert {link.place.identifier for link in version.places.all()} == {"moscow"}
+
+
+def test_demo_reload_keeps_a_curators_edits():
+    load_demo()
+    Source.objects.filter(identifier="RGASPI-DEMO-1936-03-12").update(title="Edited by a curator")
+    Source.objects.get(identifier="RGASPI-DEMO-1934-11-27").places.clear()
+    assert sum(load_demo().values()) == 0
+    assert Source.objects.get(identifier="RGASPI-DEMO-1936-03-12").title == "Edited by a curator"
+    assert not Source.objects.get(identifier="RGASPI-DEMO-1934-11-27").places.exists()
+
+
+def test_demo_reload_restores_a_deleted_record_only():
+    load_demo()
+    Source.objects.filter(identifier="RGASPI-DEMO-1934-11").delete()
+    created = load_demo()
+    assert created["sources"] == 1 and sum(created.values()) == 1
+    assert Source.objects.filter(identifier="RGASPI-DEMO-1934-11").exists()

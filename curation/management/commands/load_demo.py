@@ -4,9 +4,12 @@ from curation.demo import load_demo
 
 
 class Command(BaseCommand):
-    help = "Load (or refresh) the demo collection from fixtures/demo.json. Safe to run again."
+    help = "Load the demo's missing records from fixtures/demo.json; records already there are left as they are."
 
     def handle(self, *args, **options):
         counts = load_demo()
-        summary = ", ".join(f"{n} {kind}" for kind, n in counts.items())
-        self.stdout.write(self.style.SUCCESS(f"Demo collection loaded: {summary}."))
+        if not any(counts.values()):
+            self.stdout.write("Demo collection: every record is already there; nothing changed.")
+            return
+        summary = ", ".join(f"{n} {kind}" for kind, n in counts.items() if n)
+        self.stdout.write(self.style.SUCCESS(f"Demo collection: created {summary}."))
