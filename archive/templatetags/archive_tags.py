@@ -6,7 +6,7 @@ from django import template
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from archive.dates import display_range
+from archive.dates import display
 
 register = template.Library()
 
@@ -34,7 +34,7 @@ def other_form(obj, field: str) -> str:
 
 @register.filter
 def daterange(obj) -> str:
-    return display_range(obj.date_start, obj.date_end)
+    return display(obj.date_edtf, obj.date_start, obj.date_end)
 
 
 @register.filter

@@ -31,13 +31,13 @@ def test_switching_to_russian_translates_interface_names_and_dates(client):
     assert '<html lang="ru">' in body
     assert "Хронология событий" in body
     assert "Бои на Халхин-Голе" in body
-    assert "11 мая 1939 г. – 16 сентября 1939 г." in body
+    assert "11 мая – 16 сентября 1939 г." in body
 
 
 def test_english_shows_english_names_and_dates(client):
     EventFactory(published=True, name="Protocol signed", name_original="Подписан протокол", date_edtf="1936-03-12")
     body = client.get(reverse("archive:event-list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Protocol signed" in body and "March 12, 1936" in body and "Timeline of events" in body
+    assert "Protocol signed" in body and "12 March 1936" in body and "Timeline of events" in body
 
 
 def test_russian_source_page_shows_russian_title_first_and_russian_labels(client):

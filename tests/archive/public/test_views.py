@@ -158,7 +158,7 @@ def test_timeline_groups_events_by_year_with_dates_as_written(client):
     EventFactory(published=True, name="Battles", date_edtf="1939-05-11/1939-09-16", date_text="май–сентябрь 1939")
     body = client.get(reverse("archive:event-list")).content.decode()
     assert body.index('id="year-1936"') < body.index("Protocol") < body.index('id="year-1939"') < body.index("Battles")
-    assert "12 марта 1936" in body and "May 11, 1939 – Sept. 16, 1939" in body
+    assert "12 марта 1936" in body and "11 May – 16 September 1939" in body
 
 
 def test_robots_txt_points_to_the_sitemap(client):
