@@ -51,3 +51,18 @@ def filter_key(request, ignore=("page",)) -> list[tuple[str, list[str]]]:
 def without_search_vector(queryset):
     """The stored search vector is for the search's WHERE clause, never for showing."""
     return queryset.defer("search_vector")
+
+
+class ClampedPageMixin:
+    """A list's page number past its end shows the last page, and one that is not a number the first.
+
+    A link to page 9 stays useful after the list it was made from has shrunk; Django's ListView answers 404.
+    """
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(
+            queryset, page_size, orphans=self.get_paginate_orphans(), allow_empty_first_page=True
+        )
+        wanted = self.kwargs.get(self.page_kwarg) or self.request.GET.get(self.page_kwarg) or 1
+        page = paginator.get_page(paginator.num_pages if wanted == "last" else wanted)
+        return paginator, page, page.object_list, page.has_other_pages()

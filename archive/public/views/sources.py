@@ -13,7 +13,7 @@ from archive.public.filters import SourceFilter
 from archive.public.jsonld import source_jsonld
 from archive.public.search import needs_near_spellings
 
-from .mixins import LISTED, PublishedMixin, filter_key, without_search_vector
+from .mixins import LISTED, ClampedPageMixin, PublishedMixin, filter_key, without_search_vector
 
 PAGE_SIZES = (10, 25, 50, 100)
 
@@ -52,7 +52,7 @@ class IdsInOrder(Sequence):
         return [found[pk] for pk in wanted if pk in found]
 
 
-class SourceListView(ListView):
+class SourceListView(ClampedPageMixin, ListView):
     template_name = "archive/source_list.html"
     context_object_name = "sources"
 
