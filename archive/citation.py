@@ -2,7 +2,8 @@
 
 Russian: РГАСПИ. Ф. 558. Оп. 11. Д. 123. Л. 12-15 об.
 English: RGASPI, f. 558, op. 11, d. 123, ll. 12-15v
-Missing parts are left out, never guessed.
+Missing parts are left out, never guessed. A document known from a publication cites it after the archival
+reference, or alone when the holding archive is not known: "Опубл.: …" / "Published in …".
 """
 
 import re
@@ -17,8 +18,10 @@ def _folios_en(folios: str) -> str:
     return f"{prefix} {english}"
 
 
-def cite_ru(source) -> str:
+def _archival_ru(source) -> str:
     repo = source.repository
+    if repo is None:
+        return ""
     parts = [repo.abbreviation_original or repo.code]
     for label, value in (("Ф.", source.fond), ("Оп.", source.opis), ("Д.", source.delo), ("Л.", source.folios)):
         if value.strip():
@@ -26,7 +29,9 @@ def cite_ru(source) -> str:
     return ". ".join(parts) + ("" if parts[-1].endswith(".") else ".")
 
 
-def cite_en(source) -> str:
+def _archival_en(source) -> str:
+    if source.repository is None:
+        return ""
     parts = [source.repository.code]
     for label, value in (("f.", source.fond), ("op.", source.opis), ("d.", source.delo)):
         if value.strip():
@@ -34,3 +39,13 @@ def cite_en(source) -> str:
     if source.folios.strip():
         parts.append(_folios_en(source.folios))
     return ", ".join(parts)
+
+
+def cite_ru(source) -> str:
+    publication = source.publication.strip()
+    return " ".join(part for part in (_archival_ru(source), publication and f"Опубл.: {publication}") if part)
+
+
+def cite_en(source) -> str:
+    publication = source.publication.strip()
+    return "; ".join(part for part in (_archival_en(source), publication and f"Published in {publication}") if part)

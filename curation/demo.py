@@ -106,7 +106,7 @@ def _load_sources(items: list[dict], user) -> int:
     created = 0
     for item in items:
         data, relations = _split(_editorial(item), "languages", "agents", "places", "subjects", "events")
-        data["repository"] = Repository.objects.get(code=data["repository"])
+        data["repository"] = Repository.objects.get(code=data["repository"]) if data["repository"] else None
         created += _create_missing(
             Source,
             "identifier",

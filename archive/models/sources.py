@@ -1,6 +1,7 @@
 """The archival document (unit of description) and what hangs off it."""
 
 from django.core.validators import FileExtensionValidator
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -57,7 +58,11 @@ class Source(PlainText, EditorialModel, DatedModel):
         verbose_name=_("repository"),
         on_delete=models.PROTECT,
         related_name="sources",
-        help_text=_("The archive holding the original."),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The archive holding the original. Leave empty when the document is known only from a publication."
+        ),
     )
     fond = models.CharField(
         _("fond"), max_length=32, blank=True, help_text=_("Фонд, e.g. 558. Leave empty if unknown.")
@@ -70,6 +75,17 @@ class Source(PlainText, EditorialModel, DatedModel):
     )
     folios = models.CharField(
         _("folios"), max_length=64, blank=True, help_text=_("Листы as written, e.g. 12-15 об. Leave empty if unknown.")
+    )
+    publication = models.TextField(
+        _("published in"),
+        blank=True,
+        help_text=_(
+            "The edition the document is published in, as a reader would look it up: title, volume, place, year "
+            "and the document's number in it, e.g. Foreign Relations of the United States, 1935, vol. III, doc. 92."
+        ),
+    )
+    publication_url = models.URLField(
+        _("publication online"), blank=True, help_text=_("Where the published text can be read online, if anywhere.")
     )
     languages = models.ManyToManyField(Language, verbose_name=_("languages"), blank=True, related_name="sources")
     script = models.CharField(_("script"), max_length=4, choices=Script.choices, blank=True)
@@ -126,10 +142,23 @@ class Source(PlainText, EditorialModel, DatedModel):
             models.CheckConstraint(
                 condition=Q(document_type__in=DocumentType.values), name="archive_source_document_type_valid"
             ),
+            models.CheckConstraint(
+                condition=Q(repository__isnull=False) | Q(fond="", opis="", delo="", folios=""),
+                name="archive_source_reference_needs_repository",
+                violation_error_message=_("A fond, opis, delo or folios need the repository that holds them."),
+            ),
         ]
 
     def __str__(self):
         return f"{self.identifier}: {self.title}"
+
+    def clean(self):
+        super().clean()
+        if self.repository_id is None and any((self.fond, self.opis, self.delo, self.folios)):
+            raise ValidationError(
+                {"repository": _("A fond, opis, delo or folios need the repository that holds them.")},
+                code="reference_needs_repository",
+            )
 
     def get_absolute_url(self):
         return reverse("archive:source-detail", kwargs={"slug": self.slug})

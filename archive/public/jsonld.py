@@ -21,7 +21,6 @@ def _agent(request, agent) -> dict:
 
 
 def source_jsonld(request, source, events) -> dict:
-    repository = source.repository
     data = {
         "@context": "https://schema.org",
         "@type": "ArchiveComponent",
@@ -29,13 +28,14 @@ def source_jsonld(request, source, events) -> dict:
         "url": _absolute(request, source),
         "identifier": source.identifier,
         "name": source.title,
-        "holdingArchive": {"@type": "ArchiveOrganization", "name": repository.name},
         "creditText": source.citation_en,
         "inLanguage": [language.code for language in source.languages.all()],
         "about": [{"@type": "Event", "name": event.name, "url": _absolute(request, event)} for event in events],
         "spatialCoverage": [_place(request, place) for place in source.places.all()],
         "keywords": [subject.term for subject in source.subjects.all()],
     }
+    if source.repository is not None:
+        data["holdingArchive"] = {"@type": "ArchiveOrganization", "name": source.repository.name}
     creators = [link.agent for link in source.agent_links.all() if link.role == AgentRole.CREATOR]
     if creators:
         data["creator"] = [_agent(request, agent) for agent in creators]

@@ -48,7 +48,16 @@ class SourceAdmin(TransferAdminMixin, LargeTableMixin, EditorialAdminMixin, admi
         (_("Identity"), {"fields": ("identifier", "slug", "title", "title_original", "document_type")}),
         (
             _("Archival reference"),
-            {"fields": ("repository", ("fond", "opis", "delo", "folios"), "citation_ru", "citation_en")},
+            {
+                "fields": (
+                    "repository",
+                    ("fond", "opis", "delo", "folios"),
+                    "publication",
+                    "publication_url",
+                    "citation_ru",
+                    "citation_en",
+                )
+            },
         ),
         (_("Dates"), {"fields": ("date_text", "date_edtf", ("date_start", "date_end"))}),
         (
@@ -67,8 +76,8 @@ class SourceAdmin(TransferAdminMixin, LargeTableMixin, EditorialAdminMixin, admi
 
     @admin.display(description=_("citation (Russian style)"))
     def citation_ru(self, obj):
-        return obj.citation_ru if obj.repository_id else "—"
+        return obj.citation_ru or "—"
 
     @admin.display(description=_("citation (English)"))
     def citation_en(self, obj):
-        return obj.citation_en if obj.repository_id else "—"
+        return obj.citation_en or "—"

@@ -8,7 +8,8 @@ given here: how a value is written in a cell, the natural keys of related record
 
 from decimal import Decimal, InvalidOperation
 
-from django.core.validators import MaxValueValidator, MinValueValidator, validate_slug
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator, validate_slug
 from django.db import models
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -67,6 +68,21 @@ class Text(Column):
 
     def describe(self):
         return f"At most {self.max_length} characters. {self.help}".strip() if self.max_length else self.help
+
+
+class Url(Text):
+    """A web address, as the model's URLField accepts it."""
+
+    type_name = "URL"
+
+    def parse(self, raw):
+        value = super().parse(raw)
+        if value:
+            try:
+                URLValidator()(value)
+            except ValidationError as exc:
+                raise CellError("Not a web address: give it in full, starting with https:// or http://.") from exc
+        return value
 
 
 class Identifier(Text):

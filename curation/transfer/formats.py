@@ -25,6 +25,7 @@ from .columns import (
     RoleLinks,
     Slug,
     Text,
+    Url,
     wikidata,
 )
 
@@ -94,11 +95,17 @@ SOURCES = Kind(
         Text("title"),
         Text("title_original"),
         Choice("document_type"),
-        Reference("repository", keys=("code",)),
+        Reference(
+            "repository",
+            keys=("code",),
+            help="Empty when the document is known only from a publication; a fond, opis, delo or folios need it.",
+        ),
         Text("fond"),
         Text("opis"),
         Text("delo"),
         Text("folios"),
+        Text("publication", help="The edition the document is published in (title, volume, year, document number)."),
+        Url("publication_url", help="Where the published text can be read online."),
         *_dates(),
         Links("languages", keys=("code",)),
         Choice("script"),

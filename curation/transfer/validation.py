@@ -300,6 +300,11 @@ class Validator:
                         "A commentary is about exactly one source or one event: give one of source, event.",
                     )
                 )
+        if self.kind.name == "sources" and merged["repository"] is None:
+            given = [name for name in ("fond", "opis", "delo", "folios") if merged[name]]
+            if given and not any(error.column == "repository" for error in errors):
+                message = f"A {given[0]} needs the repository that holds it: give the repository's code."
+                errors.append(RowError(line, "repository", "", message))
         if self.kind.name == "places" and (merged["latitude"] is None) != (merged["longitude"] is None):
             errors.append(RowError(line, "latitude", "", "Give both latitude and longitude, or neither."))
 

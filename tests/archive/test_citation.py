@@ -39,3 +39,23 @@ def test_citations_use_only_the_parts_that_are_known(reference, russian, english
 def test_citation_falls_back_to_code_without_russian_abbreviation():
     source = Source(repository=Repository(code="GARF", name="State Archive"), fond="R-5446")
     assert source.citation_ru == "GARF. Ф. R-5446."
+
+
+FRUS = "Foreign Relations of the United States, 1935, vol. III, doc. 92"
+
+
+def test_a_document_known_from_a_publication_cites_it_alone():
+    source = Source(repository=None, publication=FRUS)
+    assert source.citation_ru == f"Опубл.: {FRUS}"
+    assert source.citation_en == f"Published in {FRUS}"
+
+
+def test_a_publication_follows_the_archival_reference():
+    source = _source(fond="558", publication="Сталин И. В. Сочинения. Т. 14")
+    assert source.citation_ru == "РГАСПИ. Ф. 558. Опубл.: Сталин И. В. Сочинения. Т. 14"
+    assert source.citation_en == "RGASPI, f. 558; Published in Сталин И. В. Сочинения. Т. 14"
+
+
+def test_a_source_with_neither_cites_nothing_rather_than_guess():
+    source = Source(repository=None)
+    assert (source.citation_ru, source.citation_en) == ("", "")

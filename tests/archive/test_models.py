@@ -128,3 +128,13 @@ def test_markup_is_refused_in_plain_text_as_the_csv_import_refuses_it():
     with pytest.raises(ValidationError) as refused:
         note.full_clean()
     assert list(refused.value.message_dict) == ["body"]
+
+
+def test_an_archival_reference_needs_its_repository():
+    source = SourceFactory(repository=None, publication="Foreign Relations of the United States, 1935, vol. III")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Source.objects.filter(pk=source.pk).update(fond="558")
+    source.fond = "558"
+    with pytest.raises(ValidationError) as excinfo:
+        source.full_clean()
+    assert "repository" in excinfo.value.message_dict

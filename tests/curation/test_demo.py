@@ -66,3 +66,22 @@ def test_demo_reload_restores_a_deleted_record_only():
     created = load_demo()
     assert created["sources"] == 1 and sum(created.values()) == 1
     assert Source.objects.filter(identifier="RGASPI-DEMO-1934-11").exists()
+
+
+def test_the_demo_covers_the_decade_in_two_archives():
+    load_demo()
+    published = Source.objects.published()
+    assert published.count() >= 8
+    assert published.exclude(repository=None).values("repository").distinct().count() >= 2
+    years = {event.date_start.year for event in Event.objects.published()}
+    assert set(range(1931, 1940)) <= years
+
+
+def test_a_demo_document_known_from_a_publication_cites_it():
+    load_demo()
+    from_publications = Source.objects.published().exclude(publication="")
+    assert from_publications.count() >= 3
+    for source in from_publications:
+        assert source.publication in source.citation_en and source.publication in source.citation_ru
+    interview = Source.objects.get(identifier="DEMO-1936-03-01-STALIN-HOWARD")
+    assert interview.repository is None and interview.citation_ru.startswith("Опубл.: Сталин И. В. Сочинения. Т. 14")
