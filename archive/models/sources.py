@@ -1,7 +1,7 @@
 """The archival document (unit of description) and what hangs off it."""
 
-from django.core.validators import FileExtensionValidator
 from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
