@@ -2,8 +2,8 @@
 
 Russian: РГАСПИ. Ф. 558. Оп. 11. Д. 123. Л. 12-15 об.
 English: RGASPI, f. 558, op. 11, d. 123, ll. 12-15v
-Missing parts are left out, never guessed. A document known from a publication cites it after the archival
-reference, or alone when the holding archive is not known: "Опубл.: …" / "Published in …".
+Missing parts are left out, never guessed. A document known from a publication cites it ("Опубл.: …" /
+"Published in …"), after the archival reference when fond, opis, delo or folios are known, else alone.
 """
 
 import re
@@ -41,11 +41,21 @@ def _archival_en(source) -> str:
     return ", ".join(parts)
 
 
+def _has_reference(source) -> bool:
+    return any(value.strip() for value in (source.fond, source.opis, source.delo, source.folios))
+
+
 def cite_ru(source) -> str:
     publication = source.publication.strip()
-    return " ".join(part for part in (_archival_ru(source), publication and f"Опубл.: {publication}") if part)
+    if not publication:
+        return _archival_ru(source)
+    cited = f"Опубл.: {publication}"
+    return f"{_archival_ru(source)} {cited}" if _has_reference(source) else cited
 
 
 def cite_en(source) -> str:
     publication = source.publication.strip()
-    return "; ".join(part for part in (_archival_en(source), publication and f"Published in {publication}") if part)
+    if not publication:
+        return _archival_en(source)
+    cited = f"Published in {publication}"
+    return f"{_archival_en(source)}; {cited}" if _has_reference(source) else cited

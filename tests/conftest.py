@@ -99,3 +99,20 @@ def _fresh_cache():
     cache.clear()
     public_changed()  # a new generation, and this process's memo of the old one dropped
     facet_index.forget()
+
+
+@pytest.fixture
+def screenshot(tmp_path, request):
+    """Saves a page's picture for a person to look at: in OPIS_SCREENSHOT_DIR when set (`make screenshots`
+    writes docs/screenshots/ that way), else in the test's temporary directory. Returns the file's path."""
+    from pathlib import Path
+
+    folder = Path(os.environ.get("OPIS_SCREENSHOT_DIR") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name: str) -> Path:
+        path = folder / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take

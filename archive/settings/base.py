@@ -91,6 +91,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ru", _("Russian"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["archive.formats"]
 TIME_ZONE = "Europe/Moscow"
 USE_I18N = True
 USE_TZ = True

@@ -59,3 +59,8 @@ def test_a_publication_follows_the_archival_reference():
 def test_a_source_with_neither_cites_nothing_rather_than_guess():
     source = Source(repository=None)
     assert (source.citation_ru, source.citation_en) == ("", "")
+
+
+def test_a_publication_stands_alone_when_only_the_archive_is_known():
+    source = _source(publication=FRUS)
+    assert (source.citation_ru, source.citation_en) == (f"Опубл.: {FRUS}", f"Published in {FRUS}")

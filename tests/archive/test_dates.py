@@ -81,3 +81,21 @@ def test_one_date_in_a_span_is_not_shown_as_the_span(client):
     html = client.get(event.get_absolute_url()).text
     assert "one date between May and September 1939" in html
     assert "May 1939 – September 1939" not in html
+
+
+@pytest.mark.django_db
+def test_commentary_is_signed_with_a_date_in_the_same_style_as_the_documents(client):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from tests.factories import CommentaryFactory
+
+    source = SourceFactory(published=True)
+    CommentaryFactory(
+        source=source,
+        status="published",
+        signature="The editors",
+        published_at=datetime(2026, 11, 1, 10, tzinfo=ZoneInfo("Europe/Moscow")),
+    )
+    html = client.get(source.get_absolute_url()).text
+    assert "The editors, <time" in html and ">1 November 2026</time>" in html
