@@ -1,7 +1,9 @@
 """The three roles as groups of existing permissions. Idempotent: run it after every migrate.
 
-Curator: create and edit drafts, submit for review, write commentary, export.
-Editor: also review, publish, withdraw, import and delete records.
+Curator: create and edit drafts, submit for review, write commentary, export; add people, places, subjects,
+repositories and languages, and change those that no published record shows.
+Editor: also review, publish, withdraw, import and delete records, and change published content: published
+records and the authorities they show (the publish rights decide it: curation.services.can_edit).
 Administrator: everything, including user accounts and the login-throttling records.
 """
 

@@ -5,6 +5,8 @@ checks the version the user last saw (no lost updates), raises the version, stam
 and leaves a history record naming the transition and the reason.
 """
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from archive.models import Commentary, Event, Source, Status
+from archive.models.authorities import AuthorityQuerySet, referring_records
 from curation.history import (
     NOT_RESTORED,
     FieldChange,
@@ -74,13 +77,49 @@ def available_transitions(user: AbstractUser, instance: models.Model) -> list[Tr
 
 
 def can_edit(user: AbstractUser, instance: models.Model) -> bool:
-    """Editing published content changes what the public reads: that takes the right to publish."""
+    """Editing published content changes what the public reads: that takes the right to publish.
+
+    A published record takes the right to publish its kind; an authority that published records show takes the
+    right to publish each kind of record that shows it (`publish_rights_needed`). Deleting is editing too."""
     opts = type(instance)._meta
     if not user.has_perm(f"{opts.app_label}.change_{opts.model_name}"):
         return False
     if getattr(instance, "status", None) == Status.PUBLISHED:
         return user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
+    if instance.pk is not None:
+        return user.has_perms(publish_rights_needed(model=type(instance), pks=[instance.pk]).get(instance.pk, ()))
     return True
+
+
+def publish_rights_needed(*, model: type[models.Model], pks: Iterable) -> dict[object, set[str]]:
+    """The authorities among `pks` that published content shows, each with the permissions a change to it takes:
+    the right to publish every kind of record (source, event) that refers to it.
+
+    Published means as for the records themselves in `can_edit`: the status, a scheduled publication included
+    (what the public will read at that time is what the editor approved). Empty for models that are not
+    authorities (they have a workflow of their own)."""
+    if not isinstance(model._default_manager.all(), AuthorityQuerySet):
+        return {}
+    pks = list(pks)
+    needed = defaultdict(set)
+    for record in referring_records():
+        shown = model._default_manager.filter(pk__in=pks).referred_to_by(record.objects.filter(status=Status.PUBLISHED))
+        for pk in shown.values_list("pk", flat=True):
+            needed[pk].add(f"{record._meta.app_label}.publish_{record._meta.model_name}")
+    return dict(needed)
+
+
+def published_change_refusals(
+    *, user: AbstractUser, record: str, changed: dict[str, object], needed: Iterable[str]
+) -> list[tuple[str, str, str]]:
+    """(column, value, message) for each changed value of `record` (as a message names it) whose change needs
+    the publish rights `needed` (from `publish_rights_needed`) and `user` lacks one: what a CSV import refuses."""
+    missing = sorted(permission for permission in needed if not user.has_perm(permission))
+    if not missing:
+        return []
+    rights = ", ".join(missing)
+    message = f"“{record}” is shown by published records: changing it needs the right to publish them ({rights})."
+    return [(name, "" if value is None else str(value), message) for name, value in changed.items()]
 
 
 def lock_for_update(instance, *, expected_version: int | None = None):

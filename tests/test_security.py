@@ -111,6 +111,89 @@ def test_a_lockout_is_per_account_and_address(client, make_member, settings):
     assert client.session["_auth_user_id"] == str(other.pk)
 
 
+# Behind the proxy (archive.settings.production): the proxy appends the address it was reached from to
+# X-Forwarded-For, and every request reaches Django from the proxy's own address.
+PROXY = "127.0.0.1"
+CLIENT_IP_SETTINGS = (
+    "AXES_CLIENT_IP_CALLABLE",
+    "AXES_IPWARE_PROXY_COUNT",
+    "AXES_IPWARE_PROXY_ORDER",
+    "AXES_IPWARE_PROXY_TRUSTED_IPS",
+    "AXES_IPWARE_META_PRECEDENCE_ORDER",
+    "IPWARE_STRICT",
+)
+CLIENT_IP_EXPRESSION = f"{{name: getattr(settings, name) for name in {CLIENT_IP_SETTINGS} if hasattr(settings, name)}}"
+
+
+@pytest.fixture(scope="module")
+def production_client_address():
+    """The settings that decide a client's address, as archive.settings.production defines them by default."""
+    from tests.ops.test_settings import production
+
+    return production({}, CLIENT_IP_EXPRESSION)
+
+
+@pytest.fixture
+def behind_the_proxy(settings, production_client_address):
+    for name, value in production_client_address.items():
+        setattr(settings, name, value)
+
+
+def _attempt_through_proxy(client, username, password, forwarded_for):
+    data = {"username": username, "password": password}
+    return client.post(reverse("admin:login"), data, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded_for)
+
+
+@pytest.mark.django_db
+def test_behind_the_proxy_wrong_passwords_lock_out_their_client_address_only(
+    client, make_member, settings, behind_the_proxy
+):
+    member = make_member(CURATOR, username="guessed")
+    attacker, colleague = "198.51.100.7", "203.0.113.9"
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _attempt_through_proxy(client, "guessed", "wrong", attacker)
+    assert _attempt_through_proxy(client, "guessed", "correct horse battery", attacker).status_code == 429
+    assert _attempt_through_proxy(client, "guessed", "correct horse battery", colleague).status_code == 302
+    assert client.session["_auth_user_id"] == str(member.pk)
+
+
+@pytest.mark.django_db
+def test_behind_the_proxy_a_client_cannot_choose_its_address(client, make_member, settings, behind_the_proxy):
+    from axes.models import AccessAttempt
+
+    member = make_member(CURATOR, username="guessed")
+    attacker, colleague = "198.51.100.7", "203.0.113.9"
+    # The attacker sends X-Forwarded-For: <colleague>; the proxy appends the attacker's own address.
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _attempt_through_proxy(client, "guessed", "wrong", f"{colleague}, {attacker}")
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {attacker}
+    assert _attempt_through_proxy(client, "guessed", "correct horse battery", attacker).status_code == 429
+    assert _attempt_through_proxy(client, "guessed", "correct horse battery", colleague).status_code == 302
+    assert client.session["_auth_user_id"] == str(member.pk)
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded_for", "remote_addr", "client_address"),
+    [
+        ("1", "198.51.100.7", PROXY, "198.51.100.7"),
+        ("1", "203.0.113.9, 198.51.100.7", PROXY, "198.51.100.7"),
+        ("2", "203.0.113.9, 198.51.100.7, 192.0.2.1", PROXY, "198.51.100.7"),  # a CDN, then nginx
+        ("0", "203.0.113.9", "198.51.100.7", "198.51.100.7"),  # no proxy: the header is the client's own
+    ],
+)
+def test_the_client_address_is_the_one_the_trusted_proxies_saw(
+    rf, settings, proxies, forwarded_for, remote_addr, client_address
+):
+    from axes.helpers import get_client_ip_address
+
+    from tests.ops.test_settings import production
+
+    for name, value in production({"AXES_PROXY_COUNT": proxies}, CLIENT_IP_EXPRESSION).items():
+        setattr(settings, name, value)
+    request = rf.post("/", REMOTE_ADDR=remote_addr, HTTP_X_FORWARDED_FOR=forwarded_for)
+    assert get_client_ip_address(request) == client_address
+
+
 # --- uploads ---
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from archive.edtf import validate_edtf
 
+from .authorities import AuthorityQuerySet
 from .base import PlainText, identifier_field, slug_field, transfer_permissions, wikidata_validator
 from .search import icontains_indexes
 
@@ -54,6 +55,8 @@ class Repository(models.Model):
     city = models.CharField(_("city"), max_length=120, blank=True)
     website = models.URLField(_("website"), blank=True)
 
+    objects = AuthorityQuerySet.as_manager()
+
     class Meta:
         ordering = ["code"]
         verbose_name = _("repository")
@@ -76,6 +79,8 @@ class Language(models.Model):
     )
     name = models.CharField(_("name"), max_length=64, help_text=_("Name in English, e.g. Russian."))
     name_original = models.CharField(_("name in the language itself"), max_length=64, blank=True)
+
+    objects = AuthorityQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
@@ -115,6 +120,8 @@ class Agent(PlainText, models.Model):
     )
     description = models.TextField(_("description"), blank=True, help_text=_("Who they were, in a few sentences."))
     wikidata = wikidata_field()
+
+    objects = AuthorityQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -162,6 +169,8 @@ class Place(PlainText, models.Model):
     )
     wikidata = wikidata_field()
 
+    objects = AuthorityQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("place")
@@ -202,6 +211,8 @@ class Subject(PlainText, models.Model):
     term = models.CharField(_("term"), max_length=255, unique=True, help_text=_("The controlled term in English."))
     term_original = models.CharField(_("term in Russian"), max_length=255, blank=True)
     scope_note = models.TextField(_("scope note"), blank=True, help_text=_("When to use this term."))
+
+    objects = AuthorityQuerySet.as_manager()
 
     class Meta:
         ordering = ["term"]

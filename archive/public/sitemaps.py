@@ -1,4 +1,4 @@
-"""sitemap.xml: the public pages and every published source and event."""
+"""sitemap.xml: the public pages, every published source and event, and the people and places they name."""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
@@ -38,12 +38,12 @@ class AgentSitemap(Sitemap):
     priority = 0.4
 
     def items(self):
-        return Agent.objects.filter(sources__in=Source.objects.published()).distinct().order_by("pk")
+        return Agent.objects.public().order_by("pk")
 
 
 class PlaceSitemap(AgentSitemap):
     def items(self):
-        return Place.objects.filter(sources__in=Source.objects.published()).distinct().order_by("pk")
+        return Place.objects.public().order_by("pk")
 
 
 SITEMAPS = {

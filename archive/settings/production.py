@@ -23,11 +23,16 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# Behind the HTTPS proxy the client's address is in X-Forwarded-For; login throttling counts per real address.
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "1")) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
-)
+# Login throttling counts per client address (django-ipware reads it). Behind AXES_PROXY_COUNT proxies that each
+# append the address they were reached from to X-Forwarded-For (nginx: $proxy_add_x_forwarded_for), the client's
+# address is that many entries from the right; whatever stands left of it was written by the client and is not
+# trusted. ipware counts only the proxies named in the header (the last one is REMOTE_ADDR), hence the minus one;
+# not strict, so that entries a client prepends do not make it fall back to the proxy's own address.
+proxies = int(os.environ.get("AXES_PROXY_COUNT", "1"))
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if proxies else ("REMOTE_ADDR",)
+AXES_IPWARE_PROXY_ORDER = "left-most"
+AXES_IPWARE_PROXY_COUNT = proxies - 1 if proxies else None
+IPWARE_STRICT = False
 
 # --- Production shape: database, cache, static and media, logs, replica routing ---------------------------
 # Kept as one block, apart from the security settings above; the helpers live in production_parts.py.

@@ -8,6 +8,7 @@ from django.utils.text import slugify
 
 from archive.models import Status
 from archive.spreadsheet import unescape_formula
+from curation.services import publish_rights_needed, published_change_refusals
 
 from .cells import CellError
 from .columns import Text
@@ -110,6 +111,7 @@ class Validator:
             )
         }
         self.keys.load_for_export(self.kind, list(current.values()))
+        self.publish_rights = publish_rights_needed(model=self.kind.model, pks=[row["id"] for row in current.values()])
         self._load_unique_owners(parsed)
         return current
 
@@ -211,6 +213,15 @@ class Validator:
         if current is None:
             return Planned(line, identifier, "create", merged, None, list(values), raw, parent_in_file)
         changed = [name for name in values if merged[name] != current[name]]
+        errors.extend(
+            RowError(line, *refusal)
+            for refusal in published_change_refusals(
+                user=self.user,
+                record=identifier,
+                changed={name: merged[name] for name in changed},
+                needed=self.publish_rights.get(current["id"], ()),
+            )
+        )
         if parent_in_file and "parent" not in changed:
             changed.append("parent")
         before = {name: self.kind.by_name[name].dump(current[name], self.keys) for name in changed}

@@ -138,3 +138,44 @@ def test_an_archival_reference_needs_its_repository():
     with pytest.raises(ValidationError) as excinfo:
         source.full_clean()
     assert "repository" in excinfo.value.message_dict
+
+
+def test_an_authority_is_public_when_and_only_when_a_published_record_refers_to_it():
+    from archive.models import Agent, AgentRole, Language, Place, Repository, SourceAgent, Subject
+    from tests.factories import AgentFactory, LanguageFactory, RepositoryFactory, SubjectFactory
+
+    later = timezone.now() + timedelta(days=1)
+    published, scheduled = SourceFactory(published=True), SourceFactory(status=Status.PUBLISHED, published_at=later)
+    draft, withdrawn = SourceFactory(), SourceFactory(status=Status.WITHDRAWN)
+    event, draft_event = EventFactory(published=True), EventFactory()
+    by_source, by_event, hidden = AgentFactory(), AgentFactory(), AgentFactory()
+    for source, agent in ((published, by_source), (scheduled, hidden), (draft, hidden), (withdrawn, hidden)):
+        SourceAgent.objects.create(source=source, agent=agent, role=AgentRole.CREATOR)
+    event.participants.add(by_event)
+    draft_event.participants.add(hidden)
+    assert set(Agent.objects.public()) == {by_source, by_event}
+
+    place_of_source, place_of_event, hidden_place = PlaceFactory(), PlaceFactory(), PlaceFactory()
+    published.places.add(place_of_source)
+    event.places.add(place_of_event)
+    draft.places.add(hidden_place)
+    draft_event.places.add(hidden_place)
+    assert set(Place.objects.public()) == {place_of_source, place_of_event}
+
+    subject, hidden_subject = SubjectFactory(), SubjectFactory()
+    published.subjects.add(subject)
+    scheduled.subjects.add(hidden_subject)
+    assert set(Subject.objects.public()) == {subject}
+
+    unused = RepositoryFactory(code="GARF")
+    draft.repository = RepositoryFactory(code="AVPRF")
+    draft.save()
+    assert set(Repository.objects.public()) == {published.repository}
+    assert unused not in Repository.objects.public()
+
+    language, hidden_language = LanguageFactory(code="ru"), LanguageFactory(code="mn", name="Mongolian")
+    published.languages.add(language)
+    withdrawn.languages.add(hidden_language)
+    assert set(Language.objects.public()) == {language}
+    # At a given moment: the scheduled source counts once its time has come.
+    assert hidden_subject in Subject.objects.public(now=later)

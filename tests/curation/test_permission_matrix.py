@@ -6,16 +6,19 @@ The expectations are written out as rules here, not derived from the permissions
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
+from django.forms.models import model_to_dict
 from django.urls import reverse
 from django.utils import timezone
 
-from archive.models import Language, Repository, Status
+from archive.models import AgentRole, Language, Repository, Source, SourceAgent, Status
 from curation.roles import ADMINISTRATOR, CURATOR, EDITOR
 from tests.factories import (
     AgentFactory,
     CommentaryFactory,
     EventFactory,
+    LanguageFactory,
     PlaceFactory,
+    RepositoryFactory,
     SourceFactory,
     SubjectFactory,
     UserFactory,
@@ -152,9 +155,76 @@ def test_state_changes_as_bulk_actions(login, role, model, step):
     assert obj.status == (after if step in ALLOWED_STEPS[role] else before)
 
 
+# --- authorities shown by published records ---
+# An authority (person, place, subject, repository, language) has no workflow of its own. Once a published
+# source or event shows it, changing it changes what the public reads: only those who may publish (Editor,
+# Administrator) may change or delete it. A Curator may change it while nothing published shows it, and may
+# always add a new one.
+AUTHORITIES = {
+    "agent": (AgentFactory, "name"),
+    "place": (PlaceFactory, "name"),
+    "subject": (SubjectFactory, "term"),
+    "repository": (lambda: RepositoryFactory(code="GARF"), "name"),
+    "language": (lambda: LanguageFactory(code="mn", name="Mongolian"), "name"),
+}
+SHOWN_BY = {  # how a published record of each kind names an authority
+    ("agent", "source"): lambda source, obj: SourceAgent.objects.create(
+        source=source, agent=obj, role=AgentRole.CREATOR
+    ),
+    ("agent", "event"): lambda event, obj: event.participants.add(obj),
+    ("place", "source"): lambda source, obj: source.places.add(obj),
+    ("place", "event"): lambda event, obj: event.places.add(obj),
+    ("subject", "source"): lambda source, obj: source.subjects.add(obj),
+    ("repository", "source"): lambda source, obj: Source.objects.filter(pk=source.pk).update(repository=obj),
+    ("language", "source"): lambda source, obj: source.languages.add(obj),
+}
+AUTHORITY_CASES = [
+    *[(model, None) for model in AUTHORITIES],
+    *[(model, record) for model, record in SHOWN_BY],
+]
+
+
+def may_change_authority(role: str, shown_by: str | None) -> bool:
+    if role == ANONYMOUS:
+        return False
+    return shown_by is None or role in {EDITOR, ADMINISTRATOR}
+
+
+def authority(model: str, shown_by: str | None):
+    factory, _ = AUTHORITIES[model]
+    obj = factory()
+    if shown_by is not None:
+        record = (SourceFactory if shown_by == "source" else EventFactory)(published=True)
+        SHOWN_BY[model, shown_by](record, obj)
+    return obj
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("model", "shown_by"), AUTHORITY_CASES, ids=lambda v: v or "unpublished")
+def test_changing_an_authority_that_published_records_show(login, role, model, shown_by):
+    obj = authority(model, shown_by)
+    field = AUTHORITIES[model][1]
+    url = reverse(f"admin:archive_{model}_change", args=[obj.pk])
+    client = login(role)
+    form = client.get(url)
+    data = {k: v for k, v in model_to_dict(obj).items() if v is not None} | {field: "Renamed"}
+    response = client.post(url, data)
+    obj.refresh_from_db()
+    if role == ANONYMOUS:
+        assert response.url.startswith(reverse("admin:login")) and getattr(obj, field) != "Renamed"
+    elif may_change_authority(role, shown_by):
+        assert 'name="_save"' in form.text
+        assert response.status_code == 302 and getattr(obj, field) == "Renamed"
+    else:  # read-only, saying why; a crafted post is refused
+        assert form.status_code == 200 and 'name="_save"' not in form.text
+        assert "read-only for you" in form.text
+        assert response.status_code == 403 and getattr(obj, field) != "Renamed"
+
+
 RESTORABLE = [
     *[(model, False) for model in ("source", "event", "commentary", "agent", "place", "subject")],
     *[(model, True) for model in EDITORIAL],  # published: changing the public text takes the right to publish
+    *[(model, True) for model in ("agent", "place", "subject")],  # shown by a published source: the same
 ]
 
 
@@ -166,8 +236,10 @@ def test_restore_from_history(login, role, model, published):
     obj = make_objects()[model]
     first = obj.history.get()
     obj.save()  # a second version to restore from
-    if published:
+    if published and model in EDITORIAL:
         type(obj).objects.filter(pk=obj.pk).update(status=Status.PUBLISHED, published_at=timezone.now())
+    elif published:
+        SHOWN_BY[model, "source"](SourceFactory(published=True), obj)
     client = login(role)
     response = client.post(reverse(f"admin:archive_{model}_restore", args=[obj.pk, first.history_id]))
     restored = obj.history.filter(history_via="restore").exists()

@@ -1,4 +1,7 @@
-"""People, organisations and places: not editorial records themselves, shown with their published links."""
+"""People, organisations and places: not editorial records themselves, public only through published records.
+
+`public()` is their visibility rule: one that no published source or event refers to answers 404, for curators
+too, exactly as an address that names nothing."""
 
 from django.db.models import Prefetch
 from django.views.generic import DetailView
@@ -10,7 +13,7 @@ class AgentDetailView(DetailView):
     model = Agent
 
     def get_queryset(self):
-        return Agent.objects.prefetch_related(
+        return Agent.objects.public().prefetch_related(
             Prefetch("sources", queryset=Source.objects.published().select_related("repository").distinct()),
             Prefetch("events", queryset=Event.objects.published()),
         )
@@ -20,7 +23,7 @@ class PlaceDetailView(DetailView):
     model = Place
 
     def get_queryset(self):
-        return Place.objects.prefetch_related(
+        return Place.objects.public().prefetch_related(
             Prefetch("sources", queryset=Source.objects.published().select_related("repository")),
             Prefetch("events", queryset=Event.objects.published()),
         )

@@ -87,6 +87,45 @@ def test_agent_and_place_pages_list_published_sources_only(client):
         assert "Open letter" in body and "Hidden letter" not in body
 
 
+@pytest.mark.parametrize("hidden_source", HIDDEN, indirect=True, ids=["draft", "review", "withdrawn", "scheduled"])
+def test_people_and_places_of_unpublished_records_only_are_404_and_absent(client, curator, hidden_source):
+    agent = AgentFactory(name="Hidden person", slug="hidden-person")
+    place = PlaceFactory(name="Hidden place", slug="hidden-place")
+    SourceAgent.objects.create(source=hidden_source, agent=agent, role=AgentRole.CREATOR)
+    hidden_source.places.add(place)
+    draft_event = EventFactory()
+    draft_event.participants.add(agent)
+    draft_event.places.add(place)
+    unknown = {
+        agent: client.get(reverse("archive:agent-detail", kwargs={"slug": "nobody"})),
+        place: client.get(reverse("archive:place-detail", kwargs={"slug": "nowhere"})),
+    }
+    for authority, unknown_response in unknown.items():
+        response = client.get(authority.get_absolute_url())
+        assert response.status_code == 404 and unknown_response.status_code == 404
+        assert response.content == unknown_response.content.replace(b"nobody", b"hidden-person").replace(
+            b"nowhere", b"hidden-place"
+        )
+    sitemap = client.get(reverse("archive:sitemap")).content.decode()
+    assert "/agents/hidden-person/" not in sitemap and "/places/hidden-place/" not in sitemap
+    # Curators too: an authority has no preview of its own, it is public through published records.
+    client.force_login(curator)
+    assert client.get(agent.get_absolute_url()).status_code == 404
+
+
+def test_people_and_places_of_a_published_event_are_public(client):
+    agent = AgentFactory(name="Negotiator", slug="negotiator")
+    place = PlaceFactory(name="Tamsag-Bulak", slug="tamsag-bulak")
+    event = EventFactory(published=True, name="Talks")
+    event.participants.add(agent)
+    event.places.add(place)
+    sitemap = client.get(reverse("archive:sitemap")).content.decode()
+    for authority in (agent, place):
+        body = client.get(authority.get_absolute_url()).content.decode()
+        assert "Talks" in body
+        assert authority.get_absolute_url() in sitemap
+
+
 def test_curator_previews_a_draft_with_banner_and_no_cache(client, curator):
     draft = SourceFactory(title="Work in progress")
     client.force_login(curator)
