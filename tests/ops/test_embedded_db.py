@@ -1,8 +1,10 @@
 """The embedded PostgreSQL that `make run` and `make test` start when no DATABASE_URL is set."""
 
+import shutil
 import signal
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import psycopg
@@ -14,8 +16,17 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def server(tmp_path):
-    data_dir = tmp_path / "postgres"
+def data_dir():
+    """A cluster's folder under the checkout's var/, as `make run` keeps its own. Not under pytest's tmp_path:
+    another pytest run on the machine may close /tmp/pytest-of-<user> to everyone but its owner while this
+    test's server, which runs as another system user when the tests run as root, still needs it."""
+    folder = ROOT / "var" / f"test-embedded-{uuid.uuid4().hex[:12]}"
+    yield folder / "postgres"
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def server(data_dir):
     assert embedded_db.start(data_dir) is True
     yield data_dir
     embedded_db.stop(data_dir)
@@ -41,8 +52,7 @@ def test_a_running_server_is_reused_and_stop_ends_it(server):
         psycopg.connect(embedded_db.url(server), connect_timeout=2)
 
 
-def test_run_gives_the_command_the_server_and_stops_the_server_it_started(tmp_path, monkeypatch):
-    data_dir = tmp_path / "postgres"
+def test_run_gives_the_command_the_server_and_stops_the_server_it_started(data_dir, monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     check = "import os, psycopg; psycopg.connect(os.environ['DATABASE_URL']).execute('SELECT 1')"
     before = signal.getsignal(signal.SIGINT)

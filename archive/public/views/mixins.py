@@ -38,7 +38,7 @@ class PublishedMixin:
 # these columns, not a million rows' worth of transcriptions and translations.
 LISTED = (
     *("slug", "identifier", "title", "title_original", "document_type"),
-    *("date_text", "date_edtf", "date_start", "date_end", "fond", "opis", "delo", "folios"),
+    *("date_text", "date_edtf", "date_start", "date_end", "fond", "opis", "delo", "folios", "publication"),
     *("repository__code", "repository__abbreviation_original"),
 )
 
