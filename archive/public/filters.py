@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from archive.models import Source
 
 from .facets import FACETS
-from .search import matching
+from .search import matching, validate_words
 
 _YEAR_OR_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -60,7 +60,7 @@ def facet_filter(facet) -> django_filters.Filter:
 
 
 class SourceFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Words"), method="filter_words")
+    q = django_filters.CharFilter(label=_("Words"), method="filter_words", validators=[validate_words])
     date_from = YearOrDateFilter(label=_("From"), method="filter_from")
     date_to = YearOrDateFilter(label=_("To"), method="filter_to")
     sort = django_filters.ChoiceFilter(

@@ -48,6 +48,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "archive.public.timeout.PublicStatementTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -164,3 +165,7 @@ FORM_RENDERER = "archive.form_rendering.FastFormRenderer"
 # first list after any change and at most OPIS_FACET_INDEX_SECONDS old; off, every list is counted in SQL.
 OPIS_FACET_INDEX = env_bool("OPIS_FACET_INDEX", True)
 OPIS_FACET_INDEX_SECONDS = int(os.environ.get("OPIS_FACET_INDEX_SECONDS", "300"))
+
+# Every query of a public request (anyone but a curator) is cancelled after this long, and the request answered 503
+# (archive/public/timeout.py), so no visitor can hold a worker or a database backend for long; 0 turns it off.
+OPIS_PUBLIC_STATEMENT_TIMEOUT_MS = int(os.environ.get("OPIS_PUBLIC_STATEMENT_TIMEOUT_MS", "5000"))
