@@ -138,9 +138,15 @@ SECURE_CSP = {
     "img-src": [CSP.SELF, "data:"],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.NONE],
-    "frame-ancestors": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
 }
+# No page is shown in a frame, not even by this site (the admin's pop-ups are windows): frame-ancestors 'none' for
+# browsers that read the policy, X-Frame-Options DENY for those that do not.
+X_FRAME_OPTIONS = "DENY"
+# The language cookie is read by the server only; production.py also makes it Secure.
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 # Uploads: one limit for a CSV file and one for a scanned image.
 OPIS_MAX_UPLOAD_BYTES = int(os.environ.get("OPIS_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
