@@ -48,16 +48,22 @@ class PublicReadsMiddleware:
             _public_read.reset(token)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        match = request.resolver_match
-        user = getattr(request, "user", None)
-        if (
-            request.method in ("GET", "HEAD")
-            and match is not None
-            and match.namespace in PUBLIC_NAMESPACES
-            and not (user is not None and user.is_staff)
-        ):
+        if request.method in ("GET", "HEAD") and public_visitor(request):
             _public_read.set(True)
         return None
+
+
+def public_visitor(request) -> bool:
+    """A request to the public site by anyone but a curator (staff): what the public sees and may cost."""
+    match = request.resolver_match
+    user = getattr(request, "user", None)
+    return match is not None and match.namespace in PUBLIC_NAMESPACES and not (user is not None and user.is_staff)
+
+
+def public_aliases() -> list[str]:
+    """The database aliases a public request may read from: the primary, and the replica when one is set."""
+    replica = getattr(settings, "PUBLIC_READ_DATABASE", None)
+    return ["default", replica] if replica else ["default"]
 
 
 def reading_public() -> bool:

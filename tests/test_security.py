@@ -16,6 +16,7 @@ from PIL import Image
 from curation.roles import CURATOR
 from curation.uploads import SourceImageForm, validate_csv_upload
 from tests.factories import SourceFactory
+from tests.ops.test_settings import production
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -59,6 +60,32 @@ def test_every_page_carries_a_content_security_policy(client, url):
     assert directives["default-src"] == "'self'"
     assert directives["script-src"].startswith("'self'") and "unsafe-inline" not in directives["script-src"]
     assert directives["object-src"] == "'none'"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["archive:home", "archive:source-list", "archive:search", "admin:login"])
+def test_no_page_may_be_framed_not_even_by_the_site_itself(client, url):
+    response = client.get(reverse(url))
+    directives = dict(part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";"))
+    assert directives["frame-ancestors"] == "'none'"
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_production_sends_the_language_cookie_over_https_only_and_never_to_scripts():
+    got = production(
+        {},
+        "[settings.LANGUAGE_COOKIE_SECURE, settings.LANGUAGE_COOKIE_HTTPONLY, "
+        "settings.LANGUAGE_COOKIE_SAMESITE, settings.X_FRAME_OPTIONS, settings.SECURE_CSP['frame-ancestors']]",
+    )
+    assert got == [True, True, "Lax", "DENY", ["'none'"]]
+
+
+@pytest.mark.django_db
+def test_the_language_cookie_is_http_only_and_same_site(client, settings):
+    settings.LANGUAGE_COOKIE_SECURE = True  # as in production
+    cookie = client.get(reverse("archive:language"), {"language": "ru", "next": "/"}).cookies["django_language"]
+    assert cookie.value == "ru"
+    assert cookie["secure"] is True and cookie["httponly"] is True and cookie["samesite"] == "Lax"
 
 
 @pytest.mark.django_db

@@ -24,7 +24,7 @@ from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 
-from archive.models import Event, Source, Status
+from archive.models import Source, Status
 
 from .cache import generation
 from .facets import FACETS
@@ -41,6 +41,8 @@ MULTI = {
     if f.source_field.many_to_many
 }
 # The list's sorts (archive.public.filters.SORTS) whose order the index keeps; "-date" is read backwards.
+# The facets whose values are records with their own visibility (events): only published ones are counted or filtered.
+GUARDED = [f for f in FACETS if f.guarded]
 ORDERS = {"date": ("date_start", "identifier"), "title": ("title", "identifier")}
 MASKS_KEPT = 16  # a mask is one byte per published source (0.7 MB at 700,000)
 
@@ -53,7 +55,7 @@ class Values:
     values: np.ndarray  # int32 value ids
     keys: dict[str, int]  # code or slug -> id
     names: list[str]  # id -> code or slug ("" where none)
-    countable: np.ndarray | None = None  # bool per value id: may be shown (published events only)
+    countable: np.ndarray | None = None  # bool per value id: may be named (a guarded facet's published records)
     starts: np.ndarray | None = None  # per position and one more: where its pairs start (set by `indexed`)
 
     def indexed(self, size: int) -> "Values":
@@ -91,13 +93,15 @@ class FacetIndex:
         return self.generation == public_generation and now < self.valid_until
 
     def mask(self, param: str, key: str) -> np.ndarray:
-        """The sources having this value, kept for the next lists that filter by it (an index never changes)."""
+        """The sources having this value, kept for the next lists that filter by it (an index never changes).
+
+        A value that may not be named (an unpublished event) has none, as a value naming no record has none."""
         found = self._masks.get((param, key))
         if found is None:
             values = self.facets[param]
             found = np.zeros(self.size, dtype=bool)
             value_id = values.keys.get(key)
-            if value_id is not None:
+            if value_id is not None and (values.countable is None or values.countable[value_id]):
                 found[values.owners[values.values == value_id]] = True
             with self._masks_lock:  # a threaded worker's requests share the index
                 if len(self._masks) >= MASKS_KEPT:
@@ -158,11 +162,13 @@ def build(now: datetime) -> FacetIndex:
         pairs = np.sort(where[keep].astype(np.int64) << 32 | targets[keep])
         pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))] if len(pairs) else pairs
         facets[param] = _multi(model, key, (pairs >> 32).astype(np.int32), (pairs & 0xFFFFFFFF).astype(np.int32))
-    facets["event"].countable = _published_events(len(facets["event"].names), now)
+    for facet in GUARDED:
+        facets[facet.param].countable = _visible(facet, len(facets[facet.param].names), now)
     facets = {param: values.indexed(len(ids)) for param, values in facets.items()}
     orders = {name: _rank(published, ids, fields) for name, fields in ORDERS.items()}
     valid_until = now + timedelta(seconds=settings.OPIS_FACET_INDEX_SECONDS)
-    for model in (Source, Event):  # a scheduled source joins the lists, a scheduled event the event facet
+    # A scheduled source joins the lists, a scheduled event the event facet.
+    for model in (Source, *(facet.target[0] for facet in GUARDED)):
         upcoming = model.objects.filter(status=Status.PUBLISHED, published_at__gt=now)
         due = upcoming.order_by("published_at").values_list("published_at", flat=True).first()
         if due is not None:
@@ -211,9 +217,10 @@ def _keys(names: list[str]) -> dict[str, int]:
     return {name: number for number, name in enumerate(names) if name}
 
 
-def _published_events(size: int, now: datetime) -> np.ndarray:
+def _visible(facet, size: int, now: datetime) -> np.ndarray:
+    """Per value id of a guarded facet: whether its record is published at `now`."""
     countable = np.zeros(size, dtype=bool)
-    countable[list(Event.objects.published(now).values_list("pk", flat=True))] = True
+    countable[[pk for pk in facet.visible(now).values_list("pk", flat=True) if pk < size]] = True
     return countable
 
 

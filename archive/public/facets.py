@@ -14,7 +14,8 @@ from django.db.models import Count
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from archive.models import Event, Source
+from archive.models import Source
+from archive.models.base import EditorialModel
 
 if TYPE_CHECKING:
     from .facet_index import FacetIndex
@@ -63,6 +64,23 @@ class Facet:
         key = self.value_path.partition("__")[2]
         return (self.source_field.related_model, key) if key else None
 
+    @property
+    def guarded(self) -> bool:
+        """Whether its values are records with their own visibility (events): only the published ones may be named."""
+        return self.target is not None and issubclass(self.target[0], EditorialModel)
+
+    def visible(self, now=None) -> models.QuerySet | None:
+        """The records a value may name when the facet is guarded (the published ones at `now`); None otherwise."""
+        return self.target[0].objects.published(now) if self.guarded else None
+
+    def only_visible(self, queryset, now=None):
+        """Sources narrowed to those whose value is a record that may be named (all of them if not guarded).
+
+        Filtering and counting go through this one rule: a value naming an unpublished record (a draft event) gives
+        exactly what a value naming no record gives, and is never counted or offered."""
+        visible = self.visible(now)
+        return queryset if visible is None else queryset.filter(**{f"{self.source_field.name}__in": visible})
+
     def label_for(self, row: dict) -> str:
         value = row[self.value_path]
         if self.source_field.choices:
@@ -101,10 +119,8 @@ FACETS = (
 
 
 def _grouped(queryset, facet: Facet):
-    queryset = queryset.order_by()
-    if facet.param == "event":
-        # Only published events may be named on the public site.
-        queryset = queryset.filter(events__in=Event.objects.published())
+    # The values grouped below are read through the join this filter makes: only published events are counted.
+    queryset = facet.only_visible(queryset.order_by())
     return (
         queryset.exclude(**{f"{facet.value_path}__isnull": True})
         .exclude(**{facet.value_path: ""})

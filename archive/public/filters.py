@@ -7,11 +7,12 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
 
 from archive.models import Source
 
 from .facets import FACETS
-from .search import matching
+from .search import matching, validate_words
 
 _YEAR_OR_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -50,17 +51,35 @@ SORTS = {
 }
 
 
+class VisibleValueFilter(django_filters.CharFilter):
+    """A guarded facet's filter (archive.public.facets.Facet.guarded): the sources naming the published record with
+    this value. A value naming an unpublished record filters as a value naming none: to nothing."""
+
+    def __init__(self, *args, facet, **kwargs):
+        self.facet = facet
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        named = self.facet.visible().filter(**{self.facet.target[1]: value})
+        qs = qs.filter(**{f"{self.facet.source_field.name}__in": named})
+        return qs.distinct() if self.distinct else qs
+
+
 def facet_filter(facet) -> django_filters.Filter:
     """The filter of one facet (archive.public.facets.FACETS): the value at its path, one of its field's choices if it
-    has them."""
+    has them, a published record if its records have their own visibility."""
     common = {"label": facet.label, "field_name": facet.value_path, "distinct": facet.distinct}
     if facet.source_field.choices:
         return django_filters.ChoiceFilter(choices=facet.source_field.choices, **common)
+    if facet.guarded:
+        return VisibleValueFilter(facet=facet, **common)
     return django_filters.CharFilter(**common)
 
 
 class SourceFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Words"), method="filter_words")
+    q = django_filters.CharFilter(label=_("Words"), method="filter_words", validators=[validate_words])
     date_from = YearOrDateFilter(label=_("From"), method="filter_from")
     date_to = YearOrDateFilter(label=_("To"), method="filter_to")
     sort = django_filters.ChoiceFilter(

@@ -7,6 +7,9 @@ marks whole words only. The query is searched in each of its spellings (archive/
 When the full text finds nothing, near spellings: trigram word similarity on names and titles finds the
 records named nearly as the query, and the words of those names correct the query (Khalkin → khalkhin),
 whose full text then finds everything the right spelling finds, in either script.
+
+Words over the limits (MAX_QUERY_CHARS, MAX_QUERY_TERMS) are refused before any query: `validate_words`, which the
+forms and views of every words input call, and the entry points here call again.
 """
 
 import functools
@@ -16,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, TrigramWordSimilarity
+from django.core.exceptions import ValidationError
 from django.db.models import F, Q, TextField, Value
 from django.db.models.functions import Concat, Greatest
 from django.utils.html import escape
@@ -28,6 +32,12 @@ from archive.models.search import SEARCH_CONFIG
 
 from .translit import spellings
 
+# Every words input of the public site (/search/, the source list and its CSV export) takes at most this much. The
+# cost of a search grows with its length (each word in every spelling, the trigrams of the whole text), and a long
+# pasted text made a single query run for minutes; no real search needs more.
+MAX_QUERY_CHARS = 200
+MAX_QUERY_TERMS = 20
+TOO_LONG = _("Too long to search: use at most %(chars)s characters and %(terms)s words.")
 RESULT_LIMIT = 500  # per kind: enough for any real query, and a bound on memory
 RANK_CANDIDATES = 2000  # per kind: matches ranked (see _ranked)
 NEAR_NAMES = 50  # per kind: the nearest names whose words may correct a misspelt query
@@ -36,6 +46,21 @@ _MARK_START, _MARK_STOP = "\x02", "\x03"  # replaced by <mark> after escaping th
 _WORD = re.compile(r"\w+")
 _EXCLUDED = re.compile(r'(?<!\S)-(?:"[^"]*"|\S+)')  # websearch's -word and -"a phrase"
 _OPERATORS = {"or"}  # websearch syntax, never corrected
+
+
+def validate_words(text: str) -> None:
+    """Refuses words longer than MAX_QUERY_CHARS characters or MAX_QUERY_TERMS words, with the message shown."""
+    if len(text) > MAX_QUERY_CHARS or len(_WORD.findall(text)) > MAX_QUERY_TERMS:
+        raise ValidationError(TOO_LONG, code="too_long", params={"chars": MAX_QUERY_CHARS, "terms": MAX_QUERY_TERMS})
+
+
+def searchable(text: str) -> bool:
+    """Whether the words are within the limits of validate_words."""
+    try:
+        validate_words(text)
+    except ValidationError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -110,6 +135,7 @@ def _trigram_condition(kind: Kind, text: str) -> Q:
 
 def needs_near_spellings(queryset, text: str) -> bool:
     """True when the full text finds nothing in the queryset: then near spellings are used."""
+    validate_words(text)
     return not queryset.filter(search_vector=_ts_query(text)).exists()
 
 
@@ -120,6 +146,7 @@ def matching(queryset, text: str, near: bool | None = None):
     misspelling still finds something but never dilutes an exact result. Pass `near` when it is already
     known, to save the query that decides it.
     """
+    validate_words(text)
     kind = _KIND_OF_MODEL[queryset.model]
     if near is None:
         near = needs_near_spellings(queryset, text)
@@ -204,6 +231,7 @@ def search(text: str) -> Results:
     One query per kind; when the full text finds nothing, one more per kind for the near names and one per
     kind for the corrected query.
     """
+    validate_words(text)
     hits = [hit for kind in KINDS.values() for hit in _ranked(kind, text)]
     if hits:
         return Results(_by_rank(hits), text)

@@ -48,6 +48,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "archive.public.timeout.PublicStatementTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -138,9 +139,15 @@ SECURE_CSP = {
     "img-src": [CSP.SELF, "data:"],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.NONE],
-    "frame-ancestors": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
 }
+# No page is shown in a frame, not even by this site (the admin's pop-ups are windows): frame-ancestors 'none' for
+# browsers that read the policy, X-Frame-Options DENY for those that do not.
+X_FRAME_OPTIONS = "DENY"
+# The language cookie is read by the server only; production.py also makes it Secure.
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 # Uploads: one limit for a CSV file and one for a scanned image.
 OPIS_MAX_UPLOAD_BYTES = int(os.environ.get("OPIS_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
@@ -165,3 +172,7 @@ FORM_RENDERER = "archive.form_rendering.FastFormRenderer"
 # first list after any change and at most OPIS_FACET_INDEX_SECONDS old; off, every list is counted in SQL.
 OPIS_FACET_INDEX = env_bool("OPIS_FACET_INDEX", True)
 OPIS_FACET_INDEX_SECONDS = int(os.environ.get("OPIS_FACET_INDEX_SECONDS", "300"))
+
+# Every query of a public request (anyone but a curator) is cancelled after this long, and the request answered 503
+# (archive/public/timeout.py), so no visitor can hold a worker or a database backend for long; 0 turns it off.
+OPIS_PUBLIC_STATEMENT_TIMEOUT_MS = int(os.environ.get("OPIS_PUBLIC_STATEMENT_TIMEOUT_MS", "5000"))

@@ -1,12 +1,12 @@
 """/search/?q=: sources, events and commentary in one ranked list, optionally narrowed to one kind."""
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.views.generic import TemplateView
 
 from archive.public import search
 
 PAGE_SIZE = 20
-MAX_QUERY = 200
 
 
 class SearchView(TemplateView):
@@ -14,10 +14,15 @@ class SearchView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        text = self.request.GET.get("q", "").strip()[:MAX_QUERY]
+        text = self.request.GET.get("q", "").strip()
         kind = self.request.GET.get("type", "")
         context.update(query=text, kind=kind if kind in search.KINDS else "", kinds=[])
         if not text:
+            return context
+        try:
+            search.validate_words(text)
+        except ValidationError as error:
+            context["error"] = " ".join(error.messages)  # shown with the form; nothing is searched
             return context
         found = search.search(text)
         results = found.hits

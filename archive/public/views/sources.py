@@ -11,7 +11,7 @@ from archive.public.cache import cached_count, cached_value
 from archive.public.facets import compute_facets, index_ids, list_ids
 from archive.public.filters import SourceFilter
 from archive.public.jsonld import source_jsonld
-from archive.public.search import needs_near_spellings
+from archive.public.search import needs_near_spellings, searchable
 
 from .mixins import LISTED, ClampedPageMixin, PublishedMixin, filter_key, without_search_vector
 
@@ -21,7 +21,8 @@ PAGE_SIZES = (10, 25, 50, 100)
 def source_filter_class(request):
     """SourceFilter, told once whether the words need near spellings (see archive.public.search.matching)."""
     words = request.GET.get("q", "").strip()
-    near = needs_near_spellings(Source.objects.published(), words) if words else False
+    # Words over the limits are refused by the filter's form (archive.public.search.validate_words): never searched.
+    near = needs_near_spellings(Source.objects.published(), words) if words and searchable(words) else False
     return functools.partial(SourceFilter, near_spellings=near)
 
 

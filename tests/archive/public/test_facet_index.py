@@ -36,7 +36,7 @@ QUERIES = [
     {"repository": "RGASPI", "subject": "army"},
     {"event": "battles", "fond": "17"},
     {"agent": "zhukov"},
-    {"event": "draft-event"},  # an unpublished event filters as in SQL, but is never offered
+    {"event": "draft-event"},  # an unpublished event filters as an unknown one (to nothing), and is never offered
     {"place": "nowhere"},
     {"document_type": "report", "language": "mn", "place": "khalkhin-gol"},
     {"sort": "-date"},

@@ -1,10 +1,13 @@
 """The source list: filters combine, facet counts are right, every state is a link."""
 
+from datetime import timedelta
+
 import pytest
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils import timezone
 
-from archive.models import Source
+from archive.models import Source, Status
 from archive.public.facets import FACETS, compute_facets
 from archive.public.filters import SourceFilter
 from tests.factories import EventFactory, LanguageFactory, SourceFactory, SubjectFactory
@@ -176,3 +179,43 @@ def test_a_facet_lists_its_most_frequent_choices_and_keeps_a_rarer_chosen_one(cl
     }
     assert types({}) == {"letter": 2}
     assert types({"document_type": "telegram"}) == {"letter": 2, "telegram": 1}
+
+
+# --- values naming records with their own visibility (events) ---
+
+HIDDEN_EVENTS = {
+    "draft": {},
+    "review": {"status": Status.REVIEW},
+    "withdrawn": {"status": Status.WITHDRAWN, "published_at": timezone.now() - timedelta(days=1)},
+    "scheduled": {"status": Status.PUBLISHED, "published_at": timezone.now() + timedelta(days=1)},
+}
+
+
+def test_every_facet_whose_values_have_their_own_visibility_is_guarded():
+    guarded = {facet.param for facet in FACETS if facet.guarded}
+    assert guarded == {
+        facet.param for facet in FACETS if facet.target and hasattr(facet.target[0].objects, "published")
+    }
+    assert "event" in guarded
+
+
+def _anonymised(response, slug: str) -> tuple[int, str]:
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return response.status_code, body.decode().replace(slug, "SLUG")
+
+
+@pytest.mark.parametrize("index", [True, False], ids=["facet-index", "sql"])
+@pytest.mark.parametrize("state", HIDDEN_EVENTS)
+@pytest.mark.parametrize("others", ["", "&language=ru&document_type=report&sort=-date", "&q=source"])
+def test_an_unpublished_event_filters_exactly_as_an_unknown_one(client, collection, settings, index, state, others):
+    settings.OPIS_FACET_INDEX = index
+    hidden = EventFactory(slug="hidden-event", name="Hidden event", **HIDDEN_EVENTS[state])
+    for source in Source.objects.published():
+        source.events.add(hidden)  # cited by every published source
+    assert client.get(f"{reverse('archive:source-list')}?{others}").context["paginator"].count > 0
+    for name in ("archive:source-list", "archive:source-export"):
+        url = reverse(name)
+        shown = _anonymised(client.get(f"{url}?event=hidden-event{others}"), "hidden-event")
+        unknown = _anonymised(client.get(f"{url}?event=no-such-event{others}"), "no-such-event")
+        assert shown == unknown, name
+        assert "Hidden event" not in shown[1]
