@@ -9,6 +9,7 @@ Only the archive's records go to the replica: sessions and users stay on the pri
 from contextvars import ContextVar
 
 from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS
 
 _public_read: ContextVar[bool] = ContextVar("opis_public_read", default=False)
 
@@ -48,16 +49,28 @@ class PublicReadsMiddleware:
             _public_read.reset(token)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        match = request.resolver_match
-        user = getattr(request, "user", None)
-        if (
-            request.method in ("GET", "HEAD")
-            and match is not None
-            and match.namespace in PUBLIC_NAMESPACES
-            and not (user is not None and user.is_staff)
-        ):
+        if is_public_read(request):
             _public_read.set(True)
         return None
+
+
+def is_public_read(request) -> bool:
+    """Whether the request's reads of archive records are public ones: a GET or HEAD of the public site by
+    anyone but staff (once the user is known; a visitor without a session is anonymous)."""
+    match = request.resolver_match
+    user = getattr(request, "user", None)
+    return (
+        request.method in ("GET", "HEAD")
+        and match is not None
+        and match.namespace in PUBLIC_NAMESPACES
+        and not (user is not None and user.is_staff)
+    )
+
+
+def read_database(*, public: bool) -> str:
+    """The database alias archive records are read from: the replica for public reads when one is configured."""
+    alias = getattr(settings, "PUBLIC_READ_DATABASE", None)
+    return alias if public and alias else DEFAULT_DB_ALIAS
 
 
 def reading_public() -> bool:
