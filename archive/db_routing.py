@@ -9,6 +9,7 @@ Only the archive's records go to the replica: sessions and users stay on the pri
 from contextvars import ContextVar
 
 from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS
 
 _public_read: ContextVar[bool] = ContextVar("opis_public_read", default=False)
 
@@ -48,7 +49,7 @@ class PublicReadsMiddleware:
             _public_read.reset(token)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if request.method in ("GET", "HEAD") and public_visitor(request):
+        if is_public_read(request):
             _public_read.set(True)
         return None
 
@@ -64,6 +65,18 @@ def public_aliases() -> list[str]:
     """The database aliases a public request may read from: the primary, and the replica when one is set."""
     replica = getattr(settings, "PUBLIC_READ_DATABASE", None)
     return ["default", replica] if replica else ["default"]
+
+
+def is_public_read(request) -> bool:
+    """Whether the request's reads of archive records are public ones: a GET or HEAD of the public site by
+    anyone but staff (once the user is known; a visitor without a session is anonymous)."""
+    return request.method in ("GET", "HEAD") and public_visitor(request)
+
+
+def read_database(*, public: bool) -> str:
+    """The database alias archive records are read from: the replica for public reads when one is configured."""
+    alias = getattr(settings, "PUBLIC_READ_DATABASE", None)
+    return alias if public and alias else DEFAULT_DB_ALIAS
 
 
 def reading_public() -> bool:

@@ -89,15 +89,14 @@ def make_member(db):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with nothing cached, at a public generation no earlier test used (archive/public/cache.py),
-    and with no facet index: nothing built from one test's records is seen by the next."""
+    """Each test starts with nothing cached and with no facet index: the public generation lives in the test
+    database, which returns to the same state for every test, so nothing built from one test's records may be
+    kept for the next."""
     from django.core.cache import cache
 
     from archive.public import facet_index
-    from archive.public.cache import public_changed
 
     cache.clear()
-    public_changed()  # a new generation, and this process's memo of the old one dropped
     facet_index.forget()
 
 

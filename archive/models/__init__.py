@@ -2,6 +2,7 @@ from .agents import Agent, AgentKind, Language, Place, Repository, Subject
 from .base import DocumentForm, DocumentType, Status
 from .commentary import Commentary, CommentaryKind
 from .events import Event, EventType
+from .generation import PublicChange, PublicGeneration
 from .sources import AgentRole, Originality, Script, Source, SourceAgent, SourceImage
 
 __all__ = [
@@ -18,6 +19,8 @@ __all__ = [
     "Event",
     "Language",
     "Place",
+    "PublicChange",
+    "PublicGeneration",
     "Repository",
     "Source",
     "SourceAgent",

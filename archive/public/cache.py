@@ -1,61 +1,34 @@
-"""Caching of what the public sees, invalidated whenever a record may have changed.
+"""Caching of what the public sees, keyed by the public generation (archive/public/generation.py).
 
-One counter, the public generation, is part of every key. Saving or deleting any archive record (or changing
-its relations) bumps it, so every cached page and figure is dropped at once: a publication, a withdrawal or an
-edit of a published source is visible on the next request. Writes that skip signals (queryset.update,
-bulk_create, CSV imports) must call `public_changed()` themselves. Scheduled publication (a published_at in
-the future) becomes visible when the entry expires: PUBLIC_CACHE_SECONDS bounds that delay.
+Every key holds the generation its content was built at. Saving or deleting any archive record (or changing its
+relations) adds to the generation in the writer's transaction, so when that transaction commits every cached
+page and figure is stale at once, on every worker and server, whatever cache each one has (its own memory, or
+Redis): the generation is read from PostgreSQL. A publication, a withdrawal or an edit of a published source
+is visible to the first request that starts after the commit. A request reads the generation once, before any
+record, and keys everything it stores by that value, so a page rendered from the rows as they were before a
+commit is never served after it. Writes that skip signals (queryset.update, bulk_create, CSV imports) must
+call `public_changed()` themselves, in their transaction. Scheduled publication (a published_at in the future)
+becomes visible when the entry expires: PUBLIC_CACHE_SECONDS bounds that delay.
 """
 
 import hashlib
-import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 
-GENERATION_KEY = "opis:public-generation"
+from archive.db_routing import is_public_read
+
+from .generation import begin, generation, public_changed, request_scope
+
 CACHED_NAMESPACES = {"archive"}
 
 
 def timeout() -> int:
     return getattr(settings, "PUBLIC_CACHE_SECONDS", 300)
-
-
-# This process's copy of the counter, trusted for PUBLIC_GENERATION_MEMO_SECONDS (saves a cache round trip
-# per request; another server sees a change that much later at most; this process sees its own at once).
-_memo = {"value": None, "until": 0.0}
-
-
-def _new_counter() -> int:
-    # Where a counter starts when the cache has none (first use, cleared, restarted, evicted): the clock in
-    # nanoseconds, so that it never repeats a generation something was built or cached at before.
-    return time.time_ns()
-
-
-def generation() -> int:
-    now = time.monotonic()
-    if _memo["value"] is not None and now < _memo["until"]:
-        return _memo["value"]
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        start = _new_counter()
-        cache.add(GENERATION_KEY, start, timeout=None)  # another process may have started it meanwhile
-        value = cache.get(GENERATION_KEY, start)
-    _memo.update(value=value, until=now + getattr(settings, "PUBLIC_GENERATION_MEMO_SECONDS", 0))
-    return value
-
-
-def public_changed(**kwargs) -> None:
-    """Everything public cached so far is stale."""
-    _memo["value"] = None
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # no counter (cleared or evicted): a new one differs from every generation in use
-        cache.add(GENERATION_KEY, _new_counter(), timeout=None)
 
 
 def cached_value(name: str, compute, *parts, seconds: int | None = None):
@@ -74,15 +47,11 @@ def cached_count(queryset, name: str, params) -> int:
     return cached_value(f"count:{name}", queryset.count, params)
 
 
-def record_changed(using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
-    """A record was saved, deleted or relinked: stale now, and once more when its transaction commits.
-
-    Between the save and the commit another worker still reads the old rows; a page or a facet index it builds
-    then would carry the new generation with the old content. The bump at commit makes that stale too.
-    """
-    public_changed()
-    if transaction.get_connection(using).in_atomic_block:
-        transaction.on_commit(public_changed, using=using)
+def record_changed(using: str = DEFAULT_DB_ALIAS, action: str = "", **kwargs) -> None:
+    """A record was saved, deleted or relinked: everything public is stale once its transaction commits."""
+    if action.startswith("pre_"):  # m2m_changed's pre_add (and the like): its post_ follows in the same transaction
+        return
+    public_changed(using=using)
 
 
 def connect_invalidation(models) -> None:
@@ -94,19 +63,42 @@ def connect_invalidation(models) -> None:
             m2m_changed.connect(record_changed, sender=through, dispatch_uid=f"opis-cache-m2m-{through.__name__}")
 
 
-class PublicPageCacheMiddleware:
-    """Whole public pages for cookieless GETs, keyed by generation, language, host and full path.
-
-    Placed right after LocaleMiddleware: a hit skips the rest of the stack and the view. Only responses that
-    are the same for every such visitor are stored: status 200, no cookie set (a page that hands out a CSRF
-    token sets its cookie and is never stored), not marked private or no-store. PUBLIC_CACHE_SECONDS = 0
-    turns it off.
+class PublicGenerationMiddleware:
+    """Every request to the public site reads the public generation once, after the user is known and before the
+    view reads any record, from the database its records come from; everything it caches is keyed by that value.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        with request_scope():
+            return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if match is not None and match.namespace in CACHED_NAMESPACES:
+            begin(public=is_public_read(request))  # a cookieless GET has read it already (the page cache)
+        return None
+
+
+class PublicPageCacheMiddleware:
+    """Whole public pages for cookieless GETs, keyed by generation, language, host and full path.
+
+    Placed right after LocaleMiddleware: a hit skips the rest of the stack and the view. The generation of its
+    key is the request's own, read here first. Only responses that are the same for every such visitor are
+    stored: status 200, no cookie set (a page that hands out a CSRF token sets its cookie and is never stored),
+    not marked private or no-store. PUBLIC_CACHE_SECONDS = 0 turns it off.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with request_scope():
+            return self.respond(request)
+
+    def respond(self, request):
         key = self.key(request)
         if key is not None:
             hit = cache.get(key)
@@ -136,7 +128,8 @@ class PublicPageCacheMiddleware:
         if match.namespace not in CACHED_NAMESPACES:
             return None
         raw = f"{request.get_host()}|{getattr(request, 'LANGUAGE_CODE', '')}|{request.get_full_path()}"
-        return f"opis:page:{generation()}:{hashlib.sha256(raw.encode()).hexdigest()}"
+        # Without a session the visitor is anonymous: its records are public reads (archive/db_routing.py).
+        return f"opis:page:{begin(public=True)}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
     @staticmethod
     def storable(response) -> bool:

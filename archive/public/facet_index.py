@@ -4,12 +4,12 @@ Counting eight facets of a broad list in SQL reads tens of thousands of link row
 seconds at a million sources on a small machine). Here each facet is a pair of numpy arrays (source position,
 value id), so filtering is a boolean mask and counting is one `bincount`: milliseconds.
 
-Correctness first: an index is used only while it is current, meaning built at the present public generation
-(archive.public.cache), younger than OPIS_FACET_INDEX_SECONDS, and before the next scheduled publication. A process
-keeps one index (`ProcessIndex`); a list that finds it missing or no longer current builds a new one in its own
-request (about 3 s at a million sources) and is served by it. Nothing is built in the background: what serves a
-request depends only on the records, the generation and the time it is given. Only the categorical filters are
-served; a list filtered by words or dates is counted in SQL.
+Correctness first: an index is used only while it is current, meaning built at the request's public
+generation (archive.public.generation), younger than OPIS_FACET_INDEX_SECONDS, and before the next scheduled
+publication. A process keeps one index (`ProcessIndex`); a list that finds it missing or no longer current
+builds a new one in its own request (about 3 s at a million sources) and is served by it. Nothing is built in
+the background: what serves a request depends only on the records, the generation and the time it is given.
+Only the categorical filters are served; a list filtered by words or dates is counted in SQL.
 """
 
 import logging
@@ -26,8 +26,8 @@ from django.utils import timezone
 
 from archive.models import Source, Status
 
-from .cache import generation
 from .facets import FACETS
+from .generation import generation
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +78,7 @@ class FacetIndex:
     ids: np.ndarray  # sorted ids of the published sources
     facets: dict[str, Values]
     orders: dict[str, np.ndarray]  # sort name -> rank of each position in the database's own ordering
-    generation: int  # the public generation (archive.public.cache) it was built at
+    generation: int  # the public generation (archive.public.generation) it was built at
     valid_until: datetime  # the next scheduled publication, or the age limit
     _masks: dict = field(default_factory=dict, repr=False)
     _masks_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -259,11 +259,12 @@ class ProcessIndex:
         if not settings.OPIS_FACET_INDEX:
             return None
         now = now or timezone.now()
+        public_generation = generation()  # a request's own, read at its start (archive/public/generation.py)
         index = self._index
-        if index is None or not index.current(generation(), now):
+        if index is None or not index.current(public_generation, now):
             with self._building:
                 index = self._index  # another request may have built it meanwhile
-                if index is None or not index.current(generation(), now):
+                if index is None or not index.current(public_generation, now):
                     index = self._index = None  # the old arrays may be freed while the new ones are read
                     index = self._index = self._builder(now)
         return index

@@ -59,7 +59,6 @@ MIDDLEWARE = with_whitenoise(MIDDLEWARE)
 MIDDLEWARE = with_page_cache([*MIDDLEWARE, "archive.db_routing.PublicReadsMiddleware"])
 # Public pages and figures are cached until the next change to a record (archive/public/cache.py); 0 turns it off.
 PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "300"))
-PUBLIC_GENERATION_MEMO_SECONDS = float(os.environ.get("PUBLIC_GENERATION_MEMO_SECONDS", "1"))
 DATABASE_ROUTERS = ["archive.db_routing.PublicReadReplicaRouter"]
 PUBLIC_READ_DATABASE = REPLICA_ALIAS if REPLICA_ALIAS in DATABASES else None
 # Load balancers probe over plain HTTP from inside the network.

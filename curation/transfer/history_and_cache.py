@@ -4,8 +4,6 @@ Bulk writes send no model signals, so neither the history (django-simple-history
 cache hears of them; the pipeline tells both, inside the import's own transaction.
 """
 
-from django.db import transaction
-
 from archive.public.cache import public_changed
 from curation.history import record_bulk_writes
 from curation.models import TRACKED_MODELS, ChangeChannel, ImportBatch
@@ -16,7 +14,8 @@ CHUNK = 5000
 def record_written(
     *, model, created: list[int], updated: list[int], user, batch: ImportBatch, reason: str = ""
 ) -> None:
-    """History for the rows written, as stored (parents set last included); the cache is refreshed after commit."""
+    """History for the rows written, as stored (parents set last included); the public cache is stale from the
+    commit on."""
     if model in TRACKED_MODELS:
         ids, updated = [*created, *updated], set(updated)
         for start in range(0, len(ids), CHUNK):
@@ -30,5 +29,5 @@ def record_written(
                 batch=str(batch.pk),
                 reason=reason,
             )
-    # After commit: a page rendered before the commit must not be cached under the new generation.
-    transaction.on_commit(public_changed)
+    # In the import's transaction: the public generation moves when (and only if) it commits.
+    public_changed()

@@ -78,6 +78,9 @@ def test_the_page_cache_answers_right_after_the_language_is_known():
     locale = middleware.index("django.middleware.locale.LocaleMiddleware")
     assert middleware[locale + 1] == "archive.public.cache.PublicPageCacheMiddleware"
     assert middleware.index("archive.db_routing.PublicReadsMiddleware") > locale + 1
+    # Every other request to the public site reads the public generation once the user is known.
+    generation = middleware.index("archive.public.cache.PublicGenerationMiddleware")
+    assert middleware.index("django.contrib.auth.middleware.AuthenticationMiddleware") < generation
 
 
 def test_healthz_is_reachable_over_plain_http_behind_the_load_balancer():

@@ -1,30 +1,24 @@
 import pytest
 from django.conf import settings
-from django.test import override_settings
-from django.urls import reverse
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.http import HttpResponse
+from django.test import RequestFactory, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import resolve, reverse
 
 from archive.models import Status
+from archive.public import generation as public_generation
+from archive.public.cache import PublicGenerationMiddleware, PublicPageCacheMiddleware
+from archive.public.generation import READ
 from archive.settings.production_parts import with_page_cache
-from tests.factories import SourceFactory
+from tests.connections import on_another_connection
+from tests.factories import SourceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-# As in production: right after LocaleMiddleware, the generation trusted for a second in this process.
-PAGE_CACHE = override_settings(
-    MIDDLEWARE=with_page_cache(settings.MIDDLEWARE), PUBLIC_CACHE_SECONDS=300, PUBLIC_GENERATION_MEMO_SECONDS=1
-)
-
-
-def test_a_save_makes_the_public_cache_stale_again_when_it_commits(django_capture_on_commit_callbacks):
-    from archive.public.cache import generation
-
-    with django_capture_on_commit_callbacks(execute=True):
-        source = SourceFactory(published=True)
-        saved = generation()  # what another worker could build a page at before the commit
-    assert generation() != saved
-    with django_capture_on_commit_callbacks() as callbacks:
-        source.save()
-    assert callbacks, "the save in a transaction asks for a bump at commit"
+# As in production: right after LocaleMiddleware.
+PAGE_CACHE = override_settings(MIDDLEWARE=with_page_cache(settings.MIDDLEWARE), PUBLIC_CACHE_SECONDS=300)
 
 
 def test_home_counts_follow_a_publication(client):
@@ -105,3 +99,68 @@ def test_facet_counts_follow_a_publication(client):
     assert letters() == 1
     SourceFactory(published=True, document_type="letter")
     assert letters() == 2
+
+
+@PAGE_CACHE
+@pytest.mark.parametrize("visitor", ["anonymous", "curator"])
+@pytest.mark.parametrize("page", ["list", "detail"])
+def test_a_request_reads_the_generation_once_and_before_any_record(client, visitor, page):
+    source = SourceFactory(published=True)
+    if visitor == "curator":
+        client.force_login(UserFactory(is_staff=True))
+    url = reverse("archive:source-list") if page == "list" else source.get_absolute_url()
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    sql = [query["sql"] for query in captured.captured_queries]
+    first_record = next(i for i, statement in enumerate(sql) if '"archive_source"' in statement)
+    assert sql.count(READ) == 1 and sql.index(READ) < first_record
+
+
+@override_settings(PUBLIC_READ_DATABASE="replica", PUBLIC_CACHE_SECONDS=300)
+def test_a_request_reads_it_from_where_its_records_are_read(monkeypatch):
+    """An anonymous visitor's records come from the replica when one is configured (archive/db_routing.py), so
+    does the generation of its request; a curator's from the primary."""
+    read_from = []
+    monkeypatch.setattr(public_generation, "read", lambda using: read_from.append(using) or 1)
+
+    def visit(user, cookies):
+        request = RequestFactory().get("/sources/")
+        request.COOKIES.update(cookies)
+        request.user, request.resolver_match = user, resolve("/sources/")
+
+        def view_stage(request):
+            generation_middleware.process_view(request, None, (), {})
+            return HttpResponse("a page")
+
+        generation_middleware = PublicGenerationMiddleware(view_stage)
+        PublicPageCacheMiddleware(generation_middleware)(request)
+
+    visit(AnonymousUser(), {})
+    visit(AnonymousUser(), {settings.CSRF_COOKIE_NAME: "a token"})
+    visit(UserFactory.build(is_staff=True), {settings.SESSION_COOKIE_NAME: "a session"})
+    assert read_from == ["replica", "replica", "default"]
+
+
+@PAGE_CACHE
+@pytest.mark.django_db(transaction=True)
+def test_a_page_rendered_before_a_withdrawal_commits_is_stored_where_no_later_request_looks(client, monkeypatch):
+    """The page is rendered from the published row, the withdrawal commits on another connection, then the page
+    is stored: under the generation its request read before the commit, which no later request reads."""
+    source = SourceFactory(published=True)
+    page = source.get_absolute_url()
+
+    def withdraw():
+        source.status = Status.WITHDRAWN
+        source.save()
+
+    storable = PublicPageCacheMiddleware.storable
+
+    def withdrawn_before_stored(response):
+        on_another_connection(withdraw)
+        return storable(response)
+
+    monkeypatch.setattr(PublicPageCacheMiddleware, "storable", staticmethod(withdrawn_before_stored))
+    first = client.get(page)
+    monkeypatch.undo()
+    assert first.status_code == 200 and first["X-Opis-Cache"] == "miss"
+    assert [client.get(page).status_code for _ in range(3)] == [404] * 3
