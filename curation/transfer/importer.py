@@ -13,8 +13,9 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
+import psycopg
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from curation.models import BatchStatus, ImportBatch, ImportBatchRecord, ImportMode, RecordAction
@@ -25,7 +26,7 @@ from .keys import Keys
 from .readahead import read_ahead
 from .reading import FileError, open_csv
 from .stored import dump
-from .validation import HeaderError, Planned, RowError, Validator
+from .validation import HeaderError, Planned, RowError, Validator, shown
 
 CHUNK_ROWS = 2000
 FIRST_CHUNK_ROWS = 250
@@ -114,11 +115,14 @@ def run_import(
     except _Abort:
         pass
     except FileError as exc:
-        result.errors.append(RowError(exc.line, "", "", exc.message))
+        result.errors.append(RowError(exc.line, exc.column, "", exc.message))
     except HeaderError as exc:
         result.errors.extend(exc.errors)
     except writing.LostUpdate as exc:
         result.errors.append(RowError(0, "", "", str(exc)))
+    except (DatabaseError, psycopg.Error) as exc:  # COPY runs on psycopg's cursor: its errors come unwrapped
+        # What the checks could not foresee; the transaction is rolled back, the batch says why.
+        result.errors.append(RowError(0, "", "", f"The database refused the import, nothing was written: {exc}"))
     _finish(batch, result, reader, started, dry_run)
     return result
 
@@ -222,8 +226,8 @@ def _finish(batch, result, reader, started, dry_run):
     batch.errors = [error.as_list() for error in result.errors[:MAX_KEPT_ERRORS]]
     if result.error_rows:
         batch.failed_rows = {
-            "header": result.header,
-            "rows": [[line, *cells] for line, cells in result.error_rows[:MAX_KEPT_ERRORS]],
+            "header": [shown(name) for name in result.header],
+            "rows": [[line, *map(shown, cells)] for line, cells in result.error_rows[:MAX_KEPT_ERRORS]],
         }
     if result.errors:
         batch.status = BatchStatus.FAILED
