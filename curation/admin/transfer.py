@@ -3,13 +3,11 @@
 import uuid
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.template.defaultfilters import filesizeformat
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -22,15 +20,11 @@ from curation.tasks import background_threshold, queue_import
 from curation.transfer.errors import write_error_csv
 from curation.transfer.formats import KINDS, kind_for_model
 from curation.transfer.undo import UndoRefused, undo_batch
+from curation.uploads import csv_upload_help, validate_csv_upload
 
 OPTION_FIELDS = ("mode", "skip_unchanged", "encoding", "delimiter")
 ENCODING_CHOICES = [("", _("Detect")), ("utf-8", "UTF-8"), ("utf-8-sig", "UTF-8 with BOM"), ("cp1251", "Windows-1251")]
 DELIMITER_CHOICES = [("", _("Detect")), (",", _("Comma")), (";", _("Semicolon")), ("tab", _("Tab"))]
-
-
-def admin_import_limit() -> int:
-    """The largest upload the admin accepts at all; bigger files go through `manage.py import_records`."""
-    return getattr(settings, "OPIS_ADMIN_IMPORT_MAX_BYTES", 200 * 2**20)
 
 
 class ImportOptions(forms.Form):
@@ -46,14 +40,11 @@ class OpisImportForm(ImportForm):
     def __init__(self, formats, resources, **kwargs):
         super().__init__(formats, resources, **kwargs)
         self.fields.update(ImportOptions().fields)
+        self.fields["import_file"].help_text = csv_upload_help()
 
     def clean_import_file(self):
         upload = self.cleaned_data["import_file"]
-        if upload.size > admin_import_limit():
-            raise forms.ValidationError(
-                _("This file is %(size)s; the admin takes up to %(limit)s. Use: manage.py import_records."),
-                params={"size": filesizeformat(upload.size), "limit": filesizeformat(admin_import_limit())},
-            )
+        validate_csv_upload(upload)  # the one upload limit, OPIS_MAX_UPLOAD_BYTES
         return upload
 
 

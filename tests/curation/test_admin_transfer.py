@@ -4,6 +4,7 @@ import csv
 import io
 
 import pytest
+from django.conf import settings as settings_module
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -177,13 +178,35 @@ def test_undo_from_the_batch_list(client, importer, rgaspi):
     assert not Source.objects.exists()
 
 
-def test_admin_refuses_files_over_the_hard_limit(client, importer, rgaspi, settings):
-    settings.OPIS_ADMIN_IMPORT_MAX_BYTES = 100
+def test_the_import_form_states_the_upload_limit(client, importer):
+    client.force_login(importer)
+
+    page = client.get(IMPORT_URL).content.decode()
+
+    assert "of at most 20.0\xa0MB; larger files: manage.py import_records." in page
+
+
+def test_admin_refuses_a_file_over_the_documented_limit(client, importer, rgaspi):
+    assert settings_module.OPIS_MAX_UPLOAD_BYTES == 20 * 2**20  # the limit docs/csv.md states
+    client.force_login(importer)
+    row = b"R-1,A title,RGASPI\n"
+    data = b"identifier,title,repository\n" + row * (20 * 2**20 // len(row) + 1)
+    assert len(data) > 20 * 2**20
+
+    response = upload(client, "big.csv", data)
+
+    assert response.status_code == 200
+    assert "“big.csv” is 20.0\xa0MB; the limit is 20.0\xa0MB. Use manage.py import_records" in response.content.decode()
+    assert not ImportBatch.objects.exists()
+
+
+def test_admin_limit_follows_the_setting(client, importer, rgaspi, settings):
+    settings.OPIS_MAX_UPLOAD_BYTES = 100
     client.force_login(importer)
 
     response = upload(client, "sources_utf8.csv")
 
-    assert "Use: manage.py import_records." in response.content.decode()
+    assert "the limit is 100\xa0bytes. Use manage.py import_records" in response.content.decode()
     assert not ImportBatch.objects.exists()
 
 
