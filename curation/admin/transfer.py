@@ -17,7 +17,7 @@ from import_export.forms import ConfirmImportForm, ImportForm
 from curation.models import BatchStatus, ImportBatch, ImportMode
 from curation.resources import OpisCSV
 from curation.tasks import background_threshold, queue_import
-from curation.transfer.errors import write_error_csv
+from curation.transfer.errors import format_error, write_error_csv
 from curation.transfer.formats import KINDS, kind_for_model
 from curation.transfer.undo import UndoRefused, undo_batch
 from curation.uploads import csv_upload_help, validate_csv_upload
@@ -112,6 +112,20 @@ class TransferAdminMixin(ImportExportMixin):
         batch = getattr(result, "opis_batch", None)
         if batch is None:
             return super().add_success_message(result, request)
+        if batch.status != BatchStatus.SUCCEEDED:
+            # Checked at preview, refused at confirm: something changed meanwhile (another import, a curator).
+            first = batch.errors[0] if batch.errors else None
+            reason = format_error(*first) if first else batch.message
+            messages.error(
+                request,
+                format_html(
+                    _("Import batch <a href='{}'>#{}</a> failed; nothing was written. {}"),
+                    batch.get_absolute_url(),
+                    batch.pk,
+                    reason,
+                ),
+            )
+            return None
         messages.success(
             request,
             format_html(
@@ -123,6 +137,7 @@ class TransferAdminMixin(ImportExportMixin):
                 batch.unchanged,
             ),
         )
+        return None
 
 
 def _may_see_batches(user) -> bool:

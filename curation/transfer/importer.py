@@ -15,12 +15,13 @@ from typing import BinaryIO
 
 import psycopg
 from django.core.exceptions import PermissionDenied
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from curation.models import BatchStatus, ImportBatch, ImportBatchRecord, ImportMode, RecordAction
 
 from . import history_and_cache, writing
+from .clashes import AGAIN, Refused, clashes, lost_updates
 from .formats import KINDS, Kind
 from .keys import Keys
 from .readahead import read_ahead
@@ -118,8 +119,8 @@ def run_import(
         result.errors.append(RowError(exc.line, exc.column, "", exc.message))
     except HeaderError as exc:
         result.errors.extend(exc.errors)
-    except writing.LostUpdate as exc:
-        result.errors.append(RowError(0, "", "", str(exc)))
+    except Refused as exc:
+        result.errors.extend(exc.errors)
     except (DatabaseError, psycopg.Error) as exc:  # COPY runs on psycopg's cursor: its errors come unwrapped
         # What the checks could not foresee; the transaction is rolled back, the batch says why.
         result.errors.append(RowError(0, "", "", f"The database refused the import, nothing was written: {exc}"))
@@ -260,6 +261,27 @@ class _Writer:
         return plan.action == "update" or (plan.action == "unchanged" and not self.skip_unchanged)
 
     def write(self, planned: list[Planned]):
+        """Write one checked chunk, or refuse the import, naming the rows another import or curator has made
+        impossible since they were checked (a unique value taken, a record changed)."""
+        try:
+            with transaction.atomic():  # a savepoint: after a refused write the transaction can still ask why
+                self._write(planned)
+        except (IntegrityError, psycopg.errors.IntegrityError) as exc:  # COPY's come from psycopg unwrapped
+            errors = clashes(self.kind, planned, batch_id=self.batch.pk)
+            if not errors:
+                raise
+            raise Refused(errors) from exc
+        except writing.LostUpdate as exc:
+            raise Refused(lost_updates(self.kind, planned, exc.ids, batch_id=self.batch.pk)) from exc
+        except (OperationalError, psycopg.errors.DeadlockDetected) as exc:
+            if not isinstance(exc, psycopg.errors.DeadlockDetected) and not isinstance(
+                exc.__cause__, psycopg.errors.DeadlockDetected
+            ):
+                raise
+            message = "Another import was writing the same records at the same time. " + AGAIN
+            raise Refused([RowError(0, "", "", message)]) from exc
+
+    def _write(self, planned: list[Planned]):
         creates = [p for p in planned if p.action == "create"]
         updates = [p for p in planned if p.action != "create" and self._writes(p)]
         kind, model = self.kind, self.kind.model

@@ -90,6 +90,22 @@ def test_preview_lists_row_errors_with_line_column_and_offers_the_error_csv(clie
     assert not Source.objects.exists()
 
 
+def test_a_confirm_refused_after_the_preview_says_so_and_writes_nothing(client, importer, rgaspi):
+    client.force_login(importer)
+    preview = upload(client, "sources_utf8.csv", mode="create")
+    assert "0 errors" in preview.content.decode()
+    SourceFactory(identifier="T-1934-11-27", repository=rgaspi)  # created meanwhile, by someone else
+
+    done = client.get(confirm(client, preview)["Location"]).content.decode()
+
+    batch = ImportBatch.objects.filter(dry_run=False).get()
+    assert batch.status == BatchStatus.FAILED
+    assert f"Import batch <a href='{batch.get_absolute_url()}'>#{batch.pk}</a> failed; nothing was written." in done
+    assert "line 2, column identifier, value “T-1934-11-27”: A record with this identifier exists" in done
+    assert "It can be undone" not in done
+    assert Source.objects.count() == 1
+
+
 def test_file_errors_show_as_errors(client, importer, rgaspi):
     client.force_login(importer)
 
