@@ -16,7 +16,8 @@ from import_export.forms import ConfirmImportForm, ImportForm
 
 from curation.models import BatchStatus, ImportBatch, ImportMode
 from curation.resources import OpisCSV
-from curation.tasks import background_threshold, queue_import
+from curation.tasks import RetryRefused, background_threshold, can_retry, queue_import, retry_batch
+from curation.transfer.dead_batches import fail_dead_batches
 from curation.transfer.errors import format_error, write_error_csv
 from curation.transfer.formats import KINDS, kind_for_model
 from curation.transfer.undo import UndoRefused, undo_batch
@@ -87,6 +88,7 @@ class TransferAdminMixin(ImportExportMixin):
             encoding_option=options.get("encoding") or "",
             delimiter_option=options.get("delimiter") or "",
             stored_file=default_storage.save(f"imports/{uuid.uuid4().hex}.csv", upload),
+            status=BatchStatus.QUEUED,
         )
         queue_import(batch=batch)
         messages.info(
@@ -185,11 +187,46 @@ class ImportBatchAdmin(admin.ModelAdmin):
     def get_urls(self):
         errors = self.admin_site.admin_view(self.error_csv)
         confirm = self.admin_site.admin_view(self.confirm_background)
+        retry = self.admin_site.admin_view(self.retry)
         return [
             path("<int:pk>/errors.csv", errors, name="curation_importbatch_errors"),
             path("<int:pk>/confirm/", confirm, name="curation_importbatch_confirm"),
+            path("<int:pk>/retry/", retry, name="curation_importbatch_retry"),
             *super().get_urls(),
         ]
+
+    # Batches whose importing process died are found where curators look for them: the list and the page.
+    def changelist_view(self, request, extra_context=None):
+        fail_dead_batches()
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        pk = int(object_id) if str(object_id).isdigit() else None
+        if pk is not None:
+            fail_dead_batches(batch_ids=[pk])
+        batch = ImportBatch.objects.filter(pk=pk).first() if pk is not None else None
+        if batch is not None and batch.kind in KINDS:
+            kind = KINDS[batch.kind]
+            meta = kind.model._meta
+            extra_context = {
+                **(extra_context or {}),
+                "can_retry": can_retry(batch) and request.user.has_perm(kind.permission("import")),
+                "import_url": reverse(f"admin:{meta.app_label}_{meta.model_name}_import"),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def retry(self, request, pk):
+        """Queue a failed batch's kept upload again (its process died, or another import got in the way)."""
+        batch = get_object_or_404(ImportBatch, pk=pk)
+        if request.method != "POST":
+            raise PermissionDenied
+        try:
+            retried = retry_batch(batch=batch, user=request.user)
+        except RetryRefused as exc:
+            messages.error(request, str(exc))
+            return HttpResponseRedirect(batch.get_absolute_url())
+        messages.info(request, _("The file is queued again; this page shows its progress."))
+        return HttpResponseRedirect(retried.get_absolute_url())
 
     def confirm_background(self, request, pk):
         """Queue the real import of a file whose background check (dry run) passed."""
@@ -207,6 +244,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
             encoding_option=preview.encoding_option,
             delimiter_option=preview.delimiter_option,
             stored_file=preview.stored_file,
+            status=BatchStatus.QUEUED,
         )
         ImportBatch.objects.filter(pk=preview.pk).update(stored_file="")
         queue_import(batch=batch)

@@ -22,8 +22,10 @@ from curation.models import BatchStatus, ImportBatch, ImportBatchRecord, ImportM
 
 from . import history_and_cache, writing
 from .clashes import AGAIN, Refused, clashes, lost_updates
+from .dead_batches import fail_dead_batches
 from .formats import KINDS, Kind
 from .keys import Keys
+from .lease import ImportLease
 from .readahead import read_ahead
 from .reading import FileError, open_csv
 from .stored import dump
@@ -42,6 +44,9 @@ class ImportResult:
     preview: list[Planned] = field(default_factory=list)  # the first PREVIEW_ROWS rows, for the admin's diff
     error_rows: list[tuple[int, list[str]]] = field(default_factory=list)
     header: list[str] = field(default_factory=list)
+    # Refused for a reason outside the file (another import got in the way, the database failed): the same
+    # file may succeed when imported again.
+    retryable: bool = False
 
     @property
     def ok(self) -> bool:
@@ -90,29 +95,50 @@ def run_import(
     progress: Callable[[int], None] | None = None,
     batch: ImportBatch | None = None,
 ) -> ImportResult:
-    """Import one file. `batch` is given when the batch was queued before (background imports)."""
+    """Import one file. `batch` is given when the batch was queued before (background imports).
+
+    The batch is marked running under a lease (curation.transfer.lease) that ends with this process, so a
+    batch whose process dies is recognised and failed. Success is saved in the import's own transaction:
+    a batch still running has written nothing."""
     kind = KINDS[kind_name]
     if not user.has_perm(kind.permission("import")):
         raise PermissionDenied(f"You may not import {kind.name}: that needs {kind.permission('import')}.")
+    fail_dead_batches()  # batches left running by a process that died are seen to by the next import
     if batch is None:
         batch = ImportBatch(kind=kind.name, user=user)
-    batch.mode, batch.dry_run, batch.file_name, batch.status = mode, dry_run, file_name[:255], BatchStatus.RUNNING
-    batch.save()
-    result = ImportResult(batch=batch)
+    with ImportLease() as lease:
+        batch.mode, batch.dry_run, batch.file_name = mode, dry_run, file_name[:255]
+        batch.status, batch.lease_key, batch.owner, batch.progress = BatchStatus.RUNNING, lease.key, lease.owner, 0
+        batch.save()
+        result = ImportResult(batch=batch)
+        try:
+            _import(kind, stream, result, user, (mode, dry_run, skip_unchanged, encoding, delimiter), lease, progress)
+        except BaseException as exc:
+            _fail(batch, exc)
+            raise
+    return result
+
+
+def _import(kind, stream, result, user, options, lease, progress) -> None:
+    mode, dry_run, skip_unchanged, encoding, delimiter = options
+    batch = result.batch
     started = time.monotonic()
     reader = _HashingReader(stream)
+    report = _Progress(lease, batch.pk, progress)
     # Validation may read on a connection of its own only when nothing uncommitted precedes the import (an
     # enclosing transaction's rows would be invisible to it); what this import writes, it never needs to read.
     reads_apart = not connection.in_atomic_block
     try:
         with transaction.atomic():
             writer = _Writer(kind, batch, user, skip_unchanged)
-            _run(kind, reader, result, writer, (mode, dry_run, encoding, delimiter, progress, reads_apart))
+            _run(kind, reader, result, writer, (mode, dry_run, encoding, delimiter, report, reads_apart))
             if result.errors or dry_run:
                 raise _Abort
             history_and_cache.record_written(
                 model=kind.model, created=writer.created, updated=writer.updated, user=user, batch=batch
             )
+            _finish(batch, result, reader, started, dry_run)  # committed with what it describes
+            return
     except _Abort:
         pass
     except FileError as exc:
@@ -121,11 +147,36 @@ def run_import(
         result.errors.extend(exc.errors)
     except Refused as exc:
         result.errors.extend(exc.errors)
+        result.retryable = True
     except (DatabaseError, psycopg.Error) as exc:  # COPY runs on psycopg's cursor: its errors come unwrapped
         # What the checks could not foresee; the transaction is rolled back, the batch says why.
         result.errors.append(RowError(0, "", "", f"The database refused the import, nothing was written: {exc}"))
+        result.retryable = True
     _finish(batch, result, reader, started, dry_run)
-    return result
+
+
+def _fail(batch: ImportBatch, exc: BaseException) -> None:
+    """An unforeseen error or an interruption: the import's transaction is rolled back; the batch says why."""
+    reason = f"Failed, nothing was written: {exc!r}"[:2000]
+    try:
+        ImportBatch.objects.filter(pk=batch.pk, status=BatchStatus.RUNNING).update(
+            status=BatchStatus.FAILED, message=reason
+        )
+    except DatabaseError:
+        pass  # the database is gone too; the free lease will show the batch as dead
+    batch.status, batch.message = BatchStatus.FAILED, reason
+
+
+class _Progress:
+    """Rows read so far: written to the batch on the lease's connection, then passed on (a terminal's bar)."""
+
+    def __init__(self, lease: ImportLease, batch_id: int, then: Callable[[int], None] | None):
+        self.lease, self.batch_id, self.then = lease, batch_id, then
+
+    def __call__(self, rows: int) -> None:
+        self.lease.progress(self.batch_id, rows)
+        if self.then:
+            self.then(rows)
 
 
 def _run(kind, reader, result, writer, options):
