@@ -197,11 +197,12 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
     # Batches whose importing process died are found where curators look for them: the list and the page.
     def changelist_view(self, request, extra_context=None):
-        fail_dead_batches()
+        if self.has_view_permission(request):
+            fail_dead_batches()
         return super().changelist_view(request, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        pk = int(object_id) if str(object_id).isdigit() else None
+        pk = int(object_id) if str(object_id).isdigit() and self.has_view_permission(request) else None
         if pk is not None:
             fail_dead_batches(batch_ids=[pk])
         batch = ImportBatch.objects.filter(pk=pk).first() if pk is not None else None
