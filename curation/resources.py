@@ -57,7 +57,8 @@ class OpisCSV(base_formats.CSV):
 
 
 class TransferResource(resources.Resource):
-    kind: Kind
+    # Set after the class is made (see _resource_for): agents and commentary have a CSV column named "kind".
+    transfer_kind: Kind
 
     def __init__(self, **kwargs):
         super().__init__()
@@ -65,12 +66,12 @@ class TransferResource(resources.Resource):
 
     @classmethod
     def get_display_name(cls):
-        return f"{cls.kind.name} (Opis CSV)"
+        return f"{cls.transfer_kind.name} (Opis CSV)"
 
     def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None, **kwargs):
         raw = dataset.raw if isinstance(dataset, UploadedCsv) else dataset.export("csv").encode("utf-8")
         result = run_import(
-            self.kind.name,
+            self.transfer_kind.name,
             io.BytesIO(raw),
             user=kwargs["user"],
             file_name=kwargs.get("file_name") or "",
@@ -80,11 +81,12 @@ class TransferResource(resources.Resource):
             encoding=kwargs.get("encoding") or None,
             delimiter=kwargs.get("delimiter") or None,
         )
-        return to_result(self.kind, result)
+        return to_result(self.transfer_kind, result)
 
     def export(self, queryset=None, **kwargs):
-        queryset = self.kind.model.objects.all() if queryset is None else queryset
-        rows = export_rows(self.kind, queryset)
+        kind = self.transfer_kind
+        queryset = kind.model.objects.all() if queryset is None else queryset
+        rows = export_rows(kind, queryset)
         header = next(rows)
         selected = kwargs.get("export_fields")
         keep = [i for i, name in enumerate(header) if not selected or name in selected]
@@ -148,10 +150,12 @@ def _diff_cell(name, plan, cells):
 
 
 def _resource_for(kind: Kind) -> type[TransferResource]:
-    attrs = {"kind": kind, "__module__": __name__}
-    for name in kind.header:
-        attrs[name] = fields.Field(attribute=None, column_name=name)
-    return type(f"{kind.model.__name__}Resource", (TransferResource,), attrs)
+    """A Resource whose fields are the kind's columns. The metaclass takes them out of the class namespace,
+    so a column may have any name; the kind itself is set afterwards, where no column can overwrite it."""
+    attrs = {name: fields.Field(attribute=None, column_name=name) for name in kind.header}
+    resource = type(f"{kind.model.__name__}Resource", (TransferResource,), {"__module__": __name__, **attrs})
+    resource.transfer_kind = kind
+    return resource
 
 
 SourceResource = _resource_for(KINDS["sources"])

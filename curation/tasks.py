@@ -2,48 +2,31 @@
 
 The admin hands a file over this size to the worker instead of importing it inside the request. The
 pipeline is the same; the worker first checks the file (dry run), and the curator confirms from the
-batch page, which queues the real import of the stored upload."""
-
-import logging
+batch page, which queues the real import of the stored upload. A batch that failed for a reason outside
+the file (its process died, another import got in the way) keeps the stored upload and can be retried."""
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.db import DatabaseError, connections
+from django.db import transaction
 from django.tasks import task
 
 from curation.models import BatchStatus, ImportBatch
+from curation.transfer.formats import KINDS
 from curation.transfer.importer import run_import
-
-logger = logging.getLogger(__name__)
 
 
 def background_threshold() -> int:
     return getattr(settings, "OPIS_IMPORT_BACKGROUND_BYTES", 5 * 2**20)
 
 
-class _ProgressWriter:
-    """Rows read so far, written on a connection of its own: the import's transaction is not yet
-    committed, and the batch page must see progress while it runs."""
-
-    def __init__(self, batch_id: int):
-        self.batch_id = batch_id
-        self.connection = connections.create_connection("default")
-
-    def __call__(self, rows: int) -> None:
-        try:
-            with self.connection.cursor() as cursor:
-                cursor.execute("UPDATE curation_importbatch SET progress = %s WHERE id = %s", [rows, self.batch_id])
-        except DatabaseError:
-            logger.debug("progress of batch %s not written (database busy)", self.batch_id)
-
-    def close(self):
-        self.connection.close()
+class RetryRefused(Exception):
+    pass
 
 
 @task
 def import_stored_file(*, batch_id: int) -> dict:
     batch = ImportBatch.objects.select_related("user").get(pk=batch_id)
-    progress = _ProgressWriter(batch_id)
     try:
         with default_storage.open(batch.stored_file, "rb") as stream:
             result = run_import(
@@ -56,16 +39,17 @@ def import_stored_file(*, batch_id: int) -> dict:
                 skip_unchanged=batch.skip_unchanged,
                 encoding=batch.encoding_option or None,
                 delimiter=batch.delimiter_option or None,
-                progress=progress,
                 batch=batch,
             )
     except Exception as exc:
-        # The import's own transaction has been rolled back: nothing half-written. Say why.
-        ImportBatch.objects.filter(pk=batch_id).update(status=BatchStatus.FAILED, message=f"Failed: {exc}")
+        # Nothing half-written (run_import's transaction is rolled back); the upload is kept for a retry.
+        ImportBatch.objects.filter(pk=batch_id, status__in=[BatchStatus.QUEUED, BatchStatus.RUNNING]).update(
+            status=BatchStatus.FAILED, message=f"Failed, nothing was written: {exc}"
+        )
         raise
-    finally:
-        progress.close()
-    if not batch.dry_run or result.errors:
+    # The upload is kept while it may still be used: a passed check awaits its confirmation, and a failure
+    # that was not the file's fault may be retried.
+    if not result.retryable and (not batch.dry_run or result.errors):
         default_storage.delete(batch.stored_file)
         ImportBatch.objects.filter(pk=batch_id).update(stored_file="")
     return {"status": result.batch.status, "errors": len(result.errors)}
@@ -76,3 +60,36 @@ def queue_import(*, batch: ImportBatch) -> ImportBatch:
     batch.save()
     import_stored_file.enqueue(batch_id=batch.pk)
     return batch
+
+
+def can_retry(batch: ImportBatch) -> bool:
+    """A failed batch whose upload is still stored: it failed for a reason outside the file."""
+    return batch.status == BatchStatus.FAILED and bool(batch.stored_file)
+
+
+@transaction.atomic
+def retry_batch(*, batch: ImportBatch, user) -> ImportBatch:
+    """Queue a new batch for a failed batch's stored upload, with the same options (a check stays a check).
+    The failed batch stays as the record of what happened; the upload moves to the new one."""
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    kind = KINDS[batch.kind]
+    if not user.has_perm(kind.permission("import")):
+        raise PermissionDenied(f"Retrying an import of {kind.name} needs {kind.permission('import')}.")
+    if not can_retry(batch):
+        raise RetryRefused(f"Batch #{batch.pk} cannot be retried: only a failed batch with its upload kept can.")
+    retry = ImportBatch.objects.create(
+        kind=batch.kind,
+        user=user,
+        file_name=batch.file_name,
+        mode=batch.mode,
+        dry_run=batch.dry_run,
+        skip_unchanged=batch.skip_unchanged,
+        encoding_option=batch.encoding_option,
+        delimiter_option=batch.delimiter_option,
+        stored_file=batch.stored_file,
+        status=BatchStatus.QUEUED,
+    )
+    batch.stored_file = ""
+    batch.message = f"{batch.message} Retried as batch #{retry.pk}.".strip()
+    batch.save(update_fields=["stored_file", "message"])
+    return queue_import(batch=retry)

@@ -1,7 +1,7 @@
 """Limits on what curators upload: size and real type, checked in the forms with errors they can act on.
 
-`validate_image_upload` serves the admin's image inline; `validate_csv_upload` is for the CSV
-import forms. Both read their limits from settings (OPIS_MAX_IMAGE_BYTES, OPIS_MAX_UPLOAD_BYTES).
+`validate_image_upload` serves the admin's image inline; `validate_csv_upload` the admin's CSV import form.
+Both read their limits from settings (OPIS_MAX_IMAGE_BYTES, OPIS_MAX_UPLOAD_BYTES).
 """
 
 from django import forms
@@ -11,6 +11,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from archive.models import SourceImage
+from curation.transfer.reading import SAMPLE_BYTES, looks_binary
 
 
 def _check_size(upload, limit: int) -> None:
@@ -35,24 +36,34 @@ def validate_image_upload(upload) -> None:
         )
 
 
+def csv_upload_limit() -> int:
+    return settings.OPIS_MAX_UPLOAD_BYTES
+
+
+def csv_upload_help() -> str:
+    return _("A .csv, .tsv or .txt file of at most %(limit)s; larger files: manage.py import_records.") % {
+        "limit": filesizeformat(csv_upload_limit())
+    }
+
+
 def validate_csv_upload(upload) -> None:
-    """A CSV file: within the size limit, UTF-8 text, no binary content."""
-    _check_size(upload, settings.OPIS_MAX_UPLOAD_BYTES)
-    if not upload.name.lower().endswith((".csv", ".txt")):
+    """A CSV file: within the size limit, named as text, not binary. Its encoding (UTF-8, Windows-1251) and
+    any faulty byte further on are the import's to find and report by line and column."""
+    if upload.size > csv_upload_limit():
+        raise ValidationError(
+            _("“%(name)s” is %(size)s; the limit is %(limit)s. Use manage.py import_records for larger files.")
+            % {"name": upload.name, "size": filesizeformat(upload.size), "limit": filesizeformat(csv_upload_limit())},
+            code="too_large",
+        )
+    if not upload.name.lower().endswith((".csv", ".tsv", ".txt")):
         raise ValidationError(_("“%(name)s” is not a .csv file.") % {"name": upload.name}, code="csv_type")
-    head = upload.read(64 * 1024)
+    head = upload.read(SAMPLE_BYTES)
     upload.seek(0)
-    if b"\x00" in head:
-        raise ValidationError(_("“%(name)s” is not a text file.") % {"name": upload.name}, code="csv_binary")
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start < len(head) - 4:  # a multi-byte character cut at the end of the sample is fine
-            raise ValidationError(
-                _("“%(name)s” is not UTF-8 text (byte %(pos)d); save it as CSV UTF-8.")
-                % {"name": upload.name, "pos": exc.start},
-                code="csv_encoding",
-            ) from exc
+    if looks_binary(head):
+        raise ValidationError(
+            _("“%(name)s” is not a text file (binary, or UTF-16); save it as CSV UTF-8.") % {"name": upload.name},
+            code="csv_binary",
+        )
 
 
 class SourceImageForm(forms.ModelForm):

@@ -279,7 +279,7 @@ def test_the_admin_refuses_an_oversized_scan_on_the_source_form(client, make_mem
     [
         ("rows.xlsx", b"identifier\n", "is not a .csv file"),
         ("rows.csv", b"identifier\x00\x01", "is not a text file"),
-        ("rows.csv", "identifier,title\nA,Протокол\n".encode("cp1251"), "is not UTF-8 text"),
+        ("rows.csv", "identifier,title\n".encode("utf-16"), "is not a text file"),
     ],
 )
 def test_csv_uploads_are_refused_with_the_reason(name, content, error):
@@ -293,3 +293,4 @@ def test_csv_over_the_limit_is_refused(settings):
         validate_csv_upload(SimpleUploadedFile("rows.csv", b"identifier,title\nA,B\n"))
     settings.OPIS_MAX_UPLOAD_BYTES = 1000
     validate_csv_upload(SimpleUploadedFile("rows.csv", "identifier,title\nA,Протокол\n".encode()))
+    validate_csv_upload(SimpleUploadedFile("rows.csv", "identifier;title\nA;Протокол\n".encode("cp1251")))

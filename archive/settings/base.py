@@ -151,7 +151,8 @@ X_FRAME_OPTIONS = "DENY"
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
-# Uploads: one limit for a CSV file and one for a scanned image.
+# Uploads: one limit for a CSV file (the admin's import form; `manage.py import_records` takes any size) and one
+# for a scanned image.
 OPIS_MAX_UPLOAD_BYTES = int(os.environ.get("OPIS_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
 OPIS_MAX_IMAGE_BYTES = int(os.environ.get("OPIS_MAX_IMAGE_BYTES", str(40 * 1024 * 1024)))
 OPIS_IMAGE_FORMATS = {"JPEG", "PNG", "TIFF", "WEBP"}
@@ -160,10 +161,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # CSV import and export: the buttons and views need archive.import_<model> / archive.export_<model>.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
-# Admin uploads over OPIS_IMPORT_BACKGROUND_BYTES are checked and imported by the task worker
-# (`manage.py db_worker`); over OPIS_ADMIN_IMPORT_MAX_BYTES they are refused: use `manage.py import_records`.
+# Admin uploads over OPIS_IMPORT_BACKGROUND_BYTES (and within OPIS_MAX_UPLOAD_BYTES) are checked and imported by
+# the task worker (`manage.py db_worker`).
 OPIS_IMPORT_BACKGROUND_BYTES = int(os.environ.get("OPIS_IMPORT_BACKGROUND_BYTES", 5 * 2**20))
-OPIS_ADMIN_IMPORT_MAX_BYTES = int(os.environ.get("OPIS_ADMIN_IMPORT_MAX_BYTES", 200 * 2**20))
 # Background work (large imports) goes through Django's Tasks framework, stored in the database.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

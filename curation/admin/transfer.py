@@ -3,13 +3,11 @@
 import uuid
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.template.defaultfilters import filesizeformat
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -18,19 +16,16 @@ from import_export.forms import ConfirmImportForm, ImportForm
 
 from curation.models import BatchStatus, ImportBatch, ImportMode
 from curation.resources import OpisCSV
-from curation.tasks import background_threshold, queue_import
-from curation.transfer.errors import write_error_csv
+from curation.tasks import RetryRefused, background_threshold, can_retry, queue_import, retry_batch
+from curation.transfer.dead_batches import fail_dead_batches
+from curation.transfer.errors import format_error, write_error_csv
 from curation.transfer.formats import KINDS, kind_for_model
 from curation.transfer.undo import UndoRefused, undo_batch
+from curation.uploads import csv_upload_help, validate_csv_upload
 
 OPTION_FIELDS = ("mode", "skip_unchanged", "encoding", "delimiter")
 ENCODING_CHOICES = [("", _("Detect")), ("utf-8", "UTF-8"), ("utf-8-sig", "UTF-8 with BOM"), ("cp1251", "Windows-1251")]
 DELIMITER_CHOICES = [("", _("Detect")), (",", _("Comma")), (";", _("Semicolon")), ("tab", _("Tab"))]
-
-
-def admin_import_limit() -> int:
-    """The largest upload the admin accepts at all; bigger files go through `manage.py import_records`."""
-    return getattr(settings, "OPIS_ADMIN_IMPORT_MAX_BYTES", 200 * 2**20)
 
 
 class ImportOptions(forms.Form):
@@ -46,14 +41,11 @@ class OpisImportForm(ImportForm):
     def __init__(self, formats, resources, **kwargs):
         super().__init__(formats, resources, **kwargs)
         self.fields.update(ImportOptions().fields)
+        self.fields["import_file"].help_text = csv_upload_help()
 
     def clean_import_file(self):
         upload = self.cleaned_data["import_file"]
-        if upload.size > admin_import_limit():
-            raise forms.ValidationError(
-                _("This file is %(size)s; the admin takes up to %(limit)s. Use: manage.py import_records."),
-                params={"size": filesizeformat(upload.size), "limit": filesizeformat(admin_import_limit())},
-            )
+        validate_csv_upload(upload)  # the one upload limit, OPIS_MAX_UPLOAD_BYTES
         return upload
 
 
@@ -96,6 +88,7 @@ class TransferAdminMixin(ImportExportMixin):
             encoding_option=options.get("encoding") or "",
             delimiter_option=options.get("delimiter") or "",
             stored_file=default_storage.save(f"imports/{uuid.uuid4().hex}.csv", upload),
+            status=BatchStatus.QUEUED,
         )
         queue_import(batch=batch)
         messages.info(
@@ -121,6 +114,20 @@ class TransferAdminMixin(ImportExportMixin):
         batch = getattr(result, "opis_batch", None)
         if batch is None:
             return super().add_success_message(result, request)
+        if batch.status != BatchStatus.SUCCEEDED:
+            # Checked at preview, refused at confirm: something changed meanwhile (another import, a curator).
+            first = batch.errors[0] if batch.errors else None
+            reason = format_error(*first) if first else batch.message
+            messages.error(
+                request,
+                format_html(
+                    _("Import batch <a href='{}'>#{}</a> failed; nothing was written. {}"),
+                    batch.get_absolute_url(),
+                    batch.pk,
+                    reason,
+                ),
+            )
+            return None
         messages.success(
             request,
             format_html(
@@ -132,6 +139,7 @@ class TransferAdminMixin(ImportExportMixin):
                 batch.unchanged,
             ),
         )
+        return None
 
 
 def _may_see_batches(user) -> bool:
@@ -179,11 +187,47 @@ class ImportBatchAdmin(admin.ModelAdmin):
     def get_urls(self):
         errors = self.admin_site.admin_view(self.error_csv)
         confirm = self.admin_site.admin_view(self.confirm_background)
+        retry = self.admin_site.admin_view(self.retry)
         return [
             path("<int:pk>/errors.csv", errors, name="curation_importbatch_errors"),
             path("<int:pk>/confirm/", confirm, name="curation_importbatch_confirm"),
+            path("<int:pk>/retry/", retry, name="curation_importbatch_retry"),
             *super().get_urls(),
         ]
+
+    # Batches whose importing process died are found where curators look for them: the list and the page.
+    def changelist_view(self, request, extra_context=None):
+        if self.has_view_permission(request):
+            fail_dead_batches()
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        pk = int(object_id) if str(object_id).isdigit() and self.has_view_permission(request) else None
+        if pk is not None:
+            fail_dead_batches(batch_ids=[pk])
+        batch = ImportBatch.objects.filter(pk=pk).first() if pk is not None else None
+        if batch is not None and batch.kind in KINDS:
+            kind = KINDS[batch.kind]
+            meta = kind.model._meta
+            extra_context = {
+                **(extra_context or {}),
+                "can_retry": can_retry(batch) and request.user.has_perm(kind.permission("import")),
+                "import_url": reverse(f"admin:{meta.app_label}_{meta.model_name}_import"),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def retry(self, request, pk):
+        """Queue a failed batch's kept upload again (its process died, or another import got in the way)."""
+        batch = get_object_or_404(ImportBatch, pk=pk)
+        if request.method != "POST":
+            raise PermissionDenied
+        try:
+            retried = retry_batch(batch=batch, user=request.user)
+        except RetryRefused as exc:
+            messages.error(request, str(exc))
+            return HttpResponseRedirect(batch.get_absolute_url())
+        messages.info(request, _("The file is queued again; this page shows its progress."))
+        return HttpResponseRedirect(retried.get_absolute_url())
 
     def confirm_background(self, request, pk):
         """Queue the real import of a file whose background check (dry run) passed."""
@@ -201,6 +245,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
             encoding_option=preview.encoding_option,
             delimiter_option=preview.delimiter_option,
             stored_file=preview.stored_file,
+            status=BatchStatus.QUEUED,
         )
         ImportBatch.objects.filter(pk=preview.pk).update(stored_file="")
         queue_import(batch=batch)

@@ -40,7 +40,8 @@ class ImportBatch(models.Model):
     )
     started_at = models.DateTimeField(_("started at"), auto_now_add=True)
     duration = models.FloatField(_("duration (seconds)"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=16, choices=BatchStatus.choices, default=BatchStatus.RUNNING)
+    # A batch waits until an import takes it up; only run_import marks it running, together with its lease.
+    status = models.CharField(_("status"), max_length=16, choices=BatchStatus.choices, default=BatchStatus.QUEUED)
     rows = models.PositiveIntegerField(_("rows"), default=0)
     created = models.PositiveIntegerField(_("created"), default=0)
     updated = models.PositiveIntegerField(_("updated"), default=0)
@@ -54,6 +55,14 @@ class ImportBatch(models.Model):
     )
     message = models.TextField(_("message"), blank=True)
     progress = models.PositiveIntegerField(_("rows read so far"), default=0)
+    lease_key = models.IntegerField(
+        _("lease"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The advisory lock the importing process holds while the batch runs (curation.transfer.lease)."),
+    )
+    owner = models.CharField(_("importing process"), max_length=255, blank=True, help_text=_("Host and process id."))
     stored_file = models.CharField(
         _("stored upload"), max_length=255, blank=True, help_text=_("Kept until a background preview is confirmed.")
     )

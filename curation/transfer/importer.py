@@ -13,19 +13,23 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
+import psycopg
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from curation.models import BatchStatus, ImportBatch, ImportBatchRecord, ImportMode, RecordAction
 
 from . import history_and_cache, writing
+from .clashes import AGAIN, Refused, clashes, lost_updates
+from .dead_batches import fail_dead_batches
 from .formats import KINDS, Kind
 from .keys import Keys
+from .lease import ImportLease
 from .readahead import read_ahead
 from .reading import FileError, open_csv
 from .stored import dump
-from .validation import HeaderError, Planned, RowError, Validator
+from .validation import HeaderError, Planned, RowError, Validator, shown
 
 CHUNK_ROWS = 2000
 FIRST_CHUNK_ROWS = 250
@@ -40,6 +44,9 @@ class ImportResult:
     preview: list[Planned] = field(default_factory=list)  # the first PREVIEW_ROWS rows, for the admin's diff
     error_rows: list[tuple[int, list[str]]] = field(default_factory=list)
     header: list[str] = field(default_factory=list)
+    # Refused for a reason outside the file (another import got in the way, the database failed): the same
+    # file may succeed when imported again.
+    retryable: bool = False
 
     @property
     def ok(self) -> bool:
@@ -88,39 +95,88 @@ def run_import(
     progress: Callable[[int], None] | None = None,
     batch: ImportBatch | None = None,
 ) -> ImportResult:
-    """Import one file. `batch` is given when the batch was queued before (background imports)."""
+    """Import one file. `batch` is given when the batch was queued before (background imports).
+
+    The batch is marked running under a lease (curation.transfer.lease) that ends with this process, so a
+    batch whose process dies is recognised and failed. Success is saved in the import's own transaction:
+    a batch still running has written nothing."""
     kind = KINDS[kind_name]
     if not user.has_perm(kind.permission("import")):
         raise PermissionDenied(f"You may not import {kind.name}: that needs {kind.permission('import')}.")
+    fail_dead_batches()  # batches left running by a process that died are seen to by the next import
     if batch is None:
         batch = ImportBatch(kind=kind.name, user=user)
-    batch.mode, batch.dry_run, batch.file_name, batch.status = mode, dry_run, file_name[:255], BatchStatus.RUNNING
-    batch.save()
-    result = ImportResult(batch=batch)
+    with ImportLease() as lease:
+        batch.mode, batch.dry_run, batch.file_name = mode, dry_run, file_name[:255]
+        batch.status, batch.lease_key, batch.owner, batch.progress = BatchStatus.RUNNING, lease.key, lease.owner, 0
+        batch.save()
+        result = ImportResult(batch=batch)
+        try:
+            _import(kind, stream, result, user, (mode, dry_run, skip_unchanged, encoding, delimiter), lease, progress)
+        except BaseException as exc:
+            _fail(batch, exc)
+            raise
+    return result
+
+
+def _import(kind, stream, result, user, options, lease, progress) -> None:
+    mode, dry_run, skip_unchanged, encoding, delimiter = options
+    batch = result.batch
     started = time.monotonic()
     reader = _HashingReader(stream)
+    report = _Progress(lease, batch.pk, progress)
     # Validation may read on a connection of its own only when nothing uncommitted precedes the import (an
     # enclosing transaction's rows would be invisible to it); what this import writes, it never needs to read.
     reads_apart = not connection.in_atomic_block
     try:
         with transaction.atomic():
             writer = _Writer(kind, batch, user, skip_unchanged)
-            _run(kind, reader, result, writer, (mode, dry_run, encoding, delimiter, progress, reads_apart))
+            _run(kind, reader, result, writer, (mode, dry_run, encoding, delimiter, report, reads_apart))
             if result.errors or dry_run:
                 raise _Abort
             history_and_cache.record_written(
                 model=kind.model, created=writer.created, updated=writer.updated, user=user, batch=batch
             )
+            _finish(batch, result, reader, started, dry_run)  # committed with what it describes
+            return
     except _Abort:
         pass
     except FileError as exc:
-        result.errors.append(RowError(exc.line, "", "", exc.message))
+        result.errors.append(RowError(exc.line, exc.column, "", exc.message))
     except HeaderError as exc:
         result.errors.extend(exc.errors)
-    except writing.LostUpdate as exc:
-        result.errors.append(RowError(0, "", "", str(exc)))
+    except Refused as exc:
+        result.errors.extend(exc.errors)
+        result.retryable = True
+    except (DatabaseError, psycopg.Error) as exc:  # COPY runs on psycopg's cursor: its errors come unwrapped
+        # What the checks could not foresee; the transaction is rolled back, the batch says why.
+        result.errors.append(RowError(0, "", "", f"The database refused the import, nothing was written: {exc}"))
+        result.retryable = True
     _finish(batch, result, reader, started, dry_run)
-    return result
+
+
+def _fail(batch: ImportBatch, exc: BaseException) -> None:
+    """An unforeseen error or an interruption: the import's transaction is rolled back; the batch says why."""
+    reason = f"Failed, nothing was written: {exc!r}"[:2000]
+    try:
+        ImportBatch.objects.filter(pk=batch.pk, status=BatchStatus.RUNNING).update(
+            status=BatchStatus.FAILED, message=reason
+        )
+    except DatabaseError:
+        pass  # the database is gone too; the free lease will show the batch as dead
+    batch.status, batch.message = BatchStatus.FAILED, reason
+
+
+class _Progress:
+    """Rows read so far: written to the batch on the lease's connection, then passed on (a terminal's bar)."""
+
+    def __init__(self, lease: ImportLease, batch_id: int, then: Callable[[int], None] | None):
+        self.lease, self.batch_id, self.then = lease, batch_id, then
+
+    def __call__(self, rows: int) -> None:
+        self.lease.progress(self.batch_id, rows)
+        if self.then:
+            self.then(rows)
 
 
 def _run(kind, reader, result, writer, options):
@@ -222,8 +278,8 @@ def _finish(batch, result, reader, started, dry_run):
     batch.errors = [error.as_list() for error in result.errors[:MAX_KEPT_ERRORS]]
     if result.error_rows:
         batch.failed_rows = {
-            "header": result.header,
-            "rows": [[line, *cells] for line, cells in result.error_rows[:MAX_KEPT_ERRORS]],
+            "header": [shown(name) for name in result.header],
+            "rows": [[line, *map(shown, cells)] for line, cells in result.error_rows[:MAX_KEPT_ERRORS]],
         }
     if result.errors:
         batch.status = BatchStatus.FAILED
@@ -256,6 +312,27 @@ class _Writer:
         return plan.action == "update" or (plan.action == "unchanged" and not self.skip_unchanged)
 
     def write(self, planned: list[Planned]):
+        """Write one checked chunk, or refuse the import, naming the rows another import or curator has made
+        impossible since they were checked (a unique value taken, a record changed)."""
+        try:
+            with transaction.atomic():  # a savepoint: after a refused write the transaction can still ask why
+                self._write(planned)
+        except (IntegrityError, psycopg.errors.IntegrityError) as exc:  # COPY's come from psycopg unwrapped
+            errors = clashes(self.kind, planned, batch_id=self.batch.pk)
+            if not errors:
+                raise
+            raise Refused(errors) from exc
+        except writing.LostUpdate as exc:
+            raise Refused(lost_updates(self.kind, planned, exc.ids, batch_id=self.batch.pk)) from exc
+        except (OperationalError, psycopg.errors.DeadlockDetected) as exc:
+            if not isinstance(exc, psycopg.errors.DeadlockDetected) and not isinstance(
+                exc.__cause__, psycopg.errors.DeadlockDetected
+            ):
+                raise
+            message = "Another import was writing the same records at the same time. " + AGAIN
+            raise Refused([RowError(0, "", "", message)]) from exc
+
+    def _write(self, planned: list[Planned]):
         creates = [p for p in planned if p.action == "create"]
         updates = [p for p in planned if p.action != "create" and self._writes(p)]
         kind, model = self.kind, self.kind.model

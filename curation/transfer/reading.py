@@ -17,12 +17,15 @@ UTF8_CYRILLIC = re.compile(rb"[\xd0\xd1][\x80-\xbf]")
 
 
 class FileError(Exception):
-    """The file as a whole cannot be read; reported as line 0 or the line where reading failed."""
+    """The file as a whole cannot be read; reported as line 0 or the line where reading failed, and the
+    column when the failure is inside a known cell. `before` is the failing line's text up to the fault."""
 
-    def __init__(self, message: str, line: int = 0):
+    def __init__(self, message: str, line: int = 0, *, column: str = "", before: str | None = None):
         super().__init__(message)
         self.message = message
         self.line = line
+        self.column = column
+        self.before = before
 
 
 @dataclass
@@ -50,10 +53,19 @@ def normalise_delimiter(value: str | None) -> str | None:
     return DELIMITERS.get(value, DELIMITERS.get(value.lower()))
 
 
+def looks_binary(sample: bytes) -> bool:
+    """UTF-16 or binary rather than text: a UTF-16 byte order mark, a NUL byte in the first line, or NUL bytes
+    making up more than a tenth of the sample. A stray NUL in a text file is a fault of one cell: the import names
+    its line and column (curation.transfer.validation)."""
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
+    return b"\x00" in sample.split(b"\n", 1)[0] or sample.count(b"\x00") * 10 > len(sample)
+
+
 def detect_encoding(sample: bytes) -> str:
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
-    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in sample:
+    if looks_binary(sample):
         raise FileError("The file is UTF-16 or binary; save it as CSV UTF-8 (or Windows-1251).")
     try:
         # A multi-byte character cut at the end of the sample is still UTF-8.
@@ -104,7 +116,9 @@ def _decode(raw: bytes, encoding: str, number: int) -> str:
     try:
         return raw.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise FileError(f"Line {number} is not valid {exc.encoding}: check the file's encoding.", number) from exc
+        before = raw[: exc.start].decode(encoding, errors="replace")
+        message = f"Line {number} is not valid {exc.encoding}: check the file's encoding."
+        raise FileError(message, number, before=before) from exc
 
 
 def open_csv(stream: BinaryIO, *, encoding: str | None = None, delimiter: str | None = None) -> CsvFile:
@@ -123,7 +137,7 @@ def open_csv(stream: BinaryIO, *, encoding: str | None = None, delimiter: str | 
     delimiter = delimiter or detect_delimiter(first)
     reader = csv.reader(_chain(first, lines), delimiter=delimiter)
     header = [name.strip().lstrip("\ufeff").lower() for name in next(reader)]
-    return CsvFile(header=header, encoding=encoding, delimiter=delimiter, rows=_rows(reader))
+    return CsvFile(header=header, encoding=encoding, delimiter=delimiter, rows=_rows(reader, header, delimiter))
 
 
 def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
@@ -131,7 +145,7 @@ def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
     yield from rest
 
 
-def _rows(reader) -> Iterator[tuple[int, list[str]]]:
+def _rows(reader, header: list[str], delimiter: str) -> Iterator[tuple[int, list[str]]]:
     # The line a record starts on: a quoted cell may span several lines.
     start = reader.line_num + 1
     try:
@@ -141,3 +155,17 @@ def _rows(reader) -> Iterator[tuple[int, list[str]]]:
                 yield line, cells
     except csv.Error as exc:
         raise FileError(f"Line {reader.line_num}: the CSV is malformed ({exc}).", reader.line_num) from exc
+    except FileError as exc:
+        if exc.before is not None and exc.line == start:  # the bad byte's record starts on its line
+            exc.column = _column_at(exc.before, header, delimiter)
+        raise
+
+
+def _column_at(before: str, header: list[str], delimiter: str) -> str:
+    """The column a line's text up to a fault ends in; "" when it lies beyond the header."""
+    try:
+        cells = next(csv.reader([before], delimiter=delimiter), [""])
+    except csv.Error:
+        return ""
+    index = max(len(cells) - 1, 0)
+    return header[index] if index < len(header) else ""

@@ -159,7 +159,10 @@ def _restore(kind, batch, user) -> int:
             )
             row["id"] = plan.values["id"] = plan.current["id"]
             rows.append(row)
-        writing.update(kind.model, rows, versioned=kind.editorial)
+        try:
+            writing.update(kind.model, rows, versioned=kind.editorial)
+        except writing.LostUpdate as exc:
+            raise UndoRefused(f"Undo refused: {exc} Undo again to see what changed.") from exc
         for column in kind.links:
             touched = [p for p in planned if column.name in p.changed]
             links = [(p.values["id"], *column.link_values(link)) for p in touched for link in p.values[column.name]]

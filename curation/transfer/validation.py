@@ -17,6 +17,8 @@ from .keys import Keys, among
 from .stored import fetch
 
 CONTROLLED = {Status.PUBLISHED, Status.WITHDRAWN}
+# PostgreSQL cannot store a NUL character in text; it is shown as this symbol in errors and the error CSV.
+NUL, NUL_SHOWN = "\x00", "\u2400"
 # The error CSV adds this column; a fixed error file imports as it is.
 IGNORED_COLUMNS = {"error"}
 
@@ -29,7 +31,13 @@ class RowError:
     message: str
 
     def as_list(self) -> list:
-        return [self.line, self.column, self.value, self.message]
+        """For the batch's JSON (which, like any PostgreSQL text, cannot hold a NUL character)."""
+        return [self.line, shown(self.column), shown(self.value), shown(self.message)]
+
+
+def shown(text: str) -> str:
+    """Text as it may be stored and shown: a NUL character replaced by a visible symbol."""
+    return text.replace(NUL, NUL_SHOWN) if NUL in text else text
 
 
 @dataclass
@@ -57,6 +65,7 @@ class Validator:
         self.kind, self.mode, self.user, self.keys = kind, mode, user, keys
         self.positions = [(index, name) for index, name in enumerate(header) if name not in IGNORED_COLUMNS]
         self.header = [name for _, name in self.positions]
+        self.file_header = header
         self.width = len(header)
         self.plan = [
             (index, name, kind.by_name[name], not isinstance(kind.by_name.get(name), Text))
@@ -128,6 +137,9 @@ class Validator:
         return planned, errors
 
     def _parse_row(self, line, cells, errors):
+        if NUL in "".join(cells):
+            errors.extend(self._nul_errors(line, cells))
+            return None
         if len(cells) > self.width:
             extra = [cell for cell in cells[self.width :] if cell.strip()]
             if extra:
@@ -168,6 +180,22 @@ class Validator:
 
     def _parse_cell(self, column, text):
         return column.split(text) if column.is_link else column.parse(text)
+
+    def _nul_errors(self, line, cells) -> list[RowError]:
+        errors = []
+        for index, cell in enumerate(cells):
+            if NUL in cell:
+                name = self.file_header[index] if index < self.width else f"#{index + 1}"
+                errors.append(
+                    RowError(
+                        line,
+                        name,
+                        cell.replace(NUL, NUL_SHOWN),
+                        f"Contains a NUL character (byte 0, shown as {NUL_SHOWN}) at position {cell.index(NUL) + 1}, "
+                        "which the database cannot store: remove it.",
+                    )
+                )
+        return errors
 
     def _load_relations(self, parsed):
         for column in self.relations:

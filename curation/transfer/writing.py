@@ -14,7 +14,11 @@ from .keys import among
 
 
 class LostUpdate(Exception):
-    """A record changed between validation and writing (another curator saved it)."""
+    """Records changed between validation and writing (another import or curator saved them): `ids`."""
+
+    def __init__(self, message: str, ids: set[int]):
+        super().__init__(message)
+        self.ids = ids
 
 
 def record_attrs(kind: Kind, values: dict, *, user, now, created: bool, old_version: int | None) -> dict:
@@ -85,18 +89,21 @@ def update(model, rows: list[dict], *, versioned: bool) -> None:
     assignments = ", ".join(f"{qn(f)} = s.{qn(f)}" for f in fields)
     condition = "t.id = s.id" + (" AND t.version = s.version - 1" if versioned else "")
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {qn(table)} AS t SET {assignments} FROM {temp} AS s WHERE {condition}")  # noqa: S608
-        if cursor.rowcount != len(rows):
-            expected = {row["id"]: row["version"] - 1 for row in rows}
-            found = dict(model._default_manager.filter(pk__in=expected).values_list("pk", "version"))
-            raise LostUpdate(_lost_message(model, expected, found))
+        cursor.execute(
+            f"UPDATE {qn(table)} AS t SET {assignments} FROM {temp} AS s WHERE {condition} RETURNING t.id"  # noqa: S608
+        )
+        # The rows not updated are those someone else changed since they were read (or deleted): not the ones
+        # this write has just changed itself, which now carry the new version too.
+        lost = {row["id"] for row in rows} - {pk for (pk,) in cursor.fetchall()}
+        if lost:
+            raise LostUpdate(_lost_message(model, lost), lost)
         cursor.execute(f"DROP TABLE {temp}")
 
 
-def _lost_message(model, expected, found) -> str:
-    moved = sorted(pk for pk, version in expected.items() if found.get(pk) != version)
-    identifiers = model._default_manager.filter(pk__in=moved[:10]).values_list("identifier", flat=True)
-    return f"Changed by someone else while importing: {', '.join(identifiers)}. Nothing was written; import again."
+def _lost_message(model, lost: set[int]) -> str:
+    identifiers = sorted(model._default_manager.filter(pk__in=lost).values_list("identifier", flat=True))
+    shown = ", ".join(identifiers[:20]) + (f" and {len(identifiers) - 20} more" if len(identifiers) > 20 else "")
+    return f"Changed by someone else meanwhile: {shown or 'records deleted since'}."
 
 
 # -- links (many-to-many) ---------------------------------------------------------------------

@@ -4,6 +4,7 @@ import csv
 import io
 
 import pytest
+from django.conf import settings as settings_module
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -87,6 +88,22 @@ def test_preview_lists_row_errors_with_line_column_and_offers_the_error_csv(clie
     error_csv = client.get(errors_url).content.decode("utf-8-sig")
     assert error_csv.splitlines()[1].endswith("repository: Unknown repository “GARF”.")
     assert not Source.objects.exists()
+
+
+def test_a_confirm_refused_after_the_preview_says_so_and_writes_nothing(client, importer, rgaspi):
+    client.force_login(importer)
+    preview = upload(client, "sources_utf8.csv", mode="create")
+    assert "0 errors" in preview.content.decode()
+    SourceFactory(identifier="T-1934-11-27", repository=rgaspi)  # created meanwhile, by someone else
+
+    done = client.get(confirm(client, preview)["Location"]).content.decode()
+
+    batch = ImportBatch.objects.filter(dry_run=False).get()
+    assert batch.status == BatchStatus.FAILED
+    assert f"Import batch <a href='{batch.get_absolute_url()}'>#{batch.pk}</a> failed; nothing was written." in done
+    assert "line 2, column identifier, value “T-1934-11-27”: A record with this identifier exists" in done
+    assert "It can be undone" not in done
+    assert Source.objects.count() == 1
 
 
 def test_file_errors_show_as_errors(client, importer, rgaspi):
@@ -177,13 +194,35 @@ def test_undo_from_the_batch_list(client, importer, rgaspi):
     assert not Source.objects.exists()
 
 
-def test_admin_refuses_files_over_the_hard_limit(client, importer, rgaspi, settings):
-    settings.OPIS_ADMIN_IMPORT_MAX_BYTES = 100
+def test_the_import_form_states_the_upload_limit(client, importer):
+    client.force_login(importer)
+
+    page = client.get(IMPORT_URL).content.decode()
+
+    assert "of at most 20.0\xa0MB; larger files: manage.py import_records." in page
+
+
+def test_admin_refuses_a_file_over_the_documented_limit(client, importer, rgaspi):
+    assert settings_module.OPIS_MAX_UPLOAD_BYTES == 20 * 2**20  # the limit docs/csv.md states
+    client.force_login(importer)
+    row = b"R-1,A title,RGASPI\n"
+    data = b"identifier,title,repository\n" + row * (20 * 2**20 // len(row) + 1)
+    assert len(data) > 20 * 2**20
+
+    response = upload(client, "big.csv", data)
+
+    assert response.status_code == 200
+    assert "“big.csv” is 20.0\xa0MB; the limit is 20.0\xa0MB. Use manage.py import_records" in response.content.decode()
+    assert not ImportBatch.objects.exists()
+
+
+def test_admin_limit_follows_the_setting(client, importer, rgaspi, settings):
+    settings.OPIS_MAX_UPLOAD_BYTES = 100
     client.force_login(importer)
 
     response = upload(client, "sources_utf8.csv")
 
-    assert "Use: manage.py import_records." in response.content.decode()
+    assert "the limit is 100\xa0bytes. Use manage.py import_records" in response.content.decode()
     assert not ImportBatch.objects.exists()
 
 

@@ -64,3 +64,24 @@ def test_a_line_too_long_to_be_csv_is_refused_by_its_number(monkeypatch):
         rows(data)
 
     assert (caught.value.line, caught.value.message) == (3, "Line 3 is longer than 16 MB: is this a CSV file?")
+
+
+def test_a_bad_byte_is_named_by_its_column_too_when_its_row_starts_on_its_line():
+    filler = "".join(f"R-{n},Запись беседы № {n},RGASPI\r\n" for n in range(2, 2000)).encode()
+    data = b"identifier,title,repository\r\n" + filler + "R-X,Телеграмма,RGASPI\r\n".encode("cp1251")
+
+    with pytest.raises(FileError) as caught:
+        rows(data)
+
+    assert (caught.value.line, caught.value.column) == (2000, "title")
+
+
+def test_a_stray_nul_is_text_with_a_fault_but_utf16_and_binary_files_are_refused_at_once():
+    assert rows(b"identifier,title\r\nR-1,a\x00b\r\n") == [(2, ["R-1", "a\x00b"])]
+    for data in (
+        "identifier,title\r\n".encode("utf-16"),
+        "identifier,title\r\n".encode("utf-16-le"),
+        b"PK\x03\x04\x00",
+    ):
+        with pytest.raises(FileError, match="UTF-16 or binary"):
+            rows(data)
