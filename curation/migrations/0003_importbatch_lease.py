@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('curation', '0001_initial'),
+        ('curation', '0002_historical_source_publication'),
     ]
 
     operations = [
