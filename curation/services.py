@@ -148,6 +148,22 @@ def apply_transition(
     return current
 
 
+def commentary_identifier(*, target: Source | Event) -> str:
+    """A free identifier for a new note about `target`: the target's identifier followed by -c1, -c2…"""
+    length = Commentary._meta.get_field("identifier").max_length
+    base = target.identifier
+    taken = set(
+        Commentary.objects.filter(identifier__startswith=base[: length - 8]).values_list("identifier", flat=True)
+    )
+    number = 1
+    while True:
+        suffix = f"-c{number}"
+        candidate = base[: length - len(suffix)] + suffix
+        if candidate not in taken:
+            return candidate
+        number += 1
+
+
 @transaction.atomic
 def restore_version(
     *, instance: models.Model, history_id: int, user: AbstractUser, expected_version: int | None = None

@@ -194,3 +194,14 @@ def test_two_simultaneous_steps_from_one_version_cannot_both_win(make_member):
         thread.join(timeout=30)
     assert sorted(results) == ["refused", "saved"]
     assert Source.objects.get(pk=pk).version == 2
+
+
+def test_a_new_note_is_given_the_next_free_identifier_made_from_its_target():
+    source = SourceFactory(identifier="RGASPI-558-11-123")
+    assert services.commentary_identifier(target=source) == "RGASPI-558-11-123-c1"
+    CommentaryFactory(source=source, identifier="RGASPI-558-11-123-c1")
+    CommentaryFactory(source=source, identifier="RGASPI-558-11-123-c3")
+    assert services.commentary_identifier(target=source) == "RGASPI-558-11-123-c2"
+    long = SourceFactory(identifier="X" * 64)
+    made = services.commentary_identifier(target=long)
+    assert made == "X" * 61 + "-c1" and len(made) == 64
