@@ -5,6 +5,7 @@ checks the version the user last saw (no lost updates), raises the version, stam
 and leaves a history record naming the transition and the reason.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -109,10 +110,14 @@ def apply_transition(
     at: datetime | None = None,
     expected_version: int | None = None,
     via: str = "service",
+    commentary: Iterable[int] = (),
 ) -> Source | Event | Commentary:
     """One step of the workflow, named as in TRANSITIONS, on a source, an event or a commentary: what the
     admin's buttons and bulk actions call. `at` schedules a publication; `via` labels the history record.
-    The caller's object is updated to the new state too."""
+    The caller's object is updated to the new state too.
+
+    `commentary` (ids of notes about this source or event) are published with it, in the same transaction
+    and at the same time, each by this same service with its own history record: all or nothing."""
     transition = TRANSITIONS.get(name)
     if transition is None or not isinstance(instance, (Source, Event, Commentary)):
         raise WorkflowError(_("Unknown step."))
@@ -143,9 +148,23 @@ def apply_transition(
     current._change_reason = f"{transition.label}: {reason}" if reason else str(transition.label)
     with changed_via(via):
         current.save()
+    _publish_commentary(current, ids=set(commentary), transition=transition, user=user, via=via)
     for field in ("status", "published_at", "updated_by_id", "updated_at", "version"):
         setattr(instance, field, getattr(current, field))
     return current
+
+
+def _publish_commentary(target, *, ids: set[int], transition: Transition, user: AbstractUser, via: str) -> None:
+    """Publish the chosen notes about `target` with it (see apply_transition)."""
+    if not ids:
+        return
+    if transition is not PUBLISH or isinstance(target, Commentary):
+        raise WorkflowError(_("Commentary is published only with the source or event it is about."))
+    notes = list(target.commentary.filter(pk__in=ids).order_by("pk"))
+    if len(notes) != len(ids):
+        raise WorkflowError(_("Only commentary about “%(record)s” can be published with it.") % {"record": target})
+    for note in notes:
+        apply_transition(instance=note, user=user, name=PUBLISH.name, at=target.published_at, via=via)
 
 
 def commentary_identifier(*, target: Source | Event) -> str:
