@@ -23,6 +23,7 @@ from curation.history import (
     changes_since,
     one_record,
     restore_links,
+    version_label,
 )
 
 
@@ -183,6 +184,25 @@ def commentary_identifier(*, target: Source | Event) -> str:
         number += 1
 
 
+def goes_live(instance: models.Model) -> bool:
+    """A change to this record changes what the public reads: it is published (or scheduled to be)."""
+    return getattr(instance, "status", None) == Status.PUBLISHED
+
+
+def restore_refusal(*, user: AbstractUser, instance: models.Model) -> str:
+    """Why this user may not restore a version of this record, or "" if they may. Restoring a version of a
+    published record puts it before the public at once: that takes the right to publish."""
+    opts = type(instance)._meta
+    if not user.has_perm(f"{opts.app_label}.change_{opts.model_name}"):
+        return _("You may not change %(records)s.") % {"records": opts.verbose_name_plural}
+    if goes_live(instance) and not user.has_perm(f"{opts.app_label}.publish_{opts.model_name}"):
+        return _(
+            "“%(record)s” is published: a restored version would go live at once, and that takes the right to "
+            "publish. Ask an editor to restore it."
+        ) % {"record": instance}
+    return ""
+
+
 @transaction.atomic
 def restore_version(
     *, instance: models.Model, history_id: int, user: AbstractUser, expected_version: int | None = None
@@ -190,28 +210,30 @@ def restore_version(
     """Put back the content of an earlier version; status and publication stay as they are.
 
     Workflow fields are not restored, so restoring can never publish or unpublish anything; the
-    restore is itself a recorded change that can be undone the same way.
+    restore is itself a recorded change that can be undone the same way. Restoring a version of a
+    published record takes the right to publish (restore_refusal).
     """
     model = type(instance)
-    if not can_edit(user, instance):
-        raise PermissionDenied(_("You may not change this %(record)s.") % {"record": model._meta.verbose_name})
-    record = instance.history.filter(history_id=history_id).first()
+    refusal = restore_refusal(user=user, instance=instance)
+    if refusal:
+        raise PermissionDenied(refusal)
+    record = instance.history.filter(history_id=history_id).exclude(history_type="-").first()
     if record is None:
         raise WorkflowError(_("That version does not belong to this record."))
     if hasattr(instance, "version"):
         current = lock_for_update(instance, expected_version=expected_version)
     else:
         current = model._default_manager.select_for_update().get(pk=instance.pk)
+    refusal = restore_refusal(user=user, instance=current)  # published since the caller read it
+    if refusal:
+        raise PermissionDenied(refusal)
     for field in record.instance_type._meta.concrete_fields:
         if field.name not in NOT_RESTORED and hasattr(record, field.attname):
             setattr(current, field.attname, getattr(record, field.attname))
     if hasattr(current, "version"):
         stamp(current, user=user)
     current._history_user = user
-    current._change_reason = str(
-        _("Restored the version of %(date)s")
-        % {"date": timezone.localtime(record.history_date).strftime("%Y-%m-%d %H:%M")}
-    )
+    current._change_reason = str(_("Restored %(version)s") % {"version": version_label(record)})
     current.full_clean()
     with changed_via("restore"), one_record(current):
         current.save()

@@ -152,7 +152,7 @@ def test_restore_puts_content_back_but_never_the_state(curator, editor):
     assert restored.status == Status.PUBLISHED  # restoring content cannot unpublish (or publish)
     record = latest(source)
     assert record.history_via == "restore" and record.history_user == editor
-    assert record.history_change_reason.startswith("Restored the version of")
+    assert record.history_change_reason.startswith("Restored version 1, ")
 
 
 def test_restore_of_a_version_of_another_record_is_refused(curator):
