@@ -25,6 +25,7 @@ from curation.history import (
     changes_since,
     one_record,
     restore_links,
+    version_label,
 )
 
 
@@ -148,10 +149,14 @@ def apply_transition(
     at: datetime | None = None,
     expected_version: int | None = None,
     via: str = "service",
+    commentary: Iterable[int] = (),
 ) -> Source | Event | Commentary:
     """One step of the workflow, named as in TRANSITIONS, on a source, an event or a commentary: what the
     admin's buttons and bulk actions call. `at` schedules a publication; `via` labels the history record.
-    The caller's object is updated to the new state too."""
+    The caller's object is updated to the new state too.
+
+    `commentary` (ids of notes about this source or event) are published with it, in the same transaction
+    and at the same time, each by this same service with its own history record: all or nothing."""
     transition = TRANSITIONS.get(name)
     if transition is None or not isinstance(instance, (Source, Event, Commentary)):
         raise WorkflowError(_("Unknown step."))
@@ -182,9 +187,58 @@ def apply_transition(
     current._change_reason = f"{transition.label}: {reason}" if reason else str(transition.label)
     with changed_via(via):
         current.save()
+    _publish_commentary(current, ids=set(commentary), transition=transition, user=user, via=via)
     for field in ("status", "published_at", "updated_by_id", "updated_at", "version"):
         setattr(instance, field, getattr(current, field))
     return current
+
+
+def _publish_commentary(target, *, ids: set[int], transition: Transition, user: AbstractUser, via: str) -> None:
+    """Publish the chosen notes about `target` with it (see apply_transition)."""
+    if not ids:
+        return
+    if transition is not PUBLISH or isinstance(target, Commentary):
+        raise WorkflowError(_("Commentary is published only with the source or event it is about."))
+    notes = list(target.commentary.filter(pk__in=ids).order_by("pk"))
+    if len(notes) != len(ids):
+        raise WorkflowError(_("Only commentary about “%(record)s” can be published with it.") % {"record": target})
+    for note in notes:
+        apply_transition(instance=note, user=user, name=PUBLISH.name, at=target.published_at, via=via)
+
+
+def commentary_identifier(*, target: Source | Event) -> str:
+    """A free identifier for a new note about `target`: the target's identifier followed by -c1, -c2…"""
+    length = Commentary._meta.get_field("identifier").max_length
+    base = target.identifier
+    taken = set(
+        Commentary.objects.filter(identifier__startswith=base[: length - 8]).values_list("identifier", flat=True)
+    )
+    number = 1
+    while True:
+        suffix = f"-c{number}"
+        candidate = base[: length - len(suffix)] + suffix
+        if candidate not in taken:
+            return candidate
+        number += 1
+
+
+def goes_live(instance: models.Model) -> bool:
+    """A change to this record changes what the public reads: it is published (or scheduled to be)."""
+    return getattr(instance, "status", None) == Status.PUBLISHED
+
+
+def restore_refusal(*, user: AbstractUser, instance: models.Model) -> str:
+    """Why this user may not restore a version of this record, or "" if they may. Restoring a version of a
+    published record puts it before the public at once: that takes the right to publish."""
+    opts = type(instance)._meta
+    if not user.has_perm(f"{opts.app_label}.change_{opts.model_name}"):
+        return _("You may not change %(records)s.") % {"records": opts.verbose_name_plural}
+    if goes_live(instance) and not user.has_perm(f"{opts.app_label}.publish_{opts.model_name}"):
+        return _(
+            "“%(record)s” is published: a restored version would go live at once, and that takes the right to "
+            "publish. Ask an editor to restore it."
+        ) % {"record": instance}
+    return ""
 
 
 @transaction.atomic
@@ -194,28 +248,30 @@ def restore_version(
     """Put back the content of an earlier version; status and publication stay as they are.
 
     Workflow fields are not restored, so restoring can never publish or unpublish anything; the
-    restore is itself a recorded change that can be undone the same way.
+    restore is itself a recorded change that can be undone the same way. Restoring a version of a
+    published record takes the right to publish (restore_refusal).
     """
     model = type(instance)
-    if not can_edit(user, instance):
-        raise PermissionDenied(_("You may not change this %(record)s.") % {"record": model._meta.verbose_name})
-    record = instance.history.filter(history_id=history_id).first()
+    refusal = restore_refusal(user=user, instance=instance)
+    if refusal:
+        raise PermissionDenied(refusal)
+    record = instance.history.filter(history_id=history_id).exclude(history_type="-").first()
     if record is None:
         raise WorkflowError(_("That version does not belong to this record."))
     if hasattr(instance, "version"):
         current = lock_for_update(instance, expected_version=expected_version)
     else:
         current = model._default_manager.select_for_update().get(pk=instance.pk)
+    refusal = restore_refusal(user=user, instance=current)  # published since the caller read it
+    if refusal:
+        raise PermissionDenied(refusal)
     for field in record.instance_type._meta.concrete_fields:
         if field.name not in NOT_RESTORED and hasattr(record, field.attname):
             setattr(current, field.attname, getattr(record, field.attname))
     if hasattr(current, "version"):
         stamp(current, user=user)
     current._history_user = user
-    current._change_reason = str(
-        _("Restored the version of %(date)s")
-        % {"date": timezone.localtime(record.history_date).strftime("%Y-%m-%d %H:%M")}
-    )
+    current._change_reason = str(_("Restored %(version)s") % {"version": version_label(record)})
     current.full_clean()
     with changed_via("restore"), one_record(current):
         current.save()

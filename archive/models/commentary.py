@@ -106,8 +106,13 @@ class Commentary(PlainText, EditorialModel):
         super().clean()
         from django.core.exceptions import ValidationError
 
-        if (self.source_id is None) == (self.event_id is None):
+        if self._has_target("source") == self._has_target("event"):
             raise ValidationError(_("A commentary is about exactly one source or one event."))
+
+    def _has_target(self, name: str) -> bool:
+        """A source or event is given, as a key or as the object itself: a note typed under a new source is
+        checked before that source is saved and has a key."""
+        return getattr(self, f"{name}_id") is not None or getattr(self, name) is not None
 
     def save(self, *args, **kwargs):
         # The stored HTML is a cache of the sanitised Markdown; it is sanitised again on display.

@@ -1,4 +1,5 @@
-"""The history page of a record: every version, its field differences, and "restore this version"."""
+"""The history page of a record: every version, its field differences, and "restore this version" through a page
+that shows what the restore would change before it is done."""
 
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
@@ -7,16 +8,32 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from curation.history import defer_history, history_with_changes, record_deferred
-from curation.services import StaleVersionError, WorkflowError, recover_deleted, restore_version
+from curation.history import (
+    defer_history,
+    history_with_changes,
+    record_deferred,
+    restore_changes,
+    version_label,
+    version_number,
+)
+from curation.services import (
+    StaleVersionError,
+    WorkflowError,
+    goes_live,
+    recover_deleted,
+    restore_refusal,
+    restore_version,
+)
 
 
 class HistoryAdminMixin:
     """Replaces the admin's log-based history with the recorded versions of the record."""
 
     history_template = "admin/curation/object_history.html"
+    restore_template = "admin/curation/restore_confirm.html"
     deleted_template = "admin/curation/deleted_records.html"
 
     def get_urls(self):
@@ -62,6 +79,7 @@ class HistoryAdminMixin:
             "page": page,
             "has_older": has_older,
             "can_restore": self.has_change_permission(request, obj),
+            "restore_refusal": self.refusal_to_restore(request, obj) if self.has_change_permission(request) else "",
             "preserved_filters": self.get_preserved_filters(request),
             **(extra_context or {}),
         }
@@ -69,23 +87,64 @@ class HistoryAdminMixin:
         return TemplateResponse(request, self.history_template, context)
 
     def restore_view(self, request, object_id, history_id):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
+        """GET: what restoring this version would change, field by field, and a button; changes nothing.
+        POST: the restore. A refused restore gets a page that says why."""
+        if request.method not in ("GET", "POST"):
+            return HttpResponseNotAllowed(["GET", "POST"])
         obj = self.get_object(request, unquote(object_id))
         if obj is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        if not self.has_change_permission(request, obj):
+        if not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied
-        try:
-            restored = restore_version(instance=obj, history_id=history_id, user=request.user)
-        except (StaleVersionError, ValidationError, WorkflowError) as exc:
-            messages.error(request, _("Not restored: %s") % "; ".join(getattr(exc, "messages", [str(exc)])))
-        else:
-            self.log_change(request, restored, _("Restored an earlier version from the history."))
+        history_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_history", args=[obj.pk])
+        record = obj.history.filter(history_id=history_id).exclude(history_type="-").first()
+        if record is None:
+            messages.error(request, _("Not restored: %s") % _("That version does not belong to this record."))
+            return redirect(history_url)
+        refusal = self.refusal_to_restore(request, obj)
+        number = version_number(record)
+        label = version_label(record, number)
+        if request.method == "POST" and not refusal:
+            expected = request.POST.get("expected_version", "")
+            try:
+                restored = restore_version(
+                    instance=obj,
+                    history_id=record.history_id,
+                    user=request.user,
+                    expected_version=int(expected) if expected.isdigit() else None,
+                )
+            except (StaleVersionError, ValidationError, WorkflowError, PermissionDenied) as exc:
+                messages.error(request, _("Not restored: %s") % "; ".join(getattr(exc, "messages", [str(exc)])))
+                return redirect(request.get_full_path())  # the confirmation again, with what holds now
+            self.log_change(request, restored, _("Restored %(version)s from the history.") % {"version": label})
             messages.success(
-                request, _("The earlier version of “%s” is restored; the restore is in the history.") % restored
+                request,
+                _("%(version)s of “%(record)s” is restored; the restore is in the history.")
+                % {"version": capfirst(label), "record": restored},
             )
-        return redirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_history", args=[obj.pk]))
+            return redirect(history_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Restore %(version)s") % {"version": label},
+            "subtitle": None,
+            "object": obj,
+            "opts": self.opts,
+            "record": record,
+            "number": number,
+            "changes": restore_changes(obj, record),
+            "refusal": refusal,
+            "goes_live": goes_live(obj),
+            "history_url": history_url,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.restore_template, context, status=403 if refusal else 200)
+
+    def refusal_to_restore(self, request, obj) -> str:
+        """Why this user may not restore a version of `obj`, or "" if they may."""
+        refusal = restore_refusal(user=request.user, instance=obj)
+        if not refusal and not self.has_change_permission(request, obj):
+            refusal = _("You may not change this %(record)s.") % {"record": self.opts.verbose_name}
+        return refusal
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "has_deleted_records_view": self.has_add_permission(request)}

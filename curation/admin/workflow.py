@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -15,6 +16,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from archive.models import Commentary, Event, Source, Status
 from curation.services import (
     PUBLISH,
     RETURN,
@@ -36,6 +38,24 @@ from .locking import VersionedAdminForm
 WORKFLOW_FIELDS = ("status", "published_at")
 
 
+class NoteChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.title} — {obj.signature}"
+
+
+def notes_about(obj) -> models.QuerySet | None:
+    """The commentary about a source or event (None for records that have none)."""
+    return obj.commentary.order_by("created_at", "pk") if isinstance(obj, (Source, Event)) else None
+
+
+def ready_notes(user, obj, transition) -> models.QuerySet | None:
+    """The notes in review this user may publish together with `obj`, when the step publishes it."""
+    notes = notes_about(obj)
+    if transition is not PUBLISH or notes is None or not has_transition_permission(user, Commentary, PUBLISH):
+        return None
+    return notes.filter(status=Status.REVIEW)
+
+
 class TransitionForm(forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("Reason"),
@@ -50,10 +70,24 @@ class TransitionForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    commentary = NoteChoiceField(
+        label=gettext_lazy("Publish its commentary too"),
+        queryset=Commentary.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=gettext_lazy(
+            "Commentary in review about this record. The ones you tick are published with it, at the same time, "
+            "each with its own entry in the history."
+        ),
+    )
 
-    def __init__(self, *args, transition, **kwargs):
+    def __init__(self, *args, transition, ready_notes=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.transition = transition
+        if ready_notes is None or not ready_notes.exists():
+            del self.fields["commentary"]
+        else:
+            self.fields["commentary"].queryset = ready_notes
         if transition.needs_reason:
             self.fields["reason"].required = True
         else:
@@ -63,7 +97,9 @@ class TransitionForm(forms.Form):
 
 
 def _run(admin_obj, request, obj, transition, data, via) -> bool:
-    """One step on one record; the outcome becomes a message. True if it was taken."""
+    """One step on one record (and the notes chosen to be published with it); the outcome becomes a message.
+    True if it was taken."""
+    notes = list(data.get("commentary") or ())
     try:
         apply_transition(
             instance=obj,
@@ -73,11 +109,16 @@ def _run(admin_obj, request, obj, transition, data, via) -> bool:
             at=data.get("at"),
             expected_version=data.get("expected_version"),
             via=via,
+            commentary=[note.pk for note in notes],
         )
     except (WorkflowError, StaleVersionError, PermissionDenied, ValidationError) as exc:
         messages.error(request, f"{obj}: {exc}")
         return False
     admin_obj.log_change(request, obj, f"{transition.label}: {data.get('reason', '')}".rstrip(": "))
+    for note in notes:
+        admin_obj.log_change(
+            request, note, _("%(step)s, with “%(record)s”") % {"step": transition.label, "record": obj}
+        )
     return True
 
 
@@ -162,7 +203,10 @@ class WorkflowAdminMixin(HistoryAdminMixin):
         if not has_transition_permission(request.user, self.model, transition):
             raise PermissionDenied
         change_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
-        form = TransitionForm(request.POST or None, transition=transition, initial={"expected_version": obj.version})
+        ready = ready_notes(request.user, obj, transition)
+        form = TransitionForm(
+            request.POST or None, transition=transition, ready_notes=ready, initial={"expected_version": obj.version}
+        )
         if request.method == "POST" and form.is_valid():
             if _run(self, request, obj, transition, form.cleaned_data, via="admin"):
                 messages.success(
@@ -170,7 +214,15 @@ class WorkflowAdminMixin(HistoryAdminMixin):
                     _("%(step)s: “%(record)s” is now %(status)s.")
                     % {"step": transition.label, "record": obj, "status": obj.get_status_display().lower()},
                 )
+                chosen = form.cleaned_data.get("commentary") or ()
+                if chosen:
+                    messages.success(
+                        request,
+                        _("Published with it: %(notes)s.") % {"notes": ", ".join(f"“{note}”" for note in chosen)},
+                    )
             return redirect(change_url)
+        notes = notes_about(obj) if transition is PUBLISH else None
+        offered = set(ready.values_list("pk", flat=True)) if ready is not None else set()
         context = {
             **self.admin_site.each_context(request),
             "title": f"{transition.label}: {obj}",
@@ -181,6 +233,12 @@ class WorkflowAdminMixin(HistoryAdminMixin):
             "transition": transition,
             "form": form,
             "cancel_url": change_url,
+            # Commentary that this publication leaves unpublished, and why: nothing is left out silently.
+            "notes_left": [
+                note for note in (notes or ()) if note.status != Status.PUBLISHED and note.pk not in offered
+            ],
+            "may_publish_notes": has_transition_permission(request.user, Commentary, PUBLISH),
+            "notes_field": form["commentary"] if "commentary" in form.fields else None,
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, self.workflow_template, context)

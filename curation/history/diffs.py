@@ -4,6 +4,9 @@ conflict a curator must see before saving over someone else's change."""
 from dataclasses import dataclass
 
 from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from simple_history.utils import get_m2m_reverse_field_name
 
 
@@ -85,16 +88,42 @@ def history_with_changes(obj, *, page: int = 1, per_page: int = 50) -> tuple[lis
     """Newest first, one page: each history record with what it changed compared with the one before.
 
     Returns the rows and whether older versions follow. One record beyond the page is read so the
-    oldest row on the page still shows its differences.
+    oldest row on the page still shows its differences. Each record carries its `number` (version_number).
     """
     start = (max(page, 1) - 1) * per_page
     ordered = obj.history.select_related("history_user").order_by("-history_date", "-history_id")
     records = list(ordered[start : start + per_page + 1])
+    total = None if not records or _versioned(records[0]) else obj.history.count()
+    for i, record in enumerate(records[:per_page]):
+        record.number = record.version if total is None else total - start - i
     rows = [
         (record, field_changes(record, records[i + 1] if i + 1 < len(records) else None))
         for i, record in enumerate(records[:per_page])
     ]
     return rows, len(records) > per_page
+
+
+def _versioned(record) -> bool:
+    return hasattr(record, "version")
+
+
+def version_number(record) -> int:
+    """The number a curator knows a version by: the record's own version counter, shown on its form, or for
+    records without one (people, places, subjects) its place in the history, counted from 1."""
+    if _versioned(record):
+        return record.version
+    earlier = record.instance_type.history.filter(id=record.id).filter(
+        Q(history_date__lt=record.history_date) | Q(history_date=record.history_date, history_id__lte=record.history_id)
+    )
+    return earlier.count()
+
+
+def version_label(record, number: int | None = None) -> str:
+    """A version named by its number and its time, e.g. “version 7, 2026-12-02 09:32”."""
+    return _("version %(number)s, %(time)s") % {
+        "number": version_number(record) if number is None else number,
+        "time": timezone.localtime(record.history_date).strftime("%Y-%m-%d %H:%M"),
+    }
 
 
 def changes_since(obj, version: int) -> list[FieldChange]:

@@ -2,6 +2,8 @@
 
 from simple_history.utils import get_m2m_reverse_field_name
 
+from .diffs import FieldChange, field_changes
+
 # Workflow and bookkeeping fields: shown in the history, never restored from it.
 NOT_RESTORED = {"id", "status", "published_at", "created_at", "created_by", "updated_at", "updated_by", "version"}
 
@@ -22,3 +24,12 @@ def restore_links(instance, record) -> None:
         through._default_manager.bulk_create(
             through(**{owner: instance}, **{name: getattr(row, name) for name in columns}) for row in rows
         )
+
+
+def restore_changes(instance, record) -> list[FieldChange]:
+    """What restoring `record` would change, field by field and link by link: `old` is the current value,
+    `new` the restored one. Workflow and bookkeeping fields are left out: a restore keeps them as they are."""
+    current = instance.history.order_by("-history_date", "-history_id").first()
+    if current is None:
+        return []
+    return [change for change in field_changes(record, current) if change.field not in NOT_RESTORED]

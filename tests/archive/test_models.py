@@ -70,6 +70,14 @@ def test_commentary_clean_mirrors_the_target_constraint():
         note.clean()
 
 
+def test_commentary_clean_accepts_a_source_not_yet_saved_and_still_refuses_two_targets():
+    # A note typed under a new source is checked before the source has a key.
+    source = SourceFactory.build()
+    CommentaryFactory.build(source=source, event=None).clean()
+    with pytest.raises(ValidationError, match="exactly one source or one event"):
+        CommentaryFactory.build(source=source, event=EventFactory.build()).clean()
+
+
 def test_identifier_is_unique():
     SourceFactory(identifier="RGASPI-558-11-123")
     with pytest.raises(IntegrityError), transaction.atomic():

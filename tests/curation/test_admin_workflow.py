@@ -160,7 +160,8 @@ def test_restore_from_the_history_page_is_itself_recorded(client, curator_user):
     client.force_login(curator_user)
     client.post(change_url(source), change_form_data(source, title="Mistaken title"))
     url = reverse("admin:archive_source_restore", args=[source.pk, first.history_id])
-    assert client.get(url).status_code == 405
+    assert client.get(url).status_code == 200  # the confirmation page; the restore is the POST
+    assert Source.objects.get(pk=source.pk).title == "Mistaken title"
     response = client.post(url, follow=True)
     assert "is restored" in response.text
     source.refresh_from_db()
@@ -401,3 +402,86 @@ def test_a_long_history_is_shown_a_page_at_a_time(client, curator_user):
     second = client.get(url, {"page": 2}).text
     assert second.count('class="version"') == 5 and 'class="older"' not in second
     assert "First recorded version" in second and second.count('class="restore"') == 5
+
+
+def publish_url(obj):
+    return reverse(f"admin:archive_{obj._meta.model_name}_transition", args=[obj.pk, "publish"])
+
+
+def test_publishing_a_source_offers_its_commentary_in_review_and_names_what_stays_unpublished(client, editor_user):
+    from tests.factories import CommentaryFactory
+
+    source = SourceFactory(status=Status.REVIEW)
+    ready = CommentaryFactory(source=source, status=Status.REVIEW, title="Ready note")
+    draft = CommentaryFactory(source=source, title="Unfinished note")
+    CommentaryFactory(source=source, status=Status.PUBLISHED, published_at="2026-01-01T00:00Z", title="Published note")
+    client.force_login(editor_user)
+    html = client.get(publish_url(source)).text
+    assert f'<input type="checkbox" name="commentary" value="{ready.pk}"' in html
+    assert f'value="{draft.pk}"' not in html
+    stays = html[html.index('class="form-row notes-left"') :]
+    assert "Unfinished note" in stays and "Published note" not in stays and "Ready note" not in stays
+
+
+def test_only_the_chosen_commentary_is_published_with_the_source_each_with_its_history(client, editor_user):
+    from archive.models import Commentary
+    from tests.factories import CommentaryFactory
+
+    source = SourceFactory(status=Status.REVIEW)
+    chosen, left = (CommentaryFactory(source=source, status=Status.REVIEW) for _ in range(2))
+    client.force_login(editor_user)
+    response = client.post(
+        publish_url(source), {"commentary": [chosen.pk], "expected_version": source.version}, follow=True
+    )
+    assert f"Published with it: “{chosen.title}”." in response.text
+    source.refresh_from_db()
+    chosen.refresh_from_db()
+    assert source.status == chosen.status == Status.PUBLISHED and chosen.published_at == source.published_at
+    assert Commentary.objects.get(pk=left.pk).status == Status.REVIEW
+    record = chosen.history.order_by("-history_date", "-history_id").first()
+    assert (record.history_user, record.history_via, record.history_change_reason) == (editor_user, "admin", "Publish")
+    assert len(left.history.all()) == 1  # untouched: only its creation
+
+
+def test_a_crafted_choice_of_another_sources_note_publishes_nothing(client, editor_user):
+    from archive.models import Commentary
+    from tests.factories import CommentaryFactory
+
+    source = SourceFactory(status=Status.REVIEW)
+    CommentaryFactory(source=source, status=Status.REVIEW)  # its own note, so the choice is offered
+    elsewhere = CommentaryFactory(status=Status.REVIEW)
+    client.force_login(editor_user)
+    response = client.post(publish_url(source), {"commentary": [elsewhere.pk], "expected_version": source.version})
+    assert response.status_code == 200 and "Select a valid choice" in response.text
+    assert Source.objects.get(pk=source.pk).status == Status.REVIEW
+    assert Commentary.objects.get(pk=elsewhere.pk).status == Status.REVIEW
+
+
+def test_a_user_who_may_not_publish_commentary_is_not_offered_it(client, make_member):
+    from django.contrib.auth.models import Permission
+
+    from archive.models import Commentary
+    from tests.factories import CommentaryFactory
+
+    user = make_member(CURATOR, "sources-only")
+    user.user_permissions.add(*Permission.objects.filter(codename__in=["publish_source", "review_source"]))
+    source = SourceFactory(status=Status.REVIEW)
+    note = CommentaryFactory(source=source, status=Status.REVIEW, title="Ready note")
+    client.force_login(user)
+    html = client.get(publish_url(source)).text
+    assert 'name="commentary"' not in html
+    assert "publishing commentary takes the right to publish commentary" in html and "Ready note" in html
+    client.post(publish_url(source), {"commentary": [note.pk], "expected_version": source.version})
+    assert Source.objects.get(pk=source.pk).status == Status.PUBLISHED
+    assert Commentary.objects.get(pk=note.pk).status == Status.REVIEW
+
+
+def test_publishing_an_event_offers_its_commentary_too(client, editor_user):
+    from tests.factories import CommentaryFactory, EventFactory
+
+    event = EventFactory(status=Status.REVIEW)
+    note = CommentaryFactory(source=None, event=event, status=Status.REVIEW)
+    client.force_login(editor_user)
+    client.post(publish_url(event), {"commentary": [note.pk], "expected_version": event.version})
+    note.refresh_from_db()
+    assert note.status == Status.PUBLISHED

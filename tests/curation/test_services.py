@@ -152,7 +152,7 @@ def test_restore_puts_content_back_but_never_the_state(curator, editor):
     assert restored.status == Status.PUBLISHED  # restoring content cannot unpublish (or publish)
     record = latest(source)
     assert record.history_via == "restore" and record.history_user == editor
-    assert record.history_change_reason.startswith("Restored the version of")
+    assert record.history_change_reason.startswith("Restored version 1, ")
 
 
 def test_restore_of_a_version_of_another_record_is_refused(curator):
@@ -194,3 +194,56 @@ def test_two_simultaneous_steps_from_one_version_cannot_both_win(make_member):
         thread.join(timeout=30)
     assert sorted(results) == ["refused", "saved"]
     assert Source.objects.get(pk=pk).version == 2
+
+
+def test_a_new_note_is_given_the_next_free_identifier_made_from_its_target():
+    source = SourceFactory(identifier="RGASPI-558-11-123")
+    assert services.commentary_identifier(target=source) == "RGASPI-558-11-123-c1"
+    CommentaryFactory(source=source, identifier="RGASPI-558-11-123-c1")
+    CommentaryFactory(source=source, identifier="RGASPI-558-11-123-c3")
+    assert services.commentary_identifier(target=source) == "RGASPI-558-11-123-c2"
+    long = SourceFactory(identifier="X" * 64)
+    made = services.commentary_identifier(target=long)
+    assert made == "X" * 61 + "-c1" and len(made) == 64
+
+
+def test_publishing_a_source_publishes_the_chosen_notes_with_it_each_with_its_history(editor):
+    source = SourceFactory(status=Status.REVIEW)
+    chosen, left = (CommentaryFactory(source=source, status=Status.REVIEW) for _ in range(2))
+    at = timezone.now() + timedelta(days=1)
+    services.apply_transition(instance=source, user=editor, name="publish", at=at, commentary=[chosen.pk])
+    chosen.refresh_from_db()
+    left.refresh_from_db()
+    assert (chosen.status, chosen.published_at, left.status) == (Status.PUBLISHED, at, Status.REVIEW)
+    record = latest(chosen)
+    assert (record.history_user, record.history_via, record.history_change_reason) == (editor, "service", "Publish")
+
+
+def test_a_note_that_cannot_be_published_leaves_the_source_unpublished_too(editor, make_member):
+    source = SourceFactory(status=Status.REVIEW)
+    draft = CommentaryFactory(source=source)
+    elsewhere = CommentaryFactory(status=Status.REVIEW)
+    for note, error in ((draft, services.WorkflowError), (elsewhere, services.WorkflowError)):
+        with pytest.raises(error):
+            services.apply_transition(instance=source, user=editor, name="publish", commentary=[note.pk])
+        assert Source.objects.get(pk=source.pk).status == Status.REVIEW
+
+    from django.contrib.auth.models import Permission
+
+    sources_only = make_member(CURATOR, "sources-only")
+    sources_only.user_permissions.add(Permission.objects.get(codename="publish_source"))
+    sources_only = type(sources_only).objects.get(pk=sources_only.pk)
+    ready = CommentaryFactory(source=source, status=Status.REVIEW)
+    with pytest.raises(PermissionDenied):
+        services.apply_transition(instance=source, user=sources_only, name="publish", commentary=[ready.pk])
+    assert Source.objects.get(pk=source.pk).status == Status.REVIEW
+    assert Commentary.objects.get(pk=ready.pk).status == Status.REVIEW
+
+
+def test_notes_go_along_only_with_the_publication_of_their_source_or_event(editor):
+    source = SourceFactory(published=True)
+    note = CommentaryFactory(source=source, status=Status.REVIEW)
+    with pytest.raises(services.WorkflowError):
+        services.apply_transition(instance=source, user=editor, name="withdraw", reason="Check", commentary=[note.pk])
+    assert Source.objects.get(pk=source.pk).status == Status.PUBLISHED
+    assert Commentary.objects.get(pk=note.pk).status == Status.REVIEW

@@ -102,7 +102,9 @@ def test_a_draft_goes_to_publication_is_withdrawn_and_restored(page, second_page
     assert "Withdraw: Folios to be checked against the inventory" in history
     assert "vera" in history and "anna" in history
     assert "Status\tIn review\tPublished" in history and "Status\tPublished\tWithdrawn" in history
-    page.locator("tr.version").last.locator("input.restore").click()
+    page.locator("tr.version").last.locator("a.restore").click()
+    page.wait_for_selector("#restore-confirm")
+    page.click("input[name=_restore]")
     page.wait_for_selector(".messagelist .success")
     first_row = page.locator("tr.version").first
     assert "restore from history" in first_row.inner_text()
