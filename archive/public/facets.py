@@ -14,7 +14,8 @@ from django.db.models import Count
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from archive.models import Event, Source
+from archive.models import Event, Language, Source
+from archive.models.agents import language_name
 
 if TYPE_CHECKING:
     from .facet_index import FacetIndex
@@ -68,6 +69,8 @@ class Facet:
         if self.source_field.choices:
             return str(dict(self.source_field.flatchoices).get(value, value))
         english = row.get(self.label_paths[0]) if self.label_paths else None
+        if self.target and self.target[0] is Language:
+            return language_name(value, english or value)
         original = row.get(self.label_paths[1]) if len(self.label_paths) > 1 else None
         if original and get_language() == "ru":
             return original

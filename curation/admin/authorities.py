@@ -11,7 +11,7 @@ from .transfer import TransferAdminMixin
 
 @admin.register(Repository)
 class RepositoryAdmin(admin.ModelAdmin):
-    list_display = ("code", "abbreviation_original", "name", "city")
+    list_display = ("code", "abbreviation_original", "name", "city", "city_original")
     search_fields = ("code", "abbreviation_original", "name", "name_original")
 
 
