@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,6 +10,8 @@ class ArchiveConfig(AppConfig):
     def ready(self):
         from . import models
         from .public.cache import connect_invalidation
+
+        name_link_tables(self.get_models(include_auto_created=True))
 
         # Any change to a record may change a public page: drop the cached ones (archive/public/cache.py).
         connect_invalidation(
@@ -25,3 +28,26 @@ class ArchiveConfig(AppConfig):
                 models.SourceImage,
             ]
         )
+
+
+def name_link_tables(models) -> None:
+    """Name the automatic link tables of the many-to-many fields (a source's places…) in the interface language.
+
+    Django names them once, in English ("Source-place relationship", "Source_places object (1)"), and the admin
+    shows those names when it lists what a deletion takes with it.
+    """
+    for model in models:
+        if not model._meta.auto_created:
+            continue
+        first, second = (field for field in model._meta.fields if field.is_relation)
+        names = {"first": first.related_model._meta.verbose_name, "second": second.related_model._meta.verbose_name}
+        model._meta.verbose_name = format_lazy(_("link {first} – {second}"), **names)
+        model._meta.verbose_name_plural = format_lazy(_("links {first} – {second}"), **names)
+        model.__str__ = _link_str(first.name, second.name)
+
+
+def _link_str(first: str, second: str):
+    def __str__(self):
+        return f"{getattr(self, first)} – {getattr(self, second)}"
+
+    return __str__

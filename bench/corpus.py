@@ -48,6 +48,7 @@ REPOSITORIES = [
         "Russian State Archive of Socio-Political History",
         "Российский государственный архив социально-политической истории",
         "Moscow",
+        "Москва",
     ),
     (
         "GARF",
@@ -55,30 +56,41 @@ REPOSITORIES = [
         "State Archive of the Russian Federation",
         "Государственный архив Российской Федерации",
         "Moscow",
+        "Москва",
     ),
-    ("RGVA", "РГВА", "Russian State Military Archive", "Российский государственный военный архив", "Moscow"),
+    ("RGVA", "РГВА", "Russian State Military Archive", "Российский государственный военный архив", "Moscow", "Москва"),
     (
         "AVPRF",
         "АВП РФ",
         "Archive of Foreign Policy of the Russian Federation",
         "Архив внешней политики Российской Федерации",
         "Moscow",
+        "Москва",
     ),
-    ("RGAE", "РГАЭ", "Russian State Archive of the Economy", "Российский государственный архив экономики", "Moscow"),
+    (
+        "RGAE",
+        "РГАЭ",
+        "Russian State Archive of the Economy",
+        "Российский государственный архив экономики",
+        "Moscow",
+        "Москва",
+    ),
     (
         "TsAMO",
         "ЦАМО РФ",
         "Central Archive of the Ministry of Defence",
         "Центральный архив Министерства обороны",
         "Podolsk",
+        "Подольск",
     ),
-    ("MNA", "ҮАТ", "National Archives of Mongolia", "Үндэсний Архивын Газар", "Ulaanbaatar"),
+    ("MNA", "ҮАТ", "National Archives of Mongolia", "Үндэсний Архивын Газар", "Ulaanbaatar", "Улан-Батор"),
     (
         "RGANI",
         "РГАНИ",
         "Russian State Archive of Contemporary History",
         "Российский государственный архив новейшей истории",
         "Moscow",
+        "Москва",
     ),
     (
         "RGAKFD",
@@ -86,8 +98,9 @@ REPOSITORIES = [
         "Russian State Documentary Film and Photo Archive",
         "Российский государственный архив кинофотодокументов",
         "Krasnogorsk",
+        "Красногорск",
     ),
-    ("GAZK", "ГАЗК", "State Archive of Zabaykalsky Krai", "Государственный архив Забайкальского края", "Chita"),
+    ("GAZK", "ГАЗК", "State Archive of Zabaykalsky Krai", "Государственный архив Забайкальского края", "Chita", "Чита"),
 ]
 
 LANGUAGES = [

@@ -166,8 +166,8 @@ class Collection:
     # authorities
 
     def repositories(self):
-        for i, (code, abbr, name, name_original, city) in enumerate(corpus.REPOSITORIES, 1):
-            yield (str(i), code, abbr, name, name_original, city, "")
+        for i, (code, abbr, name, name_original, city, city_original) in enumerate(corpus.REPOSITORIES, 1):
+            yield (str(i), code, abbr, name, name_original, city, city_original, "")
 
     def languages(self):
         for i, (code, name, name_original) in enumerate(corpus.LANGUAGES, 1):
@@ -442,7 +442,16 @@ def _zipf_cum(size: int, skew: float = 1.0) -> list[float]:
 EDITORIAL = ["id", "status", "published_at", "created_at", "updated_at", "created_by_id", "updated_by_id", "version"]
 DATED = ["date_text", "date_edtf", "date_start", "date_end"]
 COLUMNS = {
-    "archive_repository": ["id", "code", "abbreviation_original", "name", "name_original", "city", "website"],
+    "archive_repository": [
+        "id",
+        "code",
+        "abbreviation_original",
+        "name",
+        "name_original",
+        "city",
+        "city_original",
+        "website",
+    ],
     "archive_language": ["id", "code", "name", "name_original"],
     "archive_agent": [
         "id",

@@ -1,6 +1,10 @@
+from axes import apps as axes_apps
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db import apps as tasks_apps
+
+# Modules, not classes: an AppConfig class imported here would be one more candidate for "curation" itself.
 
 
 class CurationConfig(AppConfig):
@@ -22,3 +26,21 @@ class CurationAdminConfig(admin_apps.AdminConfig):
     default = False
 
     default_site = "curation.sites.CuratorAdminSite"
+
+
+# The admin names each application by its verbose name; these two packages give none a curator can read
+# ("Axes", "Tasks Database Backend"), and none in Russian.
+
+
+class SignInAttemptsConfig(axes_apps.AppConfig):
+    """django-axes (login throttling), named for the admin."""
+
+    default = False
+    verbose_name = _("Sign-in attempts")
+
+
+class BackgroundTasksConfig(tasks_apps.TasksAppConfig):
+    """django-tasks-db (the task queue in the database), named for the admin."""
+
+    default = False
+    verbose_name = _("Background tasks")

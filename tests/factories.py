@@ -26,6 +26,7 @@ class RepositoryFactory(factory.django.DjangoModelFactory):
     name = "Russian State Archive of Socio-Political History"
     name_original = "Российский государственный архив социально-политической истории"
     city = "Moscow"
+    city_original = "Москва"
 
 
 class LanguageFactory(factory.django.DjangoModelFactory):

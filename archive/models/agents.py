@@ -4,6 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from archive.edtf import validate_edtf
@@ -52,7 +53,13 @@ class Repository(models.Model):
         blank=True,
         help_text=_("e.g. Российский государственный архив социально-политической истории."),
     )
-    city = models.CharField(_("city"), max_length=120, blank=True)
+    city = models.CharField(_("city"), max_length=120, blank=True, help_text=_("In English, e.g. Moscow."))
+    city_original = models.CharField(
+        _("city in the original language"),
+        max_length=120,
+        blank=True,
+        help_text=_("As the archive's own language writes it, e.g. Москва."),
+    )
     website = models.URLField(_("website"), blank=True)
 
     objects = AuthorityQuerySet.as_manager()
@@ -88,7 +95,25 @@ class Language(models.Model):
         verbose_name_plural = _("languages")
 
     def __str__(self):
-        return f"{self.name} ({self.code})"
+        return f"{self.interface_name} ({self.code})"
+
+    @property
+    def interface_name(self) -> str:
+        """The language's name in the interface language (see language_name)."""
+        return language_name(self.code, self.name)
+
+
+def language_name(code: str, english: str) -> str:
+    """A language's name in the interface language: the English name in English; in another interface
+    language, Django's translated name for a code Django knows (ru → Русский), else the English name."""
+    current = translation.get_language() or "en"
+    if current.startswith("en"):
+        return english
+    try:
+        info = translation.get_language_info(code)
+    except KeyError:
+        return english
+    return translation.gettext(info["name"])
 
 
 class AgentKind(models.TextChoices):

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from archive.markdown import render_markdown
 
@@ -80,7 +81,8 @@ class Commentary(PlainText, EditorialModel):
         ordering = ["-created_at"]
         indexes = search_indexes("commentary", "title")
         verbose_name = _("commentary")
-        verbose_name_plural = _("commentary")
+        # The same word in English, not in Russian (комментарий, комментарии): a msgid of its own.
+        verbose_name_plural = pgettext_lazy("plural", "commentary")
         permissions = editorial_permissions("commentary")
         constraints = [
             *EditorialModel._meta.constraints,

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from archive import citation
 
@@ -29,7 +30,7 @@ class Script(models.TextChoices):
     CYRILLIC = "Cyrl", _("Cyrillic")
     LATIN = "Latn", _("Latin")
     MONGOLIAN = "Mong", _("Traditional Mongolian")
-    JAPANESE = "Jpan", _("Japanese")
+    JAPANESE = "Jpan", pgettext_lazy("script", "Japanese")  # not the language: Японское письмо, not Японский
     OTHER = "Zyyy", _("Other or mixed")
 
 

@@ -14,7 +14,8 @@ from django.db.models import Count
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from archive.models import Source
+from archive.models import Language, Source
+from archive.models.agents import language_name
 from archive.models.base import EditorialModel
 
 if TYPE_CHECKING:
@@ -86,6 +87,8 @@ class Facet:
         if self.source_field.choices:
             return str(dict(self.source_field.flatchoices).get(value, value))
         english = row.get(self.label_paths[0]) if self.label_paths else None
+        if self.target and self.target[0] is Language:
+            return language_name(value, english or value)
         original = row.get(self.label_paths[1]) if len(self.label_paths) > 1 else None
         if original and get_language() == "ru":
             return original

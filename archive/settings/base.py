@@ -36,7 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_filters",
     "import_export",
-    "django_tasks_db",
+    "curation.apps.BackgroundTasksConfig",  # django_tasks_db, named for the admin
     "archive",
     "curation",
 ]
@@ -114,7 +114,7 @@ from datetime import timedelta  # noqa: E402
 
 from django.utils.csp import CSP  # noqa: E402
 
-INSTALLED_APPS += ["simple_history", "axes"]
+INSTALLED_APPS += ["simple_history", "curation.apps.SignInAttemptsConfig"]  # axes, named for the admin
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
     "django.middleware.csp.ContentSecurityPolicyMiddleware",

@@ -1,1 +1,1 @@
-from . import authorities, commentary, events, sources, transfer  # noqa: F401  (registers the model admins)
+from . import accounts, authorities, commentary, events, sources, transfer  # noqa: F401  (registers the model admins)

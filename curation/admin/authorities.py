@@ -52,7 +52,7 @@ class PublishedContentAdminMixin:
 
 @admin.register(Repository)
 class RepositoryAdmin(PublishedContentAdminMixin, admin.ModelAdmin):
-    list_display = ("code", "abbreviation_original", "name", "city")
+    list_display = ("code", "abbreviation_original", "name", "city", "city_original")
     search_fields = ("code", "abbreviation_original", "name", "name_original")
 
 

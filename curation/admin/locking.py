@@ -6,6 +6,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from curation.history import changes_since
 
@@ -13,7 +14,9 @@ from curation.history import changes_since
 class VersionedAdminForm(forms.ModelForm):
     """A change form that knows which version of the record the curator started from."""
 
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    expected_version = forms.IntegerField(
+        label=gettext_lazy("version you started from"), widget=forms.HiddenInput, required=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -56,7 +56,7 @@ class DecadeListFilter(admin.SimpleListFilter):
                 for decade in range(first, last + 10, 10)
                 if dated.filter(date_start__gte=_year_start(decade), date_start__lt=_year_start(decade + 10)).exists()
             ]
-        return [(str(decade), f"{decade}s") for decade in decades]
+        return [(str(decade), _("{decade}s").format(decade=decade)) for decade in decades]
 
     def queryset(self, request, queryset):
         if self.value() and self.value().isdigit():

@@ -4,15 +4,16 @@ import uuid
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
-from import_export.forms import ConfirmImportForm, ImportForm
+from import_export.forms import ConfirmImportForm, ImportForm, SelectableFieldsExportForm
 
 from curation.models import BatchStatus, ImportBatch, ImportMode
 from curation.resources import OpisCSV
@@ -24,7 +25,12 @@ from curation.transfer.undo import UndoRefused, undo_batch
 from curation.uploads import csv_upload_help, validate_csv_upload
 
 OPTION_FIELDS = ("mode", "skip_unchanged", "encoding", "delimiter")
-ENCODING_CHOICES = [("", _("Detect")), ("utf-8", "UTF-8"), ("utf-8-sig", "UTF-8 with BOM"), ("cp1251", "Windows-1251")]
+ENCODING_CHOICES = [
+    ("", _("Detect")),
+    ("utf-8", "UTF-8"),
+    ("utf-8-sig", _("UTF-8 with BOM")),
+    ("cp1251", "Windows-1251"),
+]
 DELIMITER_CHOICES = [("", _("Detect")), (",", _("Comma")), (";", _("Semicolon")), ("tab", _("Tab"))]
 
 
@@ -56,6 +62,20 @@ class OpisConfirmImportForm(ConfirmImportForm):
     delimiter = forms.CharField(widget=forms.HiddenInput(), required=False)
 
 
+class OpisExportForm(SelectableFieldsExportForm):
+    """The columns to export, each named as the record's form names its field, the CSV column's name after it."""
+
+    model = None  # the records' model: set by TransferAdminMixin.get_export_form_class
+
+    def _get_field_label(self, resource, field_name):
+        try:
+            field = self.model._meta.get_field(field_name)
+        except (AttributeError, FieldDoesNotExist):
+            return super()._get_field_label(resource, field_name)
+        label = capfirst(field.verbose_name)
+        return label if f"({field_name})" in label else f"{label} ({field_name})"
+
+
 class TransferAdminMixin(ImportExportMixin):
     """Import and export buttons for users with archive.import_<model> / archive.export_<model>,
     going through curation.transfer: the same validation, writing and batches as the command line."""
@@ -66,6 +86,9 @@ class TransferAdminMixin(ImportExportMixin):
     confirm_form_class = OpisConfirmImportForm
     import_template_name = "admin/curation/import.html"
     skip_admin_log = True  # the import batch is the record of what happened, row by row
+
+    def get_export_form_class(self):
+        return type("OpisExportForm", (OpisExportForm,), {"model": self.model})
 
     def import_action(self, request, **kwargs):
         """Files over the background threshold are checked and imported by the task worker."""
@@ -142,6 +165,19 @@ class TransferAdminMixin(ImportExportMixin):
         return None
 
 
+class KindListFilter(admin.SimpleListFilter):
+    """The kinds of records, by their names in the interface language."""
+
+    title = _("kind")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return [(name, capfirst(kind.model._meta.verbose_name_plural)) for name, kind in KINDS.items()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
 def _may_see_batches(user) -> bool:
     return user.is_active and user.is_staff and any(user.has_perm(kind.permission("import")) for kind in KINDS.values())
 
@@ -150,7 +186,7 @@ def _may_see_batches(user) -> bool:
 class ImportBatchAdmin(admin.ModelAdmin):
     list_display = (
         "id",
-        "kind",
+        "kind_label",
         "file_name",
         "user",
         "started_at",
@@ -162,11 +198,11 @@ class ImportBatchAdmin(admin.ModelAdmin):
         "error_count",
         "duration",
     )
-    list_filter = ("status", "kind", "dry_run")
+    list_filter = ("status", KindListFilter, "dry_run")
     search_fields = ("file_name", "checksum", "user__username")
     actions = ["undo_selected"]  # checked per batch against the import right of its kind
-    readonly_fields = ("error_csv_link",)
-    exclude = ("errors", "failed_rows", "stored_file")
+    readonly_fields = ("kind_label", "error_csv_link")
+    exclude = ("kind", "errors", "failed_rows", "stored_file")
     change_form_template = "admin/curation/importbatch/change_form.html"
 
     def has_view_permission(self, request, obj=None):
@@ -252,6 +288,10 @@ class ImportBatchAdmin(admin.ModelAdmin):
         messages.info(request, _("The import is queued; this page shows its progress."))
         return HttpResponseRedirect(batch.get_absolute_url())
 
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_label(self, obj):
+        return obj.kind_label
+
     @admin.display(description=_("error CSV"))
     def error_csv_link(self, obj):
         if not obj.error_count:
@@ -279,5 +319,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
                 self.message_user(request, f"#{batch.pk}: {exc}", messages.ERROR)
             else:
                 self.message_user(
-                    request, f"#{batch.pk} undone: {counts['deleted']} deleted, {counts['restored']} restored."
+                    request,
+                    _("#%(batch)s undone: %(deleted)s deleted, %(restored)s restored.")
+                    % {"batch": batch.pk, "deleted": counts["deleted"], "restored": counts["restored"]},
                 )

@@ -14,7 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from archive.models import Commentary, Event, Source, Status
 from curation.services import (
@@ -69,7 +69,9 @@ class TransitionForm(forms.Form):
         help_text=gettext_lazy("Leave empty to publish now; a future time schedules publication."),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    expected_version = forms.IntegerField(
+        label=gettext_lazy("version you started from"), widget=forms.HiddenInput, required=False
+    )
     commentary = NoteChoiceField(
         label=gettext_lazy("Publish its commentary too"),
         queryset=Commentary.objects.none(),
@@ -263,7 +265,11 @@ class WorkflowAdminMixin(HistoryAdminMixin):
         data = form.cleaned_data if form.is_bound else {}
         done = sum(_run(self, request, obj, transition, data, via="action") for obj in queryset)
         if done:
-            messages.success(request, _("%(step)s: %(n)d record(s).") % {"step": transition.label, "n": done})
+            messages.success(
+                request,
+                ngettext("%(step)s: %(n)d record.", "%(step)s: %(n)d records.", done)
+                % {"step": transition.label, "n": done},
+            )
         return None
 
 

@@ -91,10 +91,18 @@ class ImportBatch(models.Model):
         ]
 
     def __str__(self):
-        return f"#{self.pk} {self.kind} {self.file_name} ({self.get_status_display()})"
+        return f"#{self.pk} {self.kind_label} {self.file_name} ({self.get_status_display()})"
 
     def get_absolute_url(self):
         return reverse("admin:curation_importbatch_change", args=[self.pk])
+
+    @property
+    def kind_label(self) -> str:
+        """The kind of records, named in the interface language (the model's plural name: документы)."""
+        from curation.transfer.formats import KINDS  # not at the top: the formats import the archive's models
+
+        kind = KINDS.get(self.kind)
+        return str(kind.model._meta.verbose_name_plural) if kind else self.kind
 
 
 class RecordAction(models.TextChoices):

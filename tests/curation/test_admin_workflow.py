@@ -125,7 +125,7 @@ def test_bulk_publish_by_an_editor_goes_through_the_service(client, editor_user)
         changelist, {"action": "publish_selected", ACTION_CHECKBOX_NAME: [s.pk for s in [*ready, draft]]}, follow=True
     )
     assert set(Source.objects.published().values_list("pk", flat=True)) == {s.pk for s in ready}
-    assert "Publish: 2 record(s)." in response.text
+    assert "Publish: 2 records." in response.text
     assert f"{draft}: " in response.text  # the draft is named, with why it was skipped
     assert ready[0].history.latest("history_date").history_via == "action"
 

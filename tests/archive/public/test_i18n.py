@@ -1,5 +1,7 @@
 """The public site in Russian and English: interface, record names and dates follow the chosen language."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -71,3 +73,54 @@ def test_language_switch_refuses_to_send_the_visitor_elsewhere(client):
 def test_an_unknown_language_changes_nothing(client):
     response = _switch(client, "xx", "/sources/")
     assert response["Location"] == "/sources/" and "django_language" not in response.cookies
+
+
+def _metadata_languages(languages):
+    from tests.factories import LanguageFactory
+
+    return [LanguageFactory(code=code, name=name) for code, name in languages]
+
+
+def test_russian_source_page_names_the_repository_city_and_the_languages_in_russian(client):
+    from tests.factories import RepositoryFactory
+    from tests.visible_text import visible_text
+
+    repository = RepositoryFactory(city="Moscow", city_original="Москва")
+    source = SourceFactory(published=True, repository=repository)
+    source.languages.set(_metadata_languages([("ru", "Russian"), ("mn", "Mongolian")]))
+    _switch(client, "ru")
+    text = visible_text(client.get(source.get_absolute_url()).text)
+    assert "Российский государственный архив социально-политической истории, Москва" in text
+    assert "Moscow" not in text
+    assert "Монгольский, Русский" in text  # ordered by code
+    assert "Russian" not in text and "Mongolian" not in text
+
+
+def test_english_source_page_keeps_the_english_city_and_language_names(client):
+    from tests.factories import RepositoryFactory
+    from tests.visible_text import visible_text
+
+    source = SourceFactory(published=True, repository=RepositoryFactory(city="Moscow", city_original="Москва"))
+    source.languages.set(_metadata_languages([("ru", "Russian")]))
+    text = visible_text(client.get(source.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").text)
+    assert "Russian State Archive of Socio-Political History, Moscow" in text
+    assert "Russian" in text.splitlines() and "Russian (ru)" not in text
+
+
+def test_a_repository_without_a_russian_city_shows_the_one_it_has(client):
+    from tests.factories import RepositoryFactory
+
+    source = SourceFactory(published=True, repository=RepositoryFactory(city="Ulaanbaatar", city_original=""))
+    _switch(client, "ru")
+    assert "социально-политической истории, Ulaanbaatar" in client.get(source.get_absolute_url()).text
+
+
+def test_the_language_filter_names_languages_in_russian(client):
+    from tests.visible_text import visible_text
+
+    source = SourceFactory(published=True)
+    source.languages.set(_metadata_languages([("ru", "Russian")]))
+    _switch(client, "ru")
+    text = visible_text(client.get(reverse("archive:source-list")).text)
+    assert re.search(r"^Русский \(1\)$", text, re.M), text
+    assert "Russian" not in text
