@@ -1,10 +1,9 @@
 """The admin's language switcher in a real browser: by keyboard to Russian and back, at a desktop and a phone
-width, with screenshots of the Russian admin in docs/screenshots/ (ru-*.png)."""
+width, with screenshots of the Russian admin (ru-*.png; in docs/screenshots/ through `make screenshots`)."""
 
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 
 from archive.models import Source
@@ -12,7 +11,6 @@ from curation.demo import load_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
 AXE = Path(__file__).resolve().parents[1] / "vendor" / "axe.min.js"
 LEFTOVER_ENGLISH = ("Axes", "Tasks Database Backend", "Task Result", "Select an option", "Commentary", "Curation")
 
@@ -54,10 +52,9 @@ def _violations(page) -> list[str]:
     return [f"{violation['id']}: {violation['help']}" for violation in result["violations"]]
 
 
-def test_a_curator_switches_the_admin_to_russian_and_back_by_keyboard(browser, live_server, curator):
+def test_a_curator_switches_the_admin_to_russian_and_back_by_keyboard(browser, live_server, curator, screenshot):
     load_demo()
     source = Source.objects.get(identifier="RGASPI-DEMO-1936-03-12")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     # axe is injected as an inline script, which the CSP rightly refuses; the policy is tested elsewhere.
     context = browser.new_context(locale="en-GB", viewport={"width": 1366, "height": 900}, bypass_csp=True)
     page = context.new_page()
@@ -89,7 +86,7 @@ def test_a_curator_switches_the_admin_to_russian_and_back_by_keyboard(browser, l
                     _no_horizontal_overflow(page)
                 # The record's form down to its stamps of when it was made would differ at every run: its first screen.
                 full_page = name != "source"
-                page.screenshot(path=str(SCREENSHOTS / f"ru-admin-{name}-{width}.png"), full_page=full_page)
+                screenshot(page, f"ru-admin-{name}-{width}", full_page=full_page)
 
         page.set_viewport_size({"width": 1366, "height": 900})
         page.goto(live_server.url + pages["sources"])
@@ -101,7 +98,7 @@ def test_a_curator_switches_the_admin_to_russian_and_back_by_keyboard(browser, l
         context.close()
 
 
-def test_the_sign_in_page_switches_to_russian(browser, live_server):
+def test_the_sign_in_page_switches_to_russian(browser, live_server, screenshot):
     context = browser.new_context(locale="en-GB", viewport={"width": 390, "height": 844})
     page = context.new_page()
     try:
@@ -110,6 +107,6 @@ def test_the_sign_in_page_switches_to_russian(browser, live_server):
         assert page.locator("html").get_attribute("lang") == "ru"
         assert page.get_by_role("button", name="Войти").is_visible()
         _no_horizontal_overflow(page)
-        page.screenshot(path=str(SCREENSHOTS / "ru-admin-login-390.png"), full_page=True)
+        screenshot(page, "ru-admin-login-390")
     finally:
         context.close()
