@@ -1,4 +1,5 @@
-/* The curators' admin: names for the autocomplete widgets (select2) that assistive technology can read.
+/* The curators' admin: names for the autocomplete widgets (select2) that assistive technology can read,
+ * and a slug that follows its title however the title is entered.
  *
  * Loaded at the end of every admin page: after Django's scripts are loaded, before jQuery's ready handlers
  * run, so the first part below acts before select2 draws its widgets and the second after.
@@ -63,4 +64,17 @@
     }
     // A new inline row: Django's handler draws its widgets first (registered first), this one names them.
     document.addEventListener("formset:added", (event) => afterDrawing(event.target));
+
+    // Django fills a slug from its title on key presses (keyup) and on leaving the field (change). Text that
+    // comes without key presses (an input method, letters outside the keyboard's layout, a paste from the
+    // menu, dictation) fires only "input": it is passed on as a key press, so the slug follows it too.
+    const prepopulated = document.getElementById("django-admin-prepopulated-fields-constants");
+    if (prepopulated && window.django && django.jQuery) {
+        const sources = JSON.parse(prepopulated.dataset.prepopulatedFields).flatMap((field) => field.dependency_ids);
+        document.addEventListener("input", (event) => {
+            if (sources.some((selector) => event.target.matches(selector))) {
+                django.jQuery(event.target).trigger("keyup");
+            }
+        });
+    }
 }
