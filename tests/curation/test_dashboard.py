@@ -103,3 +103,13 @@ def test_superusers_see_login_throttling_and_task_results(client):
     assert {"axes", "django_tasks_database"} <= apps
     for name in ADMIN_ONLY:
         assert client.get(reverse(name)).status_code == 200, name
+
+
+def test_recent_changes_count_in_russian(client, curator_user):
+    source = SourceFactory(title="Протокол")
+    for minutes in (3, 2, 1):
+        _log(curator_user, source, minutes_ago=minutes)
+    client.force_login(curator_user)
+    response = client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="ru")
+    section = response.text.split('id="recent"')[1].split("</section>")[0]
+    assert "3 раза" in section
