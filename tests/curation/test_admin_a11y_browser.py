@@ -91,15 +91,17 @@ def collection(make_member):
     return {CURATOR: make_member(CURATOR), EDITOR: editor}
 
 
-def _assert_no_violations(browser, live_server, user, urls):
+def _assert_no_violations(browser, live_server, user, urls, locale="en-GB"):
     # axe is injected as a script the page did not ship, which the CSP rightly refuses; the policy is tested elsewhere.
-    context = signed_in_context(browser, live_server, user, bypass_csp=True, viewport={"width": 1366, "height": 900})
+    viewport = {"width": 1366, "height": 900}
+    context = signed_in_context(browser, live_server, user, locale=locale, bypass_csp=True, viewport=viewport)
     try:
         page = context.new_page()
         found = {}
         for url in urls:
             response = page.goto(live_server.url + url)
             assert response.status == 200, url
+            assert page.locator("html").get_attribute("lang") == locale[:2]
             if violations := axe_violations(page):
                 found[url] = violations
         assert not found, "\n".join(f"{url}:\n  " + "\n  ".join(lines) for url, lines in found.items())
@@ -110,6 +112,11 @@ def _assert_no_violations(browser, live_server, user, urls):
 @pytest.mark.parametrize("pages", list(PAGES))
 def test_axe_finds_no_violation_on_a_curators_pages(browser, live_server, collection, pages):
     _assert_no_violations(browser, live_server, collection[CURATOR], PAGES[pages]())
+
+
+def test_axe_finds_no_violation_in_russian(browser, live_server, collection):
+    urls = [*PAGES["dashboard"](), *PAGES["source"]()]
+    _assert_no_violations(browser, live_server, collection[CURATOR], urls, locale="ru-RU")
 
 
 def test_axe_finds_no_violation_on_the_import_page(browser, live_server, collection):
