@@ -78,13 +78,14 @@ class DocumentForm(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-def identifier_field(**kwargs) -> models.CharField:
+def identifier_field(help_text=None, **kwargs) -> models.CharField:
     return models.CharField(
         _("identifier"),
         max_length=64,
         unique=True,
         validators=[identifier_validator],
-        help_text=_(
+        help_text=help_text
+        or _(
             "A stable reference you choose, e.g. RGASPI-558-11-123. It never changes once "
             "published: CSV re-imports find the record by it."
         ),
@@ -245,5 +246,7 @@ class DatedModel(models.Model):
 
         try:
             self.derive_dates()
-        except ValidationError as exc:
-            raise ValidationError({"date_edtf": exc.messages}) from exc
+        except ValidationError:
+            # The field's own validator (validate_edtf) reports a bad date, once, on the field; a save
+            # without validation still refuses it (derive_dates in save).
+            self.date_start = self.date_end = None

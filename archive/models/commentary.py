@@ -36,7 +36,12 @@ class CommentaryQuerySet(EditorialQuerySet):
 
 
 class Commentary(PlainText, EditorialModel):
-    identifier = identifier_field()
+    identifier = identifier_field(
+        help_text=_(
+            "A short reference for this note that you choose, e.g. C-1936-PROTOCOL-CONTEXT: what the note is "
+            "about and what kind it is. Keep it once the note is published: CSV re-imports find the note by it."
+        )
+    )
     source = models.ForeignKey(
         Source,
         verbose_name=_("source"),

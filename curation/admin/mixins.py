@@ -14,6 +14,16 @@ class EditorialAdminMixin(WorkflowAdminMixin):
         _("Publication"),
         {"fields": ("status", "published_at", ("created_at", "created_by"), ("updated_at", "updated_by"), "version")},
     )
+    # Read-only stamps of a saved record: the add form has nothing to show in them yet.
+    stamp_fields = ("published_at", "created_at", "created_by", "updated_at", "updated_by", "version")
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None:
+            return fieldsets
+        return [
+            (name, {**options, "fields": _without(options["fields"], self.stamp_fields)}) for name, options in fieldsets
+        ]
 
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, obj):
@@ -29,6 +39,19 @@ class EditorialAdminMixin(WorkflowAdminMixin):
         obj.updated_by = request.user
         obj.updated_at = timezone.now()
         super().save_model(request, obj, form, change)
+
+
+def _without(lines, names) -> list:
+    """A fieldset's lines (a field name, or a tuple of names shown side by side) without the given fields."""
+    kept = []
+    for line in lines:
+        if isinstance(line, list | tuple):
+            line = tuple(name for name in line if name not in names)
+            if line:
+                kept.append(line if len(line) > 1 else line[0])
+        elif line not in names:
+            kept.append(line)
+    return kept
 
 
 class DecadeListFilter(admin.SimpleListFilter):

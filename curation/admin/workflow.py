@@ -278,6 +278,11 @@ class EditorialInlineMixin:
 
     readonly_fields = WORKFLOW_FIELDS
 
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        # Under a record being added every row is new too: no publication time to show yet.
+        return fields if obj is not None else [name for name in fields if name != "published_at"]
+
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         user = request.user

@@ -1,8 +1,10 @@
 """Field-level differences between history records, labelled for curators: the history page, and the
 conflict a curator must see before saving over someone else's change."""
 
+import datetime
 from dataclasses import dataclass
 
+from django.contrib.admin.utils import display_for_value
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
 from django.utils import timezone
@@ -64,7 +66,14 @@ def _describe(opts, change) -> FieldChange:
             change.new,
         )
     old_value, new_value = (getattr(v, "pk", v) for v in (change.old, change.new))
-    return FieldChange(change.field, label, change.old, change.new, old_value, new_value)
+    return FieldChange(change.field, label, _shown(change.old), _shown(change.new), old_value, new_value)
+
+
+def _shown(value):
+    """A date, time or yes/no as the admin shows it, in the active language and time zone; other values as they are."""
+    if isinstance(value, datetime.date | datetime.time | bool):
+        return display_for_value(value, empty_value_display="—")
+    return value
 
 
 def _role_labels(through) -> dict:

@@ -125,8 +125,8 @@ def test_dashboard_counts_by_status_and_lists_review_and_my_drafts(curator_clien
     rows = {row["label"]: dict((s.value, n) for s, n in row["counts"]) for row in response.context["status_counts"]}
     assert rows["sources"]["draft"] == 1 and rows["sources"]["review"] == 1
     assert rows["events"]["published"] == 1
-    assert [s.title for s in response.context["my_drafts"]] == ["Mine"]
-    assert [s.title for s in response.context["in_review"]] == ["Waiting"]
+    assert [entry.record.title for entry in response.context["my_drafts"]] == ["Mine"]
+    assert [entry.record.title for entry in response.context["in_review"]] == ["Waiting"]
 
 
 def test_anonymous_is_sent_to_login(client):
