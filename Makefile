@@ -19,7 +19,7 @@ done; exit 1
 endef
 export FIND_PYTHON
 
-.PHONY: run test install migrate demo db-start db-stop clean bench
+.PHONY: run test install migrate demo db-start db-stop clean bench screenshots
 
 $(VENV)/.installed: requirements.txt
 	@PYTHON=$$(sh -c "$$FIND_PYTHON") || { \
@@ -53,6 +53,10 @@ test: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(WITH_DB) sh -c '$(PY) manage.py makemigrations --check --dry-run && $(PY) -m pytest $(PYTEST_ARGS)'
+
+# The browser tests again, keeping their screenshots (1366 and 390 px, both languages) in docs/screenshots/.
+screenshots: install
+	$(WITH_DB) sh -c 'OPIS_SCREENSHOT_DIR=$(CURDIR)/docs/screenshots $(PY) -m pytest -m browser $(PYTEST_ARGS)'
 
 # The embedded server by hand (make run and make test start and stop it themselves).
 db-start: install

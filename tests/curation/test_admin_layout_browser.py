@@ -1,11 +1,9 @@
 """The curators' forms and home in a real browser: the slug follows the title under the site's CSP with a clean
 console, title fields use the form's width on a desktop and a phone, and the home lists what a curator needs.
 
-With OPIS_SCREENSHOTS=DIR set, the tests also save screenshots of these pages to DIR (docs/screenshots)."""
+The tests save screenshots of these pages through the screenshot fixture (docs/screenshots with `make screenshots`)."""
 
-import os
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
@@ -24,13 +22,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
-
-
-def _screenshot(page, name: str) -> None:
-    folder = os.environ.get("OPIS_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 
 @pytest.fixture
@@ -83,7 +74,7 @@ def draft(curator_user):
     return source
 
 
-def test_title_fields_use_the_forms_width_on_a_desktop(browser, live_server, curator_user, draft):
+def test_title_fields_use_the_forms_width_on_a_desktop(browser, live_server, curator_user, draft, screenshot):
     source = draft
     context = signed_in_context(browser, live_server, curator_user, viewport=DESKTOP)
     try:
@@ -93,16 +84,16 @@ def test_title_fields_use_the_forms_width_on_a_desktop(browser, live_server, cur
         for field in ("#id_title", "#id_title_original", "#id_summary", "#id_transcription"):
             assert _width(page, field) >= min(0.8 * form, 600), field
         assert _width(page, "#id_identifier") < 400  # codes keep a code's width
-        _screenshot(page, "admin-source-add-1366")
+        screenshot(page, "admin-source-add-1366")
         page.goto(live_server.url + reverse("admin:archive_source_change", args=[source.pk]))
         assert _width(page, "#id_title") >= 600
         assert _width(page, "#id_commentary-0-title") >= 600  # a note under the source, too
-        _screenshot(page, "admin-source-change-1366")
+        screenshot(page, "admin-source-change-1366")
     finally:
         context.close()
 
 
-def test_title_fields_fit_a_phone(browser, live_server, curator_user, draft):
+def test_title_fields_fit_a_phone(browser, live_server, curator_user, draft, screenshot):
     source = draft
     context = signed_in_context(browser, live_server, curator_user, viewport=PHONE)
     try:
@@ -112,17 +103,17 @@ def test_title_fields_fit_a_phone(browser, live_server, curator_user, draft):
             box = page.locator(field).bounding_box()
             assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], field
             assert box["width"] >= 0.75 * PHONE["width"], field
-        _screenshot(page, "admin-source-add-390")
+        screenshot(page, "admin-source-add-390")
         page.goto(live_server.url + reverse("admin:archive_source_change", args=[source.pk]))
         for field in ("#id_title", "#id_commentary-0-title", "#id_commentary-0-body"):
             box = page.locator(field).bounding_box()
             assert box["x"] + box["width"] <= PHONE["width"], field
-        _screenshot(page, "admin-source-change-390")
+        screenshot(page, "admin-source-change-390")
     finally:
         context.close()
 
 
-def test_the_curators_home(browser, live_server, curator_user):
+def test_the_curators_home(browser, live_server, curator_user, screenshot):
     load_demo()
     source = SourceFactory(title="Protocol of the meeting", created_by=curator_user)
     EventFactory(name="Talks in Moscow", created_by=curator_user)
@@ -152,6 +143,6 @@ def test_the_curators_home(browser, live_server, curator_user):
             changes = page.locator(".recent-changes li").all_inner_texts()
             assert len(changes) == 1 and changes[0].endswith("12 times")
             assert page.get_by_role("link", name="Access attempts").count() == 0
-            _screenshot(page, name)
+            screenshot(page, name)
         finally:
             context.close()
