@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # The record whose change form a curator edits (a draft, or in review) and the one whose history has a
 # publication in it, for each kind.
 EDITED = {
-    "source": (Source, "RGASPI-DEMO-1934-11"),
+    "source": (Source, "DEMO-1935-03-23-CER-AGREEMENT"),
     "event": (Event, "EV-1937-TROOPS"),
     "commentary": (Commentary, "C-1939-KHALKHIN-GOL-DRAFT"),
     "agent": (Agent, "stalin"),
@@ -129,9 +129,10 @@ def test_axe_finds_no_violation_in_inline_rows_a_curator_adds(browser, live_serv
     try:
         page = context.new_page()
         page.goto(live_server.url + reverse("admin:archive_source_change", args=[_edited("source").pk]))
+        saved_people = _edited("source").agent_links.count()
         for group in ("agent_links", "images", "commentary"):
             page.click(f"#{group}-group .add-row a")
-        page.wait_for_selector("#agent_links-1 .select2")
+        page.wait_for_selector(f"#agent_links-{saved_people} .select2")  # the row just added
         assert axe_violations(page) == []
     finally:
         context.close()

@@ -69,7 +69,7 @@ def _width(page, selector: str) -> float:
 def draft(curator_user):
     """A draft of the demo collection a curator may edit, with a note under it."""
     load_demo()
-    source = Source.objects.get(identifier="RGASPI-DEMO-1934-11")
+    source = Source.objects.get(identifier="DEMO-1935-03-23-CER-AGREEMENT")
     CommentaryFactory(source=source, title="Context of the talks", author=curator_user, created_by=curator_user)
     return source
 

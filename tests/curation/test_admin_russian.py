@@ -161,6 +161,7 @@ TECHNICAL = {
     *"Control Command Mac English".split(),  # Django's help for a multiple select; the switcher's own-name option
     *"Stalin Joseph Moscow Ulaanbaatar Battles of Khalkhin Gol Russian Choibalsan ojbalsan ru mn en ja".split(),
     *"protocol RGASPI".split(),
+    *"tsv txt manage py import records".split(),  # file name endings and the command for large files
 }
 
 
@@ -172,6 +173,8 @@ def _data_words() -> set[str]:
     words = set()
     for model in [*apps.get_app_config("archive").get_models(), apps.get_model("auth", "User")]:
         fields = [f.name for f in model._meta.concrete_fields if isinstance(f, models.CharField | models.TextField)]
+        if not fields:  # values_list() without names would give every column
+            continue
         for row in model.objects.values_list(*fields):
             words |= {word for value in row for word in re.findall(r"[A-Za-z]+", value or "")}
     return words
