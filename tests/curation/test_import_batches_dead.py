@@ -25,6 +25,7 @@ from archive.models import Source
 from curation.models import BatchStatus, ImportBatch, ImportBatchRecord
 from curation.transfer.importer import run_import
 from curation.transfer.lease import ImportLease
+from tests.connections import database_url
 
 from .conftest import read, stream
 
@@ -134,9 +135,8 @@ def test_a_dead_background_import_keeps_its_upload_and_the_page_offers_a_retry(c
 
 
 def _database_url() -> str:
-    db = connection.settings_dict
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    """The database this test runs against (pytest's test database), as a URL for another process."""
+    return database_url(connection.settings_dict)
 
 
 def _import_command(path: Path) -> subprocess.Popen:

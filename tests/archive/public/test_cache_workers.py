@@ -18,13 +18,13 @@ import urllib.request
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.db import connection, transaction
 
 from curation import services
 from curation.roles import EDITOR
+from tests.connections import database_url
 from tests.factories import SourceFactory
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -148,9 +148,7 @@ def _production_env() -> dict[str, str]:
 
 def _test_database_url() -> str:
     """The database this test runs against (pytest's test database), as a URL for another process."""
-    db = connection.settings_dict
-    credentials = quote(db["USER"] or "", safe="") + (f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else "")
-    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    return database_url(connection.settings_dict)
 
 
 def _free_port() -> int:
