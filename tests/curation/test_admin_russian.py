@@ -162,6 +162,7 @@ TECHNICAL = {
     *"Stalin Joseph Moscow Ulaanbaatar Battles of Khalkhin Gol Russian Choibalsan ojbalsan ru mn en ja".split(),
     *"protocol RGASPI".split(),
     *"tsv txt manage py import records".split(),  # file name endings and the command for large files
+    "c",  # the suffix of a note's made identifier, RGASPI-558-11-123-c1
 }
 
 
