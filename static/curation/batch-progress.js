@@ -10,6 +10,8 @@
   }
   var bar = section.querySelector("progress");
   var text = section.querySelector(".opis-batch-progress-text");
+  // The batch's status among the admin's fields (Django names their rows field-<name>).
+  var status = document.querySelector(".field-status .readonly");
 
   function show(state) {
     if (state.total) {
@@ -17,6 +19,9 @@
       bar.value = Math.min(state.rows, state.total);
     }
     text.textContent = state.text;
+    if (status) {
+      status.textContent = state.status_label;
+    }
     section.dataset.rows = String(state.rows);
   }
 

@@ -159,6 +159,7 @@ def test_a_background_import_shows_its_progress_on_the_batch_page_until_it_ends(
             assert reported.get(timeout=120) == rows
             expect(text).to_have_text(shown)
             expect(page.locator("#batch-progress progress")).to_have_attribute("value", str(rows))
+            expect(page.locator(".field-status .readonly")).to_have_text("Running")
             if rows == 250:
                 screenshot(page, "import-batch-progress-1366")
             resume.release()
