@@ -6,8 +6,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from archive.models import Source
+from curation.transfer.importer import run_import
 from tests.factories import CommentaryFactory, SourceFactory
 
+from .conftest import stream
 from .html import find, find_all, page, text
 from .test_admin_transfer import EXPORT_URL, IMPORT_URL, upload
 
@@ -168,3 +170,26 @@ def test_an_author_filled_in_by_the_import_is_previewed_as_the_importing_user(cl
 
     cell = find(find(page(response), "tr", id="line-2"), "td", class_="opis-cell-changed")
     assert (text(find(cell, "del")), text(find(cell, "ins"))) == (note.author.username, "importer")
+
+
+def test_the_preview_and_the_undo_page_in_russian(client, importer, existing):
+    client.force_login(importer)
+    client.cookies["django_language"] = "ru"
+
+    preview = upload(client, "mixed.csv", MIXED.encode()).content.decode()
+
+    assert "Ничего не импортировано: в файле есть ошибки" in preview
+    assert "2 строки без изменений" in preview and "Ошибки в полях:" in preview
+    batch = run_import("sources", stream(CLEAN), user=importer).batch
+    undo = client.get(reverse("admin:curation_importbatch_undo", args=[batch.pk])).content.decode()
+    assert "2 записи будут удалены" in undo and "Да, отменить этот импорт" in undo
+
+
+def test_a_tampered_confirmation_is_shown_with_its_errors(client, importer):
+    client.force_login(importer)
+
+    response = client.post(reverse("admin:archive_source_process_import"), {"mode": "upsert"})
+
+    assert response.status_code == 200
+    assert 'class="opis-confirm-import"' in response.content.decode()
+    assert response.context["confirm_form"].errors
