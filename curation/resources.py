@@ -101,12 +101,13 @@ def to_result(kind: Kind, imported: ImportResult) -> Result:
     (all of a row's errors together), and for a clean file the diff of the first rows."""
     result = Result()
     result.opis_batch = imported.batch
+    result.opis_import = imported  # the admin's preview table is built from it (curation.admin.import_preview)
     result.diff_headers = kind.header
     header = imported.header or kind.header
     result.add_dataset_headers(header)
     rows_by_line = dict(imported.error_rows)
     by_line: dict[int, dict[str, list[str]]] = {}
-    for error in imported.errors:
+    for error in sorted(imported.errors, key=lambda error: error.line):
         if error.line in rows_by_line:
             message = f"“{error.value}”: {error.message}" if error.value else error.message
             by_line.setdefault(error.line, {}).setdefault(error.column or "__all__", []).append(message)

@@ -1,9 +1,10 @@
 """Background imports with Django's Tasks framework (django-tasks-db backend; run `manage.py db_worker`).
 
-The admin hands a file over this size to the worker instead of importing it inside the request. The
-pipeline is the same; the worker first checks the file (dry run), and the curator confirms from the
-batch page, which queues the real import of the stored upload. A batch that failed for a reason outside
-the file (its process died, another import got in the way) keeps the stored upload and can be retried."""
+The admin hands a file of more rows than OPIS_IMPORT_BACKGROUND_ROWS to the worker instead of importing it
+inside the request, so the curator sees its progress on the batch page. The pipeline is the same; the worker
+first checks the file (dry run), and the curator confirms from the batch page, which queues the real import
+of the stored upload. A batch that failed for a reason outside the file (its process died, another import got
+in the way) keeps the stored upload and can be retried."""
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -17,7 +18,9 @@ from curation.transfer.importer import run_import
 
 
 def background_threshold() -> int:
-    return getattr(settings, "OPIS_IMPORT_BACKGROUND_BYTES", 5 * 2**20)
+    """Files of more data rows than this (counted as lines, curation.transfer.reading.count_rows) are imported by
+    the background worker."""
+    return getattr(settings, "OPIS_IMPORT_BACKGROUND_ROWS", 2000)
 
 
 class RetryRefused(Exception):
@@ -87,6 +90,7 @@ def retry_batch(*, batch: ImportBatch, user) -> ImportBatch:
         encoding_option=batch.encoding_option,
         delimiter_option=batch.delimiter_option,
         stored_file=batch.stored_file,
+        expected_rows=batch.expected_rows,
         status=BatchStatus.QUEUED,
     )
     batch.stored_file = ""

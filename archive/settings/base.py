@@ -161,9 +161,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # CSV import and export: the buttons and views need archive.import_<model> / archive.export_<model>.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
-# Admin uploads over OPIS_IMPORT_BACKGROUND_BYTES (and within OPIS_MAX_UPLOAD_BYTES) are checked and imported by
-# the task worker (`manage.py db_worker`).
-OPIS_IMPORT_BACKGROUND_BYTES = int(os.environ.get("OPIS_IMPORT_BACKGROUND_BYTES", 5 * 2**20))
+# Admin uploads of more data rows than OPIS_IMPORT_BACKGROUND_ROWS (counted as lines; within OPIS_MAX_UPLOAD_BYTES) are
+# checked and imported by the task worker (`manage.py db_worker`), and the batch page shows their progress.
+OPIS_IMPORT_BACKGROUND_ROWS = int(os.environ.get("OPIS_IMPORT_BACKGROUND_ROWS", "2000"))
 # Background work (large imports) goes through Django's Tasks framework, stored in the database.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

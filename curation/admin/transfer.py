@@ -6,11 +6,15 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.files.storage import default_storage
-from django.http import HttpResponse, HttpResponseRedirect
+from django.core.paginator import Paginator
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.forms import ConfirmImportForm, ImportForm, SelectableFieldsExportForm
@@ -21,8 +25,14 @@ from curation.tasks import RetryRefused, background_threshold, can_retry, queue_
 from curation.transfer.dead_batches import fail_dead_batches
 from curation.transfer.errors import format_error, write_error_csv
 from curation.transfer.formats import KINDS, kind_for_model
-from curation.transfer.undo import UndoRefused, undo_batch
+from curation.transfer.reading import count_rows
+from curation.transfer.undo import UndoRefused, preview_undo, undo_batch
 from curation.uploads import csv_upload_help, validate_csv_upload
+
+from .import_preview import build_preview
+
+RECORDS_PER_PAGE = 50  # the records a batch wrote, on its page
+UNDO_SHOWN = 50  # the records the undo confirmation lists of each kind (it counts them all)
 
 OPTION_FIELDS = ("mode", "skip_unchanged", "encoding", "delimiter")
 ENCODING_CHOICES = [
@@ -84,6 +94,7 @@ class TransferAdminMixin(ImportExportMixin):
     export_formats = [OpisCSV]
     import_form_class = OpisImportForm
     confirm_form_class = OpisConfirmImportForm
+    export_form_class = OpisExportForm
     import_template_name = "admin/curation/import.html"
     skip_admin_log = True  # the import batch is the record of what happened, row by row
 
@@ -91,14 +102,21 @@ class TransferAdminMixin(ImportExportMixin):
         return type("OpisExportForm", (OpisExportForm,), {"model": self.model})
 
     def import_action(self, request, **kwargs):
-        """Files over the background threshold are checked and imported by the task worker."""
+        """Files of more rows than the background threshold are checked and imported by the task worker; the
+        preview of a smaller file is a table (curation.admin.import_preview)."""
         if request.method == "POST" and self.has_import_permission(request):
             form = self.create_import_form(request)
-            if form.is_valid() and form.cleaned_data["import_file"].size > background_threshold():
-                return self._queue_in_background(request, form)
-        return super().import_action(request, **kwargs)
+            if form.is_valid():
+                rows = count_rows(form.cleaned_data["import_file"])
+                if rows > background_threshold():
+                    return self._queue_in_background(request, form, rows)
+        response = super().import_action(request, **kwargs)
+        result = getattr(response, "context_data", {}).get("result")
+        if getattr(result, "opis_import", None) is not None:
+            response.context_data["preview"] = build_preview(kind_for_model(self.model), result.opis_import)
+        return response
 
-    def _queue_in_background(self, request, form):
+    def _queue_in_background(self, request, form, rows: int):
         upload = form.cleaned_data["import_file"]
         options = form.cleaned_data
         batch = ImportBatch.objects.create(
@@ -111,12 +129,17 @@ class TransferAdminMixin(ImportExportMixin):
             encoding_option=options.get("encoding") or "",
             delimiter_option=options.get("delimiter") or "",
             stored_file=default_storage.save(f"imports/{uuid.uuid4().hex}.csv", upload),
+            expected_rows=rows,
             status=BatchStatus.QUEUED,
         )
         queue_import(batch=batch)
         messages.info(
             request,
-            _("The file is large: it is being checked in the background. This page shows progress and the result."),
+            _(
+                "The file has more than %(limit)s rows: it is checked in the background. This page shows its "
+                "progress and then its result."
+            )
+            % {"limit": number_format(background_threshold(), force_grouping=True)},
         )
         return HttpResponseRedirect(batch.get_absolute_url())
 
@@ -200,10 +223,31 @@ class ImportBatchAdmin(admin.ModelAdmin):
     )
     list_filter = ("status", KindListFilter, "dry_run")
     search_fields = ("file_name", "checksum", "user__username")
-    actions = ["undo_selected"]  # checked per batch against the import right of its kind
+    actions = ["undo_selected"]  # leads to the batch's undo confirmation
     readonly_fields = ("kind_label", "error_csv_link")
-    exclude = ("kind", "errors", "failed_rows", "stored_file")
+    fieldsets = (
+        (
+            None,
+            {"fields": ("status", "message", ("kind_label", "mode", "dry_run"), "file_name", ("user", "started_at"))},
+        ),
+        (_("Rows"), {"fields": (("rows", "created", "updated", "unchanged", "error_count"), "error_csv_link")}),
+        (
+            _("Details"),
+            {
+                "classes": ["collapse"],
+                "fields": (
+                    ("encoding", "delimiter"),
+                    ("encoding_option", "delimiter_option", "skip_unchanged"),
+                    "checksum",
+                    ("progress", "expected_rows", "duration"),
+                    "owner",
+                    ("undone_at", "undone_by"),
+                ),
+            },
+        ),
+    )
     change_form_template = "admin/curation/importbatch/change_form.html"
+    view_on_site = False  # a batch has no public page: its get_absolute_url is this admin page
 
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) or _may_see_batches(request.user)
@@ -224,10 +268,14 @@ class ImportBatchAdmin(admin.ModelAdmin):
         errors = self.admin_site.admin_view(self.error_csv)
         confirm = self.admin_site.admin_view(self.confirm_background)
         retry = self.admin_site.admin_view(self.retry)
+        undo = self.admin_site.admin_view(self.undo)
+        progress = self.admin_site.admin_view(self.progress)
         return [
             path("<int:pk>/errors.csv", errors, name="curation_importbatch_errors"),
             path("<int:pk>/confirm/", confirm, name="curation_importbatch_confirm"),
             path("<int:pk>/retry/", retry, name="curation_importbatch_retry"),
+            path("<int:pk>/undo/", undo, name="curation_importbatch_undo"),
+            path("<int:pk>/progress.json", progress, name="curation_importbatch_progress"),
             *super().get_urls(),
         ]
 
@@ -245,12 +293,69 @@ class ImportBatchAdmin(admin.ModelAdmin):
         if batch is not None and batch.kind in KINDS:
             kind = KINDS[batch.kind]
             meta = kind.model._meta
+            may_import = request.user.has_perm(kind.permission("import"))
             extra_context = {
                 **(extra_context or {}),
-                "can_retry": can_retry(batch) and request.user.has_perm(kind.permission("import")),
+                "can_retry": can_retry(batch) and may_import,
+                "can_undo": batch.status == BatchStatus.SUCCEEDED and may_import,
                 "import_url": reverse(f"admin:{meta.app_label}_{meta.model_name}_import"),
+                "progress": batch_progress(batch),
+                "records": self._records_page(request, batch),
             }
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def _records_page(self, request, batch):
+        """A page of the records the batch wrote, each with its admin page while the record exists."""
+        paginator = Paginator(batch.records.order_by("pk"), RECORDS_PER_PAGE)
+        page = paginator.get_page(request.GET.get("records"))
+        model = KINDS[batch.kind].model
+        meta = model._meta
+        existing = set(model.objects.filter(pk__in=[r.object_id for r in page]).values_list("pk", flat=True))
+        for record in page:
+            record.admin_url = (
+                reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[record.object_id])
+                if record.object_id in existing
+                else ""
+            )
+        return page
+
+    def progress(self, request, pk):
+        """The batch's progress as JSON, for the script of its page (static/curation/batch-progress.js)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        fail_dead_batches(batch_ids=[pk])
+        return JsonResponse(batch_progress(get_object_or_404(ImportBatch, pk=pk)))
+
+    def undo(self, request, pk):
+        """GET: what undoing the batch would change, with a button; POST (from that page): undo it."""
+        batch = get_object_or_404(ImportBatch, pk=pk)
+        kind = KINDS[batch.kind]
+        if not request.user.has_perm(kind.permission("import")):
+            raise PermissionDenied
+        if request.method == "POST":
+            try:
+                counts = undo_batch(batch=batch, user=request.user)
+            except UndoRefused as exc:
+                messages.error(request, str(exc))
+                return HttpResponseRedirect(reverse("admin:curation_importbatch_undo", args=[batch.pk]))
+            messages.success(
+                request,
+                _("Import batch #%(batch)s undone: %(deleted)s deleted, %(restored)s restored.")
+                % {"batch": batch.pk, **counts},
+            )
+            return HttpResponseRedirect(batch.get_absolute_url())
+        meta = kind.model._meta
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Undo import batch #%(batch)s?") % {"batch": batch.pk},
+            "opts": self.model._meta,
+            "batch": batch,
+            "plan": preview_undo(batch=batch, limit=UNDO_SHOWN),
+            "kind_plural": meta.verbose_name_plural,
+            "record_url": f"admin:{meta.app_label}_{meta.model_name}_change",
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/curation/importbatch/undo_confirmation.html", context)
 
     def retry(self, request, pk):
         """Queue a failed batch's kept upload again (its process died, or another import got in the way)."""
@@ -281,6 +386,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
             encoding_option=preview.encoding_option,
             delimiter_option=preview.delimiter_option,
             stored_file=preview.stored_file,
+            expected_rows=preview.rows,
             status=BatchStatus.QUEUED,
         )
         ImportBatch.objects.filter(pk=preview.pk).update(stored_file="")
@@ -310,16 +416,39 @@ class ImportBatchAdmin(admin.ModelAdmin):
         write_error_csv(batch, response)
         return response
 
-    @admin.action(description=_("Undo the selected import batches"))
+    @admin.action(description=_("Undo the selected import batch…"))
     def undo_selected(self, request, queryset):
-        for batch in queryset.filter(status=BatchStatus.SUCCEEDED):
-            try:
-                counts = undo_batch(batch=batch, user=request.user)
-            except (UndoRefused, PermissionDenied) as exc:
-                self.message_user(request, f"#{batch.pk}: {exc}", messages.ERROR)
-            else:
-                self.message_user(
-                    request,
-                    _("#%(batch)s undone: %(deleted)s deleted, %(restored)s restored.")
-                    % {"batch": batch.pk, "deleted": counts["deleted"], "restored": counts["restored"]},
-                )
+        """Undo is shown before it is done, one batch at a time: this leads to the batch's confirmation page."""
+        batches = list(queryset[:2])
+        if len(batches) != 1:
+            self.message_user(
+                request, _("Choose one batch to undo: its changes are shown for you to confirm."), messages.WARNING
+            )
+            return None
+        return HttpResponseRedirect(reverse("admin:curation_importbatch_undo", args=[batches[0].pk]))
+
+
+RUNNING = (BatchStatus.QUEUED, BatchStatus.RUNNING)
+
+
+def batch_progress(batch: ImportBatch) -> dict:
+    """Where a batch stands, for its page and its JSON: rows read of the rows in the file, and whether it ended."""
+    rows, total = batch.progress, batch.expected_rows
+    if batch.status == BatchStatus.QUEUED:
+        text = gettext("Waiting for the background worker.")
+    elif total:
+        text = gettext("Running: %(rows)s of %(total)s rows read.") % {
+            "rows": number_format(rows, force_grouping=True),
+            "total": number_format(total, force_grouping=True),
+        }
+    else:
+        text = gettext("Running: %(rows)s rows read so far.") % {"rows": number_format(rows, force_grouping=True)}
+    return {
+        "status": batch.status,
+        "status_label": str(batch.get_status_display()),
+        "running": batch.status in RUNNING,
+        "rows": rows,
+        "total": total,
+        "percent": min(100, rows * 100 // total) if total else None,
+        "text": text,
+    }

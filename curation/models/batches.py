@@ -55,6 +55,12 @@ class ImportBatch(models.Model):
     )
     message = models.TextField(_("message"), blank=True)
     progress = models.PositiveIntegerField(_("rows read so far"), default=0)
+    expected_rows = models.PositiveIntegerField(
+        _("rows in the file"),
+        null=True,
+        blank=True,
+        help_text=_("Its lines after the header, counted before the import: what its progress is measured against."),
+    )
     lease_key = models.IntegerField(
         _("lease"),
         null=True,

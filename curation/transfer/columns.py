@@ -37,12 +37,14 @@ class Column:
         self.help = help
         if filled_on_import is not None:
             self.filled_on_import = filled_on_import
-        self.required, self.max_length = False, None
+        self.required, self.max_length, self.label = False, None, name
 
     def bind(self, field: models.Field) -> None:
-        """Take the rules of the model field: its column, its length, and whether a cell is required (when the
-        field may not be blank and has no default, and the import does not fill it in)."""
+        """Take the rules of the model field: its column, its length, its name for people (verbose name), and
+        whether a cell is required (when the field may not be blank and has no default, and the import does not
+        fill it in)."""
         self.attr = field.attname
+        self.label = field.verbose_name
         self.required = not field.blank and not field.has_default() and not self.filled_on_import
         self.max_length = field.max_length
 

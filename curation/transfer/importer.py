@@ -94,8 +94,10 @@ def run_import(
     delimiter: str | None = None,
     progress: Callable[[int], None] | None = None,
     batch: ImportBatch | None = None,
+    expected_rows: int | None = None,
 ) -> ImportResult:
-    """Import one file. `batch` is given when the batch was queued before (background imports).
+    """Import one file. `batch` is given when the batch was queued before (background imports); `expected_rows`
+    (curation.transfer.reading.count_rows) is what the batch's progress is shown against.
 
     The batch is marked running under a lease (curation.transfer.lease) that ends with this process, so a
     batch whose process dies is recognised and failed. Success is saved in the import's own transaction:
@@ -106,6 +108,8 @@ def run_import(
     fail_dead_batches()  # batches left running by a process that died are seen to by the next import
     if batch is None:
         batch = ImportBatch(kind=kind.name, user=user)
+    if expected_rows is not None:
+        batch.expected_rows = expected_rows
     with ImportLease() as lease:
         batch.mode, batch.dry_run, batch.file_name = mode, dry_run, file_name[:255]
         batch.status, batch.lease_key, batch.owner, batch.progress = BatchStatus.RUNNING, lease.key, lease.owner, 0

@@ -3,9 +3,12 @@
 A record edited since the import (its version moved on, or for authorities without a version its values
 differ from what the import wrote) is never overwritten: the whole undo is refused instead."""
 
+from dataclasses import dataclass, field
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from archive.spreadsheet import unescape_formula
 from curation.history import record_bulk_deletion
@@ -25,16 +28,78 @@ class UndoRefused(Exception):
     pass
 
 
+@dataclass
+class Difference:
+    column: str
+    label: str  # the model field's verbose name
+    now: str  # the cell as the record stands
+    then: str  # the cell undo puts back
+
+
+@dataclass
+class Restored:
+    object_id: int
+    identifier: str
+    differences: list[Difference]
+
+
+@dataclass
+class UndoPreview:
+    """What undoing a batch would do, shown before it is done: the records it would delete and those it would
+    put back to their earlier values, each list counted in full and given up to `limit` records; or why it
+    would be refused."""
+
+    deleted: int = 0
+    restored: int = 0
+    to_delete: list[tuple[int, str]] = field(default_factory=list)  # (object id, identifier)
+    to_restore: list[Restored] = field(default_factory=list)
+    refusal: str = ""
+
+
+def preview_undo(*, batch: ImportBatch, limit: int = 50) -> UndoPreview:
+    """The differences undo_batch would make, read without writing, with the refusal it would meet now."""
+    kind = KINDS[batch.kind]
+    records = batch.records.order_by("pk")
+    created = records.filter(action=RecordAction.CREATED)
+    updated = records.filter(action=RecordAction.UPDATED)
+    preview = UndoPreview(deleted=created.count(), restored=updated.count())
+    preview.to_delete = list(created.values_list("object_id", "identifier")[:limit])
+    shown = list(updated[:limit])
+    keys = Keys()
+    current = {
+        row["id"]: row
+        for row in fetch(kind, kind.model.objects.filter(among(kind.model, "id", [r.object_id for r in shown])))
+    }
+    keys.load_for_export(kind, list(current.values()))
+    for record in shown:
+        now = dump(kind, current[record.object_id], keys) if record.object_id in current else {}
+        differences = [
+            Difference(name, capfirst(kind.by_name[name].label), now.get(name, ""), record.before.get(name, ""))
+            for name in kind.header
+            if name in (record.before or {}) and now.get(name, "") != record.before[name]
+        ]
+        preview.to_restore.append(Restored(record.object_id, record.identifier, differences))
+    preview.refusal = _refusal(kind, batch, list(created.values_list("object_id", flat=True)))
+    return preview
+
+
+def _refusal(kind, batch, created_ids) -> str:
+    try:
+        _check_status(batch)
+        _check_unchanged(kind, batch)
+        _check_not_referenced(kind, created_ids)
+    except UndoRefused as exc:
+        return str(exc)
+    return ""
+
+
 @transaction.atomic
 def undo_batch(*, batch: ImportBatch, user) -> dict[str, int]:
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     kind = KINDS[batch.kind]
     if not user.has_perm(kind.permission("import")):
         raise PermissionDenied(f"Undoing an import of {kind.name} needs {kind.permission('import')}.")
-    if batch.status != BatchStatus.SUCCEEDED:
-        raise UndoRefused(
-            f"Batch #{batch.pk} is {batch.get_status_display().lower()}: only a completed import can be undone."
-        )
+    _check_status(batch)
     records = batch.records.all()
     created_ids = list(records.filter(action=RecordAction.CREATED).values_list("object_id", flat=True))
     _check_unchanged(kind, batch)
@@ -54,6 +119,13 @@ def undo_batch(*, batch: ImportBatch, user) -> dict[str, int]:
     batch.undone_by = user
     batch.save(update_fields=["status", "undone_at", "undone_by"])
     return {"deleted": len(created_ids), "restored": restored}
+
+
+def _check_status(batch):
+    if batch.status != BatchStatus.SUCCEEDED:
+        raise UndoRefused(
+            f"Batch #{batch.pk} is {batch.get_status_display().lower()}: only a completed import can be undone."
+        )
 
 
 def _check_unchanged(kind, batch):

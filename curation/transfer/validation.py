@@ -51,6 +51,7 @@ class Planned:
     raw: list[str] = field(default_factory=list)
     parent_in_file: str | None = None
     before: dict[str, str] = field(default_factory=dict)  # changed columns' previous cells, for the preview
+    after: dict[str, str] = field(default_factory=dict)  # and their cells as they will be stored (a derived slug)
     row: dict | None = None  # the database row to write, once prepared
 
 
@@ -253,8 +254,26 @@ class Validator:
         if parent_in_file and "parent" not in changed:
             changed.append("parent")
         before = {name: self.kind.by_name[name].dump(current[name], self.keys) for name in changed}
+        # Only a row without errors is planned, and only its values are all resolved.
+        after = {} if errors else self._after(changed, merged, parent_in_file)
         action = "update" if changed else "unchanged"
-        return Planned(line, identifier, action, merged, current, changed, raw, parent_in_file, before)
+        return Planned(line, identifier, action, merged, current, changed, raw, parent_in_file, before, after)
+
+    def _after(self, changed, merged, parent_in_file) -> dict[str, str]:
+        """Changed cells as they will be stored, for the preview. A parent later in the file has no id yet, and a
+        related record that was not looked up has no known key: those cells are shown as written."""
+        after = {}
+        for name in changed:
+            if name == "parent" and parent_in_file:
+                continue
+            if name == "author" and merged[name] == self.user.pk:
+                after[name] = self.user.get_username()  # filled in with the importing user
+                continue
+            try:
+                after[name] = self.kind.by_name[name].dump(merged[name], self.keys)
+            except KeyError:
+                continue
+        return after
 
     def _resolve(self, line, values, errors) -> str | None:
         parent_in_file = None

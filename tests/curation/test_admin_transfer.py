@@ -77,7 +77,7 @@ def test_preview_lists_row_errors_with_line_column_and_offers_the_error_csv(clie
 
     html = preview.content.decode()
     assert "confirm_form" not in preview.context or preview.context["confirm_form"] is None
-    assert "“GARF”: Unknown repository “GARF”." in html
+    assert '<td class="opis-cell-error">GARF<p class="opis-error-message">Unknown repository “GARF”.</p></td>' in html
     invalid = preview.context["result"].invalid_rows
     assert [(row.number, dict(row.field_specific_errors)) for row in invalid] == [
         (3, {"repository": ["“GARF”: Unknown repository “GARF”."]})
@@ -179,18 +179,20 @@ def test_importer_sees_the_buttons(client, importer):
     assert reverse("admin:archive_agent_export") in changelist
 
 
-def test_undo_from_the_batch_list(client, importer, rgaspi):
+def test_undo_from_the_batch_list_leads_to_its_confirmation_page(client, importer, rgaspi):
     client.force_login(importer)
     confirm(client, upload(client, "sources_utf8.csv"))
     batch = ImportBatch.objects.get(status=BatchStatus.SUCCEEDED)
 
     response = client.post(
-        reverse("admin:curation_importbatch_changelist"),
-        {"action": "undo_selected", "_selected_action": [batch.pk]},
-        follow=True,
+        reverse("admin:curation_importbatch_changelist"), {"action": "undo_selected", "_selected_action": [batch.pk]}
     )
 
-    assert "undone: 2 deleted, 0 restored" in response.content.decode()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:curation_importbatch_undo", args=[batch.pk])
+    assert Source.objects.count() == 2  # nothing undone yet
+    done = client.post(response["Location"], follow=True)
+    assert "undone: 2 deleted, 0 restored" in done.content.decode()
     assert not Source.objects.exists()
 
 
@@ -235,15 +237,15 @@ def run_worker(monkeypatch):
 
 
 def test_big_files_are_checked_then_imported_by_the_task_worker(client, importer, rgaspi, settings, run_worker):
-    settings.OPIS_IMPORT_BACKGROUND_BYTES = 100
+    settings.OPIS_IMPORT_BACKGROUND_ROWS = 1
     client.force_login(importer)
 
     response = upload(client, "sources_cp1251_semicolon.csv")
 
     check = ImportBatch.objects.get()
     assert response.status_code == 302 and response["Location"] == check.get_absolute_url()
-    assert (check.status, check.dry_run) == (BatchStatus.QUEUED, True)
-    assert "In progress: 0 rows read so far" in client.get(check.get_absolute_url()).content.decode()
+    assert (check.status, check.dry_run, check.expected_rows) == (BatchStatus.QUEUED, True, 2)
+    assert "Waiting for the background worker." in client.get(check.get_absolute_url()).content.decode()
 
     run_worker()
 
@@ -258,12 +260,13 @@ def test_big_files_are_checked_then_imported_by_the_task_worker(client, importer
 
     done = ImportBatch.objects.exclude(pk=check.pk).get()
     assert (done.status, done.created, done.dry_run, done.user) == (BatchStatus.SUCCEEDED, 2, False, importer)
+    assert done.expected_rows == 2
     assert Source.objects.count() == 2
     assert done.stored_file == ""
 
 
 def test_a_background_check_with_errors_cannot_be_confirmed(client, importer, rgaspi, settings, run_worker):
-    settings.OPIS_IMPORT_BACKGROUND_BYTES = 10
+    settings.OPIS_IMPORT_BACKGROUND_ROWS = 1
     client.force_login(importer)
     upload(client, "unknown_repository.csv")
 

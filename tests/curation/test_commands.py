@@ -20,11 +20,37 @@ class Terminal(io.StringIO):
 def test_progress_is_drawn_on_a_terminal_and_silent_in_a_pipe():
     terminal, pipe = Terminal(), io.StringIO()
 
-    Progress(terminal, label="Importing sources", total_bytes=100, position=lambda: 50)(2000)
-    Progress(pipe, label="Importing sources")(2000)
+    Progress(terminal, label="Importing sources", total_rows=4000)(2000)
+    Progress(pipe, label="Importing sources", total_rows=4000)(2000)
 
-    assert terminal.getvalue().startswith("\rImporting sources [###############...............]  50% 2,000 rows")
+    assert terminal.getvalue().startswith(
+        "\rImporting sources [###############...............]  50% 2,000 of 4,000 rows"
+    )
     assert pipe.getvalue() == ""
+
+
+def test_the_bar_counts_rows_done_of_the_rows_in_the_file():
+    terminal = Terminal()
+
+    Progress(terminal, label="Importing sources", total_rows=20000)(11750)
+
+    assert terminal.getvalue().startswith(
+        "\rImporting sources [#################.............]  59% 11,750 of 20,000 rows"
+    )
+
+
+def test_the_command_line_bar_follows_the_rows_written_not_the_bytes_read(importer, rgaspi, tmp_path):
+    """The file is read ahead of the rows being checked and written: its bytes are all read long before the end."""
+    path = tmp_path / "rows.csv"
+    path.write_text("identifier,title,repository\n" + "".join(f"B-{n:04},Title {n},RGASPI\n" for n in range(1000)))
+    terminal = Terminal()
+
+    call_command("import_records", "sources", str(path), user="importer", stdout=io.StringIO(), stderr=terminal)
+
+    # Chunks of 250, then 500, then the last 250 rows.
+    shares = [part.split("]")[1].split()[0] for part in terminal.getvalue().split("\r") if "]" in part]
+    assert shares == ["25%", "75%", "100%"]
+    assert "1,000 of 1,000 rows" in terminal.getvalue()
 
 
 def test_import_export_and_undo_from_the_command_line(importer, rgaspi, tmp_path):

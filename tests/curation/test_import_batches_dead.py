@@ -59,7 +59,7 @@ def test_the_batch_page_fails_a_batch_whose_process_died_and_says_why(client, im
         "after 15,750 rows read. Nothing was written."
     )
     assert batch.message in page
-    assert "In progress" not in page and 'http-equiv="refresh"' not in page
+    assert 'id="batch-progress"' not in page and 'http-equiv="refresh"' not in page
     assert "upload the file again from the" in page and reverse("admin:archive_source_import") in page
 
 
@@ -75,7 +75,7 @@ def test_a_batch_whose_process_lives_stays_running(client, importer):
         assert listing.status_code == 200
         batch.refresh_from_db()
         assert batch.status == BatchStatus.RUNNING
-        assert "In progress: 15750 rows read so far" in page
+        assert "Running: 15,750 rows read so far." in page
 
 
 @pytest.mark.django_db

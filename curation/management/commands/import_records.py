@@ -11,6 +11,7 @@ from curation.transfer.errors import format_error, write_error_csv
 from curation.transfer.formats import KINDS
 from curation.transfer.importer import run_import
 from curation.transfer.progress import Progress
+from curation.transfer.reading import count_rows
 
 MAX_PRINTED_ERRORS = 200
 
@@ -41,12 +42,8 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Cannot open {file}: {exc.strerror}.") from exc
         with stream:
-            progress = Progress(
-                self.stderr._out,
-                label=f"Importing {kind}",
-                total_bytes=os.fstat(stream.fileno()).st_size,
-                position=stream.tell,
-            )
+            total_rows = count_rows(stream) if stream.seekable() else None
+            progress = Progress(self.stderr._out, label=f"Importing {kind}", total_rows=total_rows)
             try:
                 result = run_import(
                     kind,
@@ -59,6 +56,7 @@ class Command(BaseCommand):
                     encoding=encoding,
                     delimiter=delimiter,
                     progress=progress,
+                    expected_rows=total_rows,
                 )
             except PermissionDenied as exc:
                 raise CommandError(str(exc)) from exc
