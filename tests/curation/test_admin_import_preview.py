@@ -119,8 +119,8 @@ def test_the_export_page_labels_columns_with_the_fields_verbose_names(client, im
     client.force_login(importer)
 
     labels = [text(label) for label in find_all(page(client.get(EXPORT_URL)), "label")]
-    assert "Title in the original language" in labels
-    assert "Date (EDTF)" in labels
+    assert "Title in the original language (title_original)" in labels  # the CSV column's name after it
+    assert "Date (EDTF) (date_edtf)" in labels
     assert "Title Original" not in labels and "Date Edtf" not in labels
 
 
