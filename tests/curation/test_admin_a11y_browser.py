@@ -12,9 +12,11 @@ from archive.models import Agent, Commentary, Event, Place, Source, SourceImage
 from curation.demo import load_demo
 from curation.roles import CURATOR, EDITOR
 from curation.services import apply_transition
+from curation.transfer.importer import run_import
 from tests.factories import CommentaryFactory
 
 from .browser_helpers import axe_violations, signed_in_context
+from .conftest import stream
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -136,3 +138,26 @@ def test_axe_finds_no_violation_in_inline_rows_a_curator_adds(browser, live_serv
         assert axe_violations(page) == []
     finally:
         context.close()
+
+
+def test_axe_finds_no_violation_on_the_import_preview_batch_page_and_undo(browser, live_server, collection, tmp_path):
+    """An import previewed with a changed row, a new row and a faulty cell; then a batch's page and its undo."""
+    editor = collection[EDITOR]
+    rows = (
+        "identifier,title,repository,date_edtf\nRGASPI-DEMO-1934-11,Materials,RGASPI,1934-11\nA-NEW,New,RGASPI,1936\n"
+    )
+    faulty = tmp_path / "sources.csv"
+    faulty.write_text(rows + "A-BAD,Bad date,RGASPI,1936-13-45\n", encoding="utf-8")
+    context = signed_in_context(browser, live_server, editor, bypass_csp=True, viewport={"width": 1366, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(live_server.url + reverse("admin:archive_source_import"))
+        page.set_input_files("#id_import_file", str(faulty))
+        page.click("#import-form input[type=submit]")
+        page.wait_for_selector("text=1936-13-45")
+        assert axe_violations(page) == []
+    finally:
+        context.close()
+    batch = run_import("sources", stream(rows), user=editor, file_name="sources.csv").batch
+    urls = [batch.get_absolute_url(), reverse("admin:curation_importbatch_undo", args=[batch.pk])]
+    _assert_no_violations(browser, live_server, editor, urls)
