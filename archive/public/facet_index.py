@@ -92,29 +92,33 @@ class FacetIndex:
         neither its age limit nor a scheduled publication has come."""
         return self.generation == public_generation and now < self.valid_until
 
-    def mask(self, param: str, key: str) -> np.ndarray:
-        """The sources having this value, kept for the next lists that filter by it (an index never changes).
+    def mask(self, param: str, keys: tuple[str, ...]) -> np.ndarray:
+        """The sources having any of these values, kept for the next lists that filter by them (an index never
+        changes).
 
         A value that may not be named (an unpublished event) has none, as a value naming no record has none."""
-        found = self._masks.get((param, key))
+        found = self._masks.get((param, keys))
         if found is None:
             values = self.facets[param]
+            wanted = [values.keys[key] for key in keys if key in values.keys]
+            if values.countable is not None:
+                wanted = [value_id for value_id in wanted if values.countable[value_id]]
             found = np.zeros(self.size, dtype=bool)
-            value_id = values.keys.get(key)
-            if value_id is not None and (values.countable is None or values.countable[value_id]):
-                found[values.owners[values.values == value_id]] = True
+            if wanted:
+                found[values.owners[np.isin(values.values, wanted)]] = True
             with self._masks_lock:  # a threaded worker's requests share the index
                 if len(self._masks) >= MASKS_KEPT:
                     self._masks.pop(next(iter(self._masks)))
-                self._masks[(param, key)] = found
+                self._masks[(param, keys)] = found
         return found
 
-    def selection(self, chosen: dict[str, str], leave_out: str | None = None) -> np.ndarray:
-        """Positions of the sources having every chosen value (but the left-out facet's), sorted."""
+    def selection(self, chosen: dict[str, tuple[str, ...]], leave_out: str | None = None) -> np.ndarray:
+        """Positions of the sources having, for every facet chosen (but the left-out one), one of its chosen values;
+        sorted."""
         selected = np.ones(self.size, dtype=bool)
-        for param, key in chosen.items():
+        for param, keys in chosen.items():
             if param != leave_out:
-                selected &= self.mask(param, key)
+                selected &= self.mask(param, tuple(keys))
         return np.flatnonzero(selected)
 
     def ordered_ids(self, positions: np.ndarray, sort: str) -> np.ndarray | None:
@@ -125,9 +129,11 @@ class FacetIndex:
         ordered = positions[np.argsort(rank[positions], kind="stable")]
         return self.ids[ordered[::-1] if sort.startswith("-") else ordered]
 
-    def counts(self, param: str, positions: np.ndarray, limit: int) -> list[tuple[str, int]]:
+    def counts(
+        self, param: str, positions: np.ndarray, limit: int, include: tuple[str, ...] = ()
+    ) -> list[tuple[str, int]]:
         """The `limit` most frequent values among the selected sources, as (code or slug, count), by count
-        then key: the order and cut of the SQL facets."""
+        then key (the order and cut of the SQL facets), and those of `include` beyond them that some have."""
         values = self.facets[param]
         # Cut to the known values: a link to a record newer than the index (never used then: it is stale).
         counts = np.bincount(values.of(positions), minlength=len(values.names))[: len(values.names)]
@@ -136,7 +142,7 @@ class FacetIndex:
         present = np.flatnonzero(counts)
         pairs = [(values.names[i], int(counts[i])) for i in present if values.names[i]]
         pairs.sort(key=lambda pair: (-pair[1], pair[0]))
-        return pairs[:limit]
+        return pairs[:limit] + [pair for pair in pairs[limit:] if pair[0] in include]
 
 
 # -- building ---------------------------------------------------------------------------------------
