@@ -51,3 +51,9 @@ def without(context, *names: str) -> str:
     for name in (*names, "page"):
         query.pop(name, None)
     return f"?{query.urlencode()}"
+
+
+@register.simple_tag
+def page_numbers(page) -> list:
+    """The page numbers to link to around a page, with gaps: 1 … 4 5 [6] 7 8 … 40 (the gaps are Paginator.ELLIPSIS)."""
+    return list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))

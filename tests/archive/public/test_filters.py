@@ -11,8 +11,8 @@ from django.utils import timezone
 from archive.models import Source, Status
 from archive.public.facets import FACETS, compute_facets
 from archive.public.filters import SourceFilter
-from tests.archive.public.markup import checkboxes, chips
-from tests.factories import EventFactory, LanguageFactory, SourceFactory, SubjectFactory
+from tests.archive.public.markup import checkboxes, chips, page_links
+from tests.factories import EventFactory, LanguageFactory, RepositoryFactory, SourceFactory, SubjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -331,3 +331,62 @@ def test_too_many_values_of_one_facet_are_refused_beside_it(client, collection):
     body = response.content.decode()
     message = f"Choose at most {MAX_VALUES} values of one filter."
     assert f'<p id="id_language_error" class="field-error">{message}</p>' in body
+
+
+# --- pages ---
+
+
+@pytest.fixture
+def hundred_reports():
+    """101 published Russian reports in one repository: eleven pages of ten, the last of one."""
+    repository, russian = RepositoryFactory(code="RGASPI"), LanguageFactory(code="ru", name="Russian")
+    for source in SourceFactory.create_batch(101, published=True, repository=repository, document_type="report"):
+        source.languages.add(russian)
+
+
+def _pages(client, query: str) -> list[tuple[str, int, bool]]:
+    response = client.get(reverse("archive:source-list") + query)
+    links = page_links(response.content.decode())
+    for _, link, _ in links:  # every link keeps the list's filters, its values and its page size
+        assert {key: link.getlist(key) for key in link if key != "page"} == {
+            "language": ["ru"],
+            "document_type": ["report", "letter"],
+            "per_page": ["10"],
+        }
+    return [(text, int(link["page"]), current) for text, link, current in links]
+
+
+def test_pages_are_numbered_around_the_current_one_with_first_previous_next_and_last(client, hundred_reports):
+    filters = "?language=ru&document_type=report&document_type=letter&per_page=10"
+    assert _pages(client, filters + "&page=6") == [
+        ("First", 1, False),
+        ("Previous", 5, False),
+        ("Page 1", 1, False),
+        ("Page 4", 4, False),
+        ("Page 5", 5, False),
+        ("Page 6", 6, True),
+        ("Page 7", 7, False),
+        ("Page 8", 8, False),
+        ("Page 11", 11, False),
+        ("Next", 7, False),
+        ("Last", 11, False),
+    ]
+    body = client.get(reverse("archive:source-list") + filters + "&page=6").content.decode()
+    assert body.count('<li class="pagination__gap" aria-hidden="true">…</li>') == 2
+    assert '<nav class="pagination" aria-label="Pages">' in body
+    assert _pages(client, filters) == [
+        ("Page 1", 1, True),
+        ("Page 2", 2, False),
+        ("Page 3", 3, False),
+        ("Page 11", 11, False),
+        ("Next", 2, False),
+        ("Last", 11, False),
+    ]
+    assert _pages(client, filters + "&page=last") == [
+        ("First", 1, False),
+        ("Previous", 10, False),
+        ("Page 1", 1, False),
+        ("Page 9", 9, False),
+        ("Page 10", 10, False),
+        ("Page 11", 11, True),
+    ]
