@@ -3,6 +3,7 @@
 import json
 
 from django import template
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -57,3 +58,26 @@ def without(context, *names: str) -> str:
 def page_numbers(page) -> list:
     """The page numbers to link to around a page, with gaps: 1 … 4 5 [6] 7 8 … 40 (the gaps are Paginator.ELLIPSIS)."""
     return list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+
+
+@register.simple_tag
+def facet_checkboxes(facet, choices, prefix: str = "") -> str:
+    """Values of a facet, each a list item with its checkbox, its label and its count. Built here rather than by a
+    template loop: a list shows up to eight facets of fifty values, and the loop was most of the page's time."""
+    items = []
+    for number, choice in enumerate(choices, start=1):
+        box = f"id_{facet.param}_{prefix}{number}"
+        items.append(
+            format_html(
+                '<li class="facet__choice"><input type="checkbox" name="{}" value="{}" id="{}"{}>'
+                '<label for="{}">{} <span class="facet__count">({})</span></label></li>',
+                facet.param,
+                choice.value,
+                box,
+                " checked" if choice.selected else "",
+                box,
+                choice.label,
+                choice.count,
+            )
+        )
+    return mark_safe("".join(items))  # noqa: S308 (each item escaped by format_html)
