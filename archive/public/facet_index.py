@@ -57,9 +57,11 @@ class Values:
     names: list[str]  # id -> code or slug ("" where none)
     countable: np.ndarray | None = None  # bool per value id: may be named (a guarded facet's published records)
     starts: np.ndarray | None = None  # per position and one more: where its pairs start (set by `indexed`)
+    named: np.ndarray | None = None  # bool per value id: has a code or slug (set by `indexed`)
 
     def indexed(self, size: int) -> "Values":
         self.starts = np.searchsorted(self.owners, np.arange(size + 1))
+        self.named = np.fromiter((bool(name) for name in self.names), dtype=bool, count=len(self.names))
         return self
 
     def of(self, positions: np.ndarray) -> np.ndarray:
@@ -137,11 +139,17 @@ class FacetIndex:
         values = self.facets[param]
         # Cut to the known values: a link to a record newer than the index (never used then: it is stale).
         counts = np.bincount(values.of(positions), minlength=len(values.names))[: len(values.names)]
+        counts[~values.named] = 0  # no value (an empty fond, no repository)
         if values.countable is not None:
             counts[~values.countable] = 0
         present = np.flatnonzero(counts)
-        pairs = [(values.names[i], int(counts[i])) for i in present if values.names[i]]
-        pairs.sort(key=lambda pair: (-pair[1], pair[0]))
+        if len(present) > limit:
+            # Only the values counted at least as often as the limit-th can be among the first `limit` (ties are
+            # then broken by key), and the included ones: tens of values to sort, not thousands of people.
+            kth = np.partition(counts[present], len(present) - limit)[len(present) - limit]
+            wanted = {values.keys[key] for key in include if key in values.keys}
+            present = [*present[counts[present] >= kth], *(i for i in wanted if 0 < counts[i] < kth)]
+        pairs = sorted(((values.names[i], int(counts[i])) for i in present), key=lambda pair: (-pair[1], pair[0]))
         return pairs[:limit] + [pair for pair in pairs[limit:] if pair[0] in include]
 
 
