@@ -114,7 +114,8 @@ def test_choose_values_remove_one_and_go_through_the_pages(reader, live_server, 
     assert pages.locator("[aria-current=page]").inner_text().split()[-1] == "3"
     assert page.locator("#id_document_type input[value=treaty]").is_checked() and _count(page) == both
     assert _fits(page)
-    screenshot(page, f"reader-facets-page-3-{width}-{language}")
+    if language == "en":
+        screenshot(page, f"reader-facets-page-3-{width}")
     pages.get_by_role("link", name=words["last"], exact=True).click()
     page.wait_for_url(f"**page={last}**")
     assert pages.locator("[aria-current=page]").inner_text().split()[-1] == str(last)
