@@ -84,6 +84,7 @@ class FacetIndex:
     valid_until: datetime  # the next scheduled publication, or the age limit
     _masks: dict = field(default_factory=dict, repr=False)
     _masks_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _labels: dict = field(default_factory=dict, repr=False)  # param -> {code or slug: its labels}
 
     @property
     def size(self) -> int:
@@ -113,6 +114,16 @@ class FacetIndex:
                     self._masks.pop(next(iter(self._masks)))
                 self._masks[(param, keys)] = found
         return found
+
+    def labels(self, param: str, keys: list[str], read: Callable[[list[str]], dict[str, dict]]) -> dict[str, dict]:
+        """The labels of these values, {key: labels}, each read once per index (`read(keys)` gives those of the keys
+        that name a record that may be named): a record's labels cannot change while the index is current, as any
+        change moves the generation. At most one entry per record; a key naming none is asked again each time."""
+        known = self._labels.setdefault(param, {})
+        missing = [key for key in keys if key not in known]
+        if missing:
+            known.update(read(missing))  # one dict update: the requests of a threaded worker may share the index
+        return {key: known[key] for key in keys if key in known}
 
     def selection(self, chosen: dict[str, tuple[str, ...]], leave_out: str | None = None) -> np.ndarray:
         """Positions of the sources having, for every facet chosen (but the left-out one), one of its chosen values;

@@ -118,13 +118,14 @@ class Facet:
         links = through._default_manager.filter(**{f"{field.m2m_reverse_field_name()}__in": named})
         return queryset.filter(pk__in=links.values(field.m2m_field_name()))
 
-    def label_for(self, row: dict) -> str:
+    def label_for(self, row: dict, russian: bool | None = None) -> str:
+        """A value's label in the interface's language (`russian`: whether it is Russian, asked if not given)."""
         value = row[self.value_path]
         if self.source_field.choices:
             return str(dict(self.source_field.flatchoices).get(value, value))
         english = row.get(self.label_paths[0]) if self.label_paths else None
         original = row.get(self.label_paths[1]) if len(self.label_paths) > 1 else None
-        if original and get_language() == "ru":
+        if original and (get_language() == "ru" if russian is None else russian):
             return original
         return english or value
 
@@ -272,9 +273,9 @@ def compute_facets(filterset_class, data, queryset, cached=_uncached) -> list[Fa
     and this facet's chosen values (shown however rare), so lists that share them share the counts, and the labels
     are chosen per language later.
     """
-    filterset = filterset_class(data, queryset=queryset)
+    full_filter = filterset_class(data, queryset=queryset)
     facets = [replace(facet, choices=[]) for facet in FACETS]  # this list's own, to fill in
-    names = set(filterset.filters) - {"sort"}
+    names = set(full_filter.filters) - {"sort"}
     picked = chosen(data)
     probes = {}
 
@@ -286,7 +287,6 @@ def compute_facets(filterset_class, data, queryset, cached=_uncached) -> list[Fa
         return probes[key]
 
     full_in_use = filters_in_use(names, data)
-    full_filter = filterset_class(data, queryset=queryset)
     index = served_by_index(full_filter, full_in_use)
     for facet in facets:
         mine = picked.get(facet.param, ())
@@ -322,8 +322,9 @@ def compute_facets(filterset_class, data, queryset, cached=_uncached) -> list[Fa
 
 def _choose(facet: Facet, rows: list[dict], mine: tuple[str, ...]) -> None:
     facet.selected = mine
+    russian = get_language() == "ru"
     facet.choices = sorted(
-        (Choice(str(row[facet.value_path]), facet.label_for(row), row["count"]) for row in rows),
+        (Choice(str(row[facet.value_path]), facet.label_for(row, russian), row["count"]) for row in rows),
         key=lambda choice: (-choice.count, choice.label.lower()),
     )
     for choice in facet.choices:
@@ -367,7 +368,11 @@ def _rows_from_index(index, facet: Facet, picked: dict[str, tuple[str, ...]]) ->
     if not facet.label_paths:
         rows = [{facet.value_path: key, "count": count} for key, count in pairs]
         return _cut(rows + _unlisted(facet, missing), facet, mine, look_up=False)
-    # One query for the labels of the values counted and of the chosen ones no source of the list has.
-    labels = _labels(facet, [key for key, _ in pairs] + missing)
-    rows = [{**row, "count": counted.get(row[facet.value_path], 0)} for row in labels]
+    # The labels of the values counted and of the chosen ones no source of the list has: read once per index.
+    labels = index.labels(
+        facet.param,
+        [key for key, _ in pairs] + missing,
+        lambda keys: {row[facet.value_path]: row for row in _labels(facet, keys)},
+    )
+    rows = [{**row, "count": counted.get(key, 0)} for key, row in labels.items()]
     return _cut(rows, facet, mine, look_up=False)

@@ -11,7 +11,7 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
-from archive.models import Source, Status
+from archive.models import Language, Source, Status
 from archive.public import facet_index
 from archive.public.cache import generation
 from archive.public.facet_index import FacetIndex, ProcessIndex
@@ -264,3 +264,13 @@ def test_an_archive_with_nothing_published_yet_lists_nothing(client, settings):
     assert (listed, paginator.count) == ([], 0)
     assert facet_index.current_index().size == 0
     assert all(choices == [] for choices in _facets({}).values())
+
+
+def test_the_labels_of_the_values_shown_are_read_once_per_index(client, collection, django_assert_max_num_queries):
+    _listed(client, {"language": ["ru", "mn"]})  # builds the index and reads the labels of the values it shows
+    with django_assert_max_num_queries(3):  # the generation, the page's rows, the labels of the new values
+        _listed(client, {"language": ["ru", "mn"], "event": "battles"})
+    russian = Language.objects.get(code="ru")
+    russian.name = "Russian language"
+    russian.save()  # a change: the next list builds a new index, which reads the labels again
+    assert ("ru", "Russian language", 4, True) in _page(client, {"language": "ru"})[2]["language"]

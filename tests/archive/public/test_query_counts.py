@@ -84,8 +84,13 @@ def test_source_list_queries_do_not_grow_with_the_values_chosen(client, settings
     for number, source in enumerate(SourceFactory.create_batch(6, published=True)):
         source.languages.add(languages[number % 3])
         source.events.add(events[number % 2])
-    facet_index.current_index()
     url = reverse("archive:source-list")
-    one = queries(client, f"{url}?language={languages[0].code}&event={events[0].slug}")
+
+    def fresh(query: str) -> int:  # with an index just built: the labels it keeps are read again
+        facet_index.forget()
+        facet_index.current_index()
+        return queries(client, f"{url}?{query}")
+
+    one = fresh(f"language={languages[0].code}&event={events[0].slug}")
     several = "&".join([*(f"language={lang.code}" for lang in languages), *(f"event={ev.slug}" for ev in events)])
-    assert queries(client, f"{url}?{several}") == one
+    assert fresh(several) == one
