@@ -57,9 +57,11 @@ class Values:
     names: list[str]  # id -> code or slug ("" where none)
     countable: np.ndarray | None = None  # bool per value id: may be named (a guarded facet's published records)
     starts: np.ndarray | None = None  # per position and one more: where its pairs start (set by `indexed`)
+    named: np.ndarray | None = None  # bool per value id: has a code or slug (set by `indexed`)
 
     def indexed(self, size: int) -> "Values":
         self.starts = np.searchsorted(self.owners, np.arange(size + 1))
+        self.named = np.fromiter((bool(name) for name in self.names), dtype=bool, count=len(self.names))
         return self
 
     def of(self, positions: np.ndarray) -> np.ndarray:
@@ -82,6 +84,7 @@ class FacetIndex:
     valid_until: datetime  # the next scheduled publication, or the age limit
     _masks: dict = field(default_factory=dict, repr=False)
     _masks_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _labels: dict = field(default_factory=dict, repr=False)  # param -> {code or slug: its labels}
 
     @property
     def size(self) -> int:
@@ -92,29 +95,43 @@ class FacetIndex:
         neither its age limit nor a scheduled publication has come."""
         return self.generation == public_generation and now < self.valid_until
 
-    def mask(self, param: str, key: str) -> np.ndarray:
-        """The sources having this value, kept for the next lists that filter by it (an index never changes).
+    def mask(self, param: str, keys: tuple[str, ...]) -> np.ndarray:
+        """The sources having any of these values, kept for the next lists that filter by them (an index never
+        changes).
 
         A value that may not be named (an unpublished event) has none, as a value naming no record has none."""
-        found = self._masks.get((param, key))
+        found = self._masks.get((param, keys))
         if found is None:
             values = self.facets[param]
+            wanted = [values.keys[key] for key in keys if key in values.keys]
+            if values.countable is not None:
+                wanted = [value_id for value_id in wanted if values.countable[value_id]]
             found = np.zeros(self.size, dtype=bool)
-            value_id = values.keys.get(key)
-            if value_id is not None and (values.countable is None or values.countable[value_id]):
-                found[values.owners[values.values == value_id]] = True
+            if wanted:
+                found[values.owners[np.isin(values.values, wanted)]] = True
             with self._masks_lock:  # a threaded worker's requests share the index
                 if len(self._masks) >= MASKS_KEPT:
                     self._masks.pop(next(iter(self._masks)))
-                self._masks[(param, key)] = found
+                self._masks[(param, keys)] = found
         return found
 
-    def selection(self, chosen: dict[str, str], leave_out: str | None = None) -> np.ndarray:
-        """Positions of the sources having every chosen value (but the left-out facet's), sorted."""
+    def labels(self, param: str, keys: list[str], read: Callable[[list[str]], dict[str, dict]]) -> dict[str, dict]:
+        """The labels of these values, {key: labels}, each read once per index (`read(keys)` gives those of the keys
+        that name a record that may be named): a record's labels cannot change while the index is current, as any
+        change moves the generation. At most one entry per record; a key naming none is asked again each time."""
+        known = self._labels.setdefault(param, {})
+        missing = [key for key in keys if key not in known]
+        if missing:
+            known.update(read(missing))  # one dict update: the requests of a threaded worker may share the index
+        return {key: known[key] for key in keys if key in known}
+
+    def selection(self, chosen: dict[str, tuple[str, ...]], leave_out: str | None = None) -> np.ndarray:
+        """Positions of the sources having, for every facet chosen (but the left-out one), one of its chosen values;
+        sorted."""
         selected = np.ones(self.size, dtype=bool)
-        for param, key in chosen.items():
+        for param, keys in chosen.items():
             if param != leave_out:
-                selected &= self.mask(param, key)
+                selected &= self.mask(param, tuple(keys))
         return np.flatnonzero(selected)
 
     def ordered_ids(self, positions: np.ndarray, sort: str) -> np.ndarray | None:
@@ -125,18 +142,26 @@ class FacetIndex:
         ordered = positions[np.argsort(rank[positions], kind="stable")]
         return self.ids[ordered[::-1] if sort.startswith("-") else ordered]
 
-    def counts(self, param: str, positions: np.ndarray, limit: int) -> list[tuple[str, int]]:
+    def counts(
+        self, param: str, positions: np.ndarray, limit: int, include: tuple[str, ...] = ()
+    ) -> list[tuple[str, int]]:
         """The `limit` most frequent values among the selected sources, as (code or slug, count), by count
-        then key: the order and cut of the SQL facets."""
+        then key (the order and cut of the SQL facets), and those of `include` beyond them that some have."""
         values = self.facets[param]
         # Cut to the known values: a link to a record newer than the index (never used then: it is stale).
         counts = np.bincount(values.of(positions), minlength=len(values.names))[: len(values.names)]
+        counts[~values.named] = 0  # no value (an empty fond, no repository)
         if values.countable is not None:
             counts[~values.countable] = 0
         present = np.flatnonzero(counts)
-        pairs = [(values.names[i], int(counts[i])) for i in present if values.names[i]]
-        pairs.sort(key=lambda pair: (-pair[1], pair[0]))
-        return pairs[:limit]
+        if len(present) > limit:
+            # Only the values counted at least as often as the limit-th can be among the first `limit` (ties are
+            # then broken by key), and the included ones: tens of values to sort, not thousands of people.
+            kth = np.partition(counts[present], len(present) - limit)[len(present) - limit]
+            wanted = {values.keys[key] for key in include if key in values.keys}
+            present = [*present[counts[present] >= kth], *(i for i in wanted if 0 < counts[i] < kth)]
+        pairs = sorted(((values.names[i], int(counts[i])) for i in present), key=lambda pair: (-pair[1], pair[0]))
+        return pairs[:limit] + [pair for pair in pairs[limit:] if pair[0] in include]
 
 
 # -- building ---------------------------------------------------------------------------------------

@@ -1,7 +1,9 @@
 """Facet counts for the source list: for each filter, how many sources each choice would give.
 
-A facet's counts come from the list filtered by every *other* active filter (choosing another value
-replaces this one), in one grouped query per facet, never one query per choice.
+A facet may have several values chosen (`?event=a&event=b`): a source having any of them (OR within a facet), and
+every facet's choice (AND across facets). A facet's counts come from the list filtered by every *other* facet's
+choices, not its own (the usual convention of faceted search), in one grouped query per facet, never one query per
+choice.
 """
 
 import functools
@@ -10,7 +12,8 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, F
+from django.db.models.lookups import In
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -22,9 +25,13 @@ if TYPE_CHECKING:
     from .facet_index import FacetIndex
 
 # The most frequent choices of a facet, as AtoM and Omeka show them: a broad list at a million sources has
-# tens of thousands of people in it, too many to read in a select (or to send). A chosen value outside them is
-# still shown as chosen.
+# tens of thousands of people in it, too many to read in a list (or to send). A chosen value outside them is
+# still shown as chosen, with its count.
 FACET_CHOICES = 50
+
+# The choices of a facet shown at once; the others (up to FACET_CHOICES) behind a "more" disclosure. Chosen values
+# are always shown.
+FACET_SHOWN = 6
 
 # Up to this many sources, a facet is counted over the ids of its list, fetched once and shared by every facet
 # counted on the same list (index lookups in the link tables), instead of filtering the million-row table
@@ -51,8 +58,19 @@ class Facet:
     # elsewhere a plain count is right, and much cheaper than COUNT(DISTINCT).
     distinct: bool = False
     choices: list[Choice] = field(default_factory=list)
-    selected: str = ""
-    narrowed: bool = False  # only the chosen value is shown: its alternatives would cost too much to count
+    selected: tuple[str, ...] = ()
+    narrowed: bool = False  # only the chosen values are shown: their alternatives would cost too much to count
+    errors: list[str] = field(default_factory=list)  # why its values were not applied (too many of them)
+
+    @property
+    def shown(self) -> list[Choice]:
+        """The choices shown at once: the most frequent ones, and every chosen one."""
+        return self.choices[:FACET_SHOWN] + [choice for choice in self.choices[FACET_SHOWN:] if choice.selected]
+
+    @property
+    def more(self) -> list[Choice]:
+        """The other choices, behind a "more" disclosure."""
+        return [choice for choice in self.choices[FACET_SHOWN:] if not choice.selected]
 
     @property
     def source_field(self) -> models.Field:
@@ -82,7 +100,27 @@ class Facet:
         visible = self.visible(now)
         return queryset if visible is None else queryset.filter(**{f"{self.source_field.name}__in": visible})
 
-    def label_for(self, row: dict) -> str:
+    def having(self, queryset, values):
+        """Sources having any of these values (OR). Several values of a many-to-many make a semi-join: a source is
+        listed once however many of them it has, so other facets counted over the list count it once too. A guarded
+        facet's value naming a record that may not be named (an unpublished event) has no sources, as a value naming
+        no record has none."""
+        if not values:
+            return queryset
+        field = self.source_field
+        if self.target is None:
+            return queryset.filter(**{f"{field.name}__in": values})
+        model, key = self.target
+        named = (self.visible() if self.guarded else model._default_manager.all()).filter(**{f"{key}__in": values})
+        if not field.many_to_many or (len(values) == 1 and not self.distinct):
+            # A value a source has once at most: a join lists it once, and costs less than a semi-join's dedup.
+            return queryset.filter(**{f"{field.name}__in": named})
+        through = field.remote_field.through
+        links = through._default_manager.filter(**{f"{field.m2m_reverse_field_name()}__in": named})
+        return queryset.filter(pk__in=links.values(field.m2m_field_name()))
+
+    def label_for(self, row: dict, russian: bool | None = None) -> str:
+        """A value's label in the interface's language (`russian`: whether it is Russian, asked if not given)."""
         value = row[self.value_path]
         if self.source_field.choices:
             return str(dict(self.source_field.flatchoices).get(value, value))
@@ -90,7 +128,7 @@ class Facet:
         if self.target and self.target[0] is Language:
             return language_name(value, english or value)
         original = row.get(self.label_paths[1]) if len(self.label_paths) > 1 else None
-        if original and get_language() == "ru":
+        if original and (get_language() == "ru" if russian is None else russian):
             return original
         return english or value
 
@@ -121,20 +159,66 @@ FACETS = (
 )
 
 
-def _grouped(queryset, facet: Facet):
+def chosen_values(values) -> tuple[str, ...]:
+    """One facet's values as a query string gives them (`?event=b&event=a`): each once, empty ones left out, sorted
+    (the order they were chosen in changes nothing)."""
+    return tuple(sorted({value.strip() for value in values if value and value.strip()}))
+
+
+def chosen(data) -> dict[str, tuple[str, ...]]:
+    """The chosen values of every facet that has some: {"event": ("a", "b"), "language": ("ru",)}."""
+    found = {facet.param: chosen_values(data.getlist(facet.param)) for facet in FACETS}
+    return {param: values for param, values in found.items() if values}
+
+
+def _grouped(queryset, facet: Facet, chosen: tuple[str, ...] = ()) -> list[dict]:
+    """The facet's most frequent values in a list, with their labels and counts; the chosen ones first."""
     # The values grouped below are read through the join this filter makes: only published events are counted.
     queryset = facet.only_visible(queryset.order_by())
-    return (
-        queryset.exclude(**{f"{facet.value_path}__isnull": True})
-        .exclude(**{facet.value_path: ""})
-        .values(facet.value_path, *facet.label_paths)
-        .annotate(count=Count("pk", distinct=facet.distinct))
-        .order_by("-count", facet.value_path)[:FACET_CHOICES]
-    )
+    grouped = queryset.values(facet.value_path, *facet.label_paths).annotate(count=Count("pk", distinct=facet.distinct))
+    # The chosen values first, however rare: each is shown with its own count (see _cut).
+    first = [In(F(facet.value_path), list(chosen)).desc()] if chosen else []
+    # The sources without a value make one group (NULL), those with an empty one another (""): two more rows read,
+    # then dropped. Excluding them in SQL is an anti-join the planner can misjudge into seconds over a list's ids.
+    rows = grouped.order_by(*first, "-count", facet.value_path)[: FACET_CHOICES + len(chosen) + 2]
+    return [row for row in rows if row[facet.value_path] not in (None, "")]
 
 
-def _rows(queryset, facet: Facet) -> list[dict]:
-    return list(_grouped(queryset, facet))
+def _rows(queryset, facet: Facet, chosen: tuple[str, ...] = ()) -> list[dict]:
+    return _cut(_grouped(queryset, facet, chosen), facet, chosen)
+
+
+def _cut(rows: list[dict], facet: Facet, chosen: tuple[str, ...], look_up: bool = True) -> list[dict]:
+    """The FACET_CHOICES most frequent values (by count, then value) and every chosen value, the SQL and the index
+    alike. A chosen value no source of the list has gets a row with a count of 0 and its labels (`look_up`: one query
+    for the facet, only then), if it names a record that may be named; else none (it is shown as itself)."""
+    rows = sorted(rows, key=lambda row: (-row["count"], str(row[facet.value_path])))
+    kept = rows[:FACET_CHOICES] + [row for row in rows[FACET_CHOICES:] if str(row[facet.value_path]) in chosen]
+    missing = sorted(set(chosen) - {str(row[facet.value_path]) for row in kept})
+    return kept + (_unlisted(facet, missing) if look_up else [])
+
+
+def _unlisted(facet: Facet, values: list[str]) -> list[dict]:
+    """Rows with a count of 0 for values no source of the list has, labelled as the grouped query labels them."""
+    if not values:
+        return []
+    if not facet.label_paths:
+        return [{facet.value_path: value, "count": 0} for value in values]
+    return [{**row, "count": 0} for row in _labels(facet, values)]
+
+
+def _labels(facet: Facet, keys: list[str]) -> list[dict]:
+    """The labels of the records these values name, as rows of the grouped query without the count: {value path:
+    key, label path: label}. A guarded facet's records that may not be named (unpublished events) have none."""
+    if not keys:
+        return []
+    model, key = facet.target
+    fields = {path: path.split("__", 1)[1] for path in facet.label_paths}
+    records = facet.visible() if facet.guarded else model._default_manager.all()
+    return [
+        {facet.value_path: row[key], **{path: row[name] for path, name in fields.items()}}
+        for row in records.filter(**{f"{key}__in": keys}).values(*dict.fromkeys([key, *fields.values()]))
+    ]
 
 
 def _ids(queryset, estimate_first: bool = False) -> dict:
@@ -154,9 +238,17 @@ def _ids(queryset, estimate_first: bool = False) -> dict:
 
 
 def filters_in_use(filters, data) -> list:
-    """The key of a list for the caches: its filters in use, sorted, without the order."""
+    """The key of a list for the caches: its filters in use, sorted, without the order (a facet's values as
+    chosen_values gives them: `?event=b&event=a` is the list of `?event=a&event=b`)."""
     names = set(filters) - {"sort"}
-    return sorted((key, values) for key, values in data.lists() if key in names and any(values))
+    facets = {facet.param for facet in FACETS}
+    in_use = []
+    for key, values in data.lists():
+        if key in names:
+            values = list(chosen_values(values)) if key in facets else values
+            if any(values):
+                in_use.append((key, values))
+    return sorted(in_use)
 
 
 def list_ids(filterset, cached=None) -> list[int] | None:
@@ -166,27 +258,28 @@ def list_ids(filterset, cached=None) -> list[int] | None:
     return (cached or _uncached)("facet-ids", functools.partial(_ids, filterset.qs), in_use)["ids"]
 
 
-def _rows_over(ids: list[int], facet: Facet, only: str | None = None) -> list[dict]:
-    rows = _rows(Source.objects.filter(pk__in=ids), facet)
-    # Every source of the list has the chosen value, so it is the most frequent one and never cut off.
-    return rows if only is None else [row for row in rows if str(row[facet.value_path]) == only]
+def _rows_over(ids: list[int], facet: Facet, chosen: tuple[str, ...] = (), only: bool = False) -> list[dict]:
+    rows = _grouped(Source.objects.filter(pk__in=ids), facet, chosen)
+    # `only`: the chosen values alone, counted over the list they filter (each source of it has one of them).
+    return _cut([row for row in rows if str(row[facet.value_path]) in chosen] if only else rows, facet, chosen)
 
 
 def _uncached(name, compute, *parts):
     return compute()
 
 
-def compute_facets(filterset_class, data, queryset, cached=_uncached, total: int | None = None) -> list[Facet]:
-    """The facets with their choices, counted on the list as filtered by every other facet.
+def compute_facets(filterset_class, data, queryset, cached=_uncached) -> list[Facet]:
+    """The facets with their choices, each counted on the list as filtered by every other facet.
 
-    `cached(name, compute, *key_parts)` may keep each facet's counts (archive.public.cache.cached_value): they
-    depend only on the *other* filters in use, so every list that shares them shares the counts (all the
-    subjects of one repository, whatever subject is chosen), and the labels are chosen per language later.
-    `total` is the count of the list itself: what a chosen value outside the most frequent choices gives.
+    `data` holds valid filters only (archive.public.filters.applicable). `cached(name, compute, *key_parts)` may
+    keep each facet's counts (archive.public.cache.cached_value): they depend only on the *other* filters in use
+    and this facet's chosen values (shown however rare), so lists that share them share the counts, and the labels
+    are chosen per language later.
     """
-    filterset = filterset_class(data, queryset=queryset)
+    full_filter = filterset_class(data, queryset=queryset)
     facets = [replace(facet, choices=[]) for facet in FACETS]  # this list's own, to fill in
-    names = set(filterset.filters) - {"sort"}
+    names = set(full_filter.filters) - {"sort"}
+    picked = chosen(data)
     probes = {}
 
     def ids_of(narrowed, in_use, estimate_first=False):
@@ -197,11 +290,11 @@ def compute_facets(filterset_class, data, queryset, cached=_uncached, total: int
         return probes[key]
 
     full_in_use = filters_in_use(names, data)
-    full_filter = filterset_class(data, queryset=queryset)
     index = served_by_index(full_filter, full_in_use)
     for facet in facets:
+        mine = picked.get(facet.param, ())
         if index is not None:
-            _choose(facet, _rows_from_index(index, facet, data), data, total)
+            _choose(facet, _rows_from_index(index, facet, picked), mine)
             continue
         others = data.copy()
         others.pop(facet.param, None)
@@ -210,36 +303,39 @@ def compute_facets(filterset_class, data, queryset, cached=_uncached, total: int
         if not narrowed.is_valid():
             continue
         in_use = filters_in_use(names, others)
-        chosen = data.get(facet.param, "")
-        # The list without a chosen value is the larger one: worth an estimate before reading it.
-        ids = ids_of(narrowed, in_use, estimate_first=bool(data.get(facet.param)))
+        # The list without the chosen values is the larger one: worth an estimate before reading it.
+        ids = ids_of(narrowed, in_use, estimate_first=bool(mine))
         if ids is not None:
-            rows = cached(f"facet:{facet.param}", functools.partial(_rows_over, ids, facet), in_use)
-        elif chosen and full_filter.is_valid() and (full_ids := ids_of(full_filter, full_in_use)) is not None:
-            # The alternatives to a chosen value would be counted over a far larger list (a whole repository,
-            # tens of thousands of sources, seconds of counting): as AtoM does, the facet shows the chosen
-            # value only, and removing the filter offers the others again.
+            rows = cached(f"facet:{facet.param}", functools.partial(_rows_over, ids, facet, mine), in_use, mine)
+        elif mine and full_filter.is_valid() and (full_ids := ids_of(full_filter, full_in_use)) is not None:
+            # The alternatives to the chosen values would be counted over a far larger list (a whole repository,
+            # tens of thousands of sources, seconds of counting): as AtoM does, the facet shows the chosen values
+            # only, and removing them offers the others again.
             facet.narrowed = True
             rows = cached(
-                f"facet-chosen:{facet.param}", functools.partial(_rows_over, full_ids, facet, chosen), full_in_use
+                f"facet-chosen:{facet.param}",
+                functools.partial(_rows_over, full_ids, facet, mine, only=True),
+                full_in_use,
             )
         else:
-            rows = cached(f"facet:{facet.param}", functools.partial(_rows, narrowed.qs, facet), in_use)
-        _choose(facet, rows, data, total)
+            rows = cached(f"facet:{facet.param}", functools.partial(_rows, narrowed.qs, facet, mine), in_use, mine)
+        _choose(facet, rows, mine)
     return facets
 
 
-def _choose(facet: Facet, rows: list[dict], data, total: int | None) -> None:
-    selected = facet.selected = data.get(facet.param, "")
+def _choose(facet: Facet, rows: list[dict], mine: tuple[str, ...]) -> None:
+    facet.selected = mine
+    russian = get_language() == "ru"
     facet.choices = sorted(
-        (Choice(str(row[facet.value_path]), facet.label_for(row), row["count"]) for row in rows),
+        (Choice(str(row[facet.value_path]), facet.label_for(row, russian), row["count"]) for row in rows),
         key=lambda choice: (-choice.count, choice.label.lower()),
     )
     for choice in facet.choices:
-        choice.selected = choice.value == selected
-    if selected and not any(choice.selected for choice in facet.choices):
-        # Still shown as chosen, so the form does not silently drop it on the next submit.
-        facet.choices.append(Choice(selected, selected, total or 0, selected=True))
+        choice.selected = choice.value in mine
+    listed = {choice.value for choice in facet.choices}
+    # A chosen value naming nothing that may be named: still shown as chosen (as itself), so that the next submit
+    # keeps it and it can be removed.
+    facet.choices += [Choice(value, value, 0, selected=True) for value in mine if value not in listed]
 
 
 # -- from the in-memory index (archive.public.facet_index) -------------------------------------------------
@@ -262,26 +358,24 @@ def index_ids(filterset, data):
     index = served_by_index(filterset, filters_in_use(names, data))
     if index is None:
         return None
-    return index.ordered_ids(index.selection(_chosen(data)), data.get("sort") or "date")
+    return index.ordered_ids(index.selection(chosen(data)), data.get("sort") or "date")
 
 
-def _chosen(data) -> dict[str, str]:
-    return {facet.param: data.get(facet.param) for facet in FACETS if data.get(facet.param)}
-
-
-def _rows_from_index(index, facet: Facet, data) -> list[dict]:
-    """The facet's rows as the grouped SQL query gives them: value, labels, count."""
-    pairs = index.counts(facet.param, index.selection(_chosen(data), leave_out=facet.param), FACET_CHOICES)
+def _rows_from_index(index, facet: Facet, picked: dict[str, tuple[str, ...]]) -> list[dict]:
+    """The facet's rows as the grouped SQL query gives them: value, labels, count; the chosen values' too."""
+    mine = picked.get(facet.param, ())
+    selected = index.selection(picked, leave_out=facet.param)
+    pairs = index.counts(facet.param, selected, FACET_CHOICES, include=mine)
+    counted = dict(pairs)
+    missing = [value for value in mine if value not in counted]
     if not facet.label_paths:
-        return [{facet.value_path: key, "count": count} for key, count in pairs]
-    model, key = facet.target
-    fields = {path: path.split("__", 1)[1] for path in facet.label_paths}
-    labels = {
-        row[key]: row
-        for row in model._default_manager.filter(**{f"{key}__in": [k for k, _ in pairs]}).values(key, *fields.values())
-    }
-    return [
-        {facet.value_path: k, "count": count, **{path: labels[k][field] for path, field in fields.items()}}
-        for k, count in pairs
-        if k in labels
-    ]
+        rows = [{facet.value_path: key, "count": count} for key, count in pairs]
+        return _cut(rows + _unlisted(facet, missing), facet, mine, look_up=False)
+    # The labels of the values counted and of the chosen ones no source of the list has: read once per index.
+    labels = index.labels(
+        facet.param,
+        [key for key, _ in pairs] + missing,
+        lambda keys: {row[facet.value_path]: row for row in _labels(facet, keys)},
+    )
+    rows = [{**row, "count": counted.get(key, 0)} for key, row in labels.items()]
+    return _cut(rows, facet, mine, look_up=False)

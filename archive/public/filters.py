@@ -1,4 +1,5 @@
-"""The filters of the public source list. Every filter is a query-string parameter, so each view is a link."""
+"""The filters of the public source list. Every filter is a query-string parameter, so each view is a link; a facet
+takes several values as the parameter repeated (`?event=a&event=b`)."""
 
 import re
 from datetime import date
@@ -6,12 +7,12 @@ from datetime import date
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
-from django_filters.constants import EMPTY_VALUES
 
 from archive.models import Source
 
-from .facets import FACETS
+from .facets import FACET_CHOICES, FACETS, chosen_values
 from .search import matching, validate_words
 
 _YEAR_OR_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -51,31 +52,36 @@ SORTS = {
 }
 
 
-class VisibleValueFilter(django_filters.CharFilter):
-    """A guarded facet's filter (archive.public.facets.Facet.guarded): the sources naming the published record with
-    this value. A value naming an unpublished record filters as a value naming none: to nothing."""
+# The values one facet may have chosen at once: as many as it offers. A longer list is refused with a message.
+MAX_VALUES = FACET_CHOICES
+
+
+class ValuesField(forms.Field):
+    """A facet's chosen values: the query-string parameter repeated, each value once, empty ones left out."""
+
+    widget = forms.MultipleHiddenInput  # reads every value of the parameter
+
+    def to_python(self, value):
+        values = chosen_values(str(item) for item in value or ())
+        if len(values) > MAX_VALUES:
+            raise ValidationError(
+                _("Choose at most %(limit)d values of one filter."), params={"limit": MAX_VALUES}, code="too_many"
+            )
+        return values
+
+
+class FacetFilter(django_filters.Filter):
+    """One facet's filter (archive.public.facets.FACETS): the sources having any of the chosen values
+    (Facet.having; a guarded facet's value naming an unpublished record filters as one naming none, to nothing)."""
+
+    field_class = ValuesField
 
     def __init__(self, *args, facet, **kwargs):
         self.facet = facet
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
-        if value in EMPTY_VALUES:
-            return qs
-        named = self.facet.visible().filter(**{self.facet.target[1]: value})
-        qs = qs.filter(**{f"{self.facet.source_field.name}__in": named})
-        return qs.distinct() if self.distinct else qs
-
-
-def facet_filter(facet) -> django_filters.Filter:
-    """The filter of one facet (archive.public.facets.FACETS): the value at its path, one of its field's choices if it
-    has them, a published record if its records have their own visibility."""
-    common = {"label": facet.label, "field_name": facet.value_path, "distinct": facet.distinct}
-    if facet.source_field.choices:
-        return django_filters.ChoiceFilter(choices=facet.source_field.choices, **common)
-    if facet.guarded:
-        return VisibleValueFilter(facet=facet, **common)
-    return django_filters.CharFilter(**common)
+        return self.facet.having(qs, value)
 
 
 class SourceFilter(django_filters.FilterSet):
@@ -101,7 +107,13 @@ class SourceFilter(django_filters.FilterSet):
     @classmethod
     def get_filters(cls):
         """The filters declared here and one per facet, named by its query-string parameter."""
-        return {**{facet.param: facet_filter(facet) for facet in FACETS}, **super().get_filters()}
+        return {
+            **{
+                facet.param: FacetFilter(facet=facet, label=facet.label, field_name=facet.value_path)
+                for facet in FACETS
+            },
+            **super().get_filters(),
+        }
 
     def __init__(self, *args, near_spellings: bool | None = None, **kwargs):
         # Decided once per request by the view, so the facets' filter sets do not each ask again.
@@ -120,3 +132,16 @@ class SourceFilter(django_filters.FilterSet):
 
     def filter_sort(self, queryset, name, value):
         return queryset.order_by(*SORTS.get(value, SORTS["date"]))
+
+
+def applicable(checked: SourceFilter) -> SourceFilter:
+    """The filter set of a query string's valid filters only (`checked` is the one of the whole query string).
+
+    A filter whose value is invalid (a date that is not one, words over the limit) is left out, its message in
+    `checked.errors`, and the others still apply: the list shows what they give, and their choices stay marked."""
+    if checked.is_valid():
+        return checked
+    valid: QueryDict = checked.data.copy()
+    for name in checked.errors:
+        valid.pop(name, None)
+    return type(checked)(valid, queryset=checked.queryset, near_spellings=checked.near_spellings)

@@ -43,9 +43,9 @@ LISTED = (
 )
 
 
-def filter_key(request, ignore=("page",)) -> list[tuple[str, list[str]]]:
-    """The query string as a cache key part: sorted, without the parameters that do not change a result."""
-    return sorted((key, values) for key, values in request.GET.lists() if key not in ignore)
+def filter_key(query, ignore=("page",)) -> list[tuple[str, list[str]]]:
+    """A query string (a QueryDict) as a cache key part: sorted, without the parameters that do not change a result."""
+    return sorted((key, sorted(values)) for key, values in query.lists() if key not in ignore)
 
 
 def without_search_vector(queryset):

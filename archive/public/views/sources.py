@@ -2,14 +2,15 @@
 
 import functools
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.db.models import Prefetch
 from django.views.generic import DetailView, ListView
 
 from archive.models import Commentary, Event, Source, SourceAgent
 from archive.public.cache import cached_count, cached_value
-from archive.public.facets import compute_facets, index_ids, list_ids
-from archive.public.filters import SourceFilter
+from archive.public.facets import FACETS, Facet, compute_facets, index_ids, list_ids
+from archive.public.filters import SourceFilter, applicable
 from archive.public.jsonld import source_jsonld
 from archive.public.search import needs_near_spellings, searchable
 
@@ -27,7 +28,8 @@ def source_filter_class(request):
 
 
 def filtered_sources(request, filter_class=None) -> SourceFilter:
-    """The published sources as the query string filters them: the list, its facets and its CSV export."""
+    """The published sources as the query string filters them: the list, its facets and its CSV export. Every
+    filter of the query string, valid or not (archive.public.filters.applicable keeps the valid ones)."""
     queryset = Source.objects.published().select_related("repository")
     return (filter_class or source_filter_class(request))(request.GET, queryset=queryset)
 
@@ -53,6 +55,36 @@ class IdsInOrder(Sequence):
         return [found[pk] for pk in wanted if pk in found]
 
 
+@dataclass
+class ActiveFilter:
+    """A filter in use, as a removable "chip": its label, its value's label, and the link to the list without it."""
+
+    label: str
+    value: str
+    remove_url: str
+
+
+@dataclass
+class FilterError:
+    """A filter left out for its invalid value: the id of its field, its label and its message."""
+
+    field_id: str
+    label: str
+    message: str
+
+
+def without_value(query, name: str, value: str | None = None) -> str:
+    """The query string less one value of a parameter (all of them when `value` is None), back on the first page."""
+    query = query.copy()
+    kept = [] if value is None else [other for other in query.getlist(name) if other.strip() != value]
+    if kept:
+        query.setlist(name, kept)
+    else:
+        query.pop(name, None)
+    query.pop("page", None)
+    return f"?{query.urlencode()}"
+
+
 class SourceListView(ClampedPageMixin, ListView):
     template_name = "archive/source_list.html"
     context_object_name = "sources"
@@ -63,10 +95,10 @@ class SourceListView(ClampedPageMixin, ListView):
 
     def get_queryset(self):
         self.filter_class = source_filter_class(self.request)
-        self.filterset = filtered_sources(self.request, self.filter_class)
-        if not self.filterset.is_valid():
-            return self.filterset.queryset.none()
-        ids = index_ids(self.filterset, self.request.GET)
+        # Every filter as given (the form shows their values and messages), and the valid ones, which make the list.
+        self.checked = filtered_sources(self.request, self.filter_class)
+        self.filterset = applicable(self.checked)
+        ids = index_ids(self.filterset, self.filterset.data)
         if ids is not None:
             return IdsInOrder(ids, self.filterset.queryset.only(*LISTED))
         queryset = self.filterset.qs.only(*LISTED)
@@ -78,34 +110,53 @@ class SourceListView(ClampedPageMixin, ListView):
             return paginator
         # Counting a filtered million-row list: once per set of filters and change to the records. A list of up
         # to FACET_IDS_LIMIT sources is counted by the ids its facets are counted over (one query for both).
-        ids = list_ids(self.filterset, cached=cached_value) if self.filterset.is_valid() else None
+        ids = list_ids(self.filterset, cached=cached_value)
         paginator.count = (
             len(ids)
             if ids is not None
-            else cached_count(queryset, "source-list", filter_key(self.request, ("page", "per_page", "sort")))
+            else cached_count(queryset, "source-list", filter_key(self.filterset.data, ("page", "per_page", "sort")))
         )
         return paginator
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["filter"] = self.filterset
-        facets = compute_facets(
-            self.filter_class,
-            self.request.GET,
-            Source.objects.published(),
-            cached=cached_value,
-            total=context["paginator"].count,
+        facets = compute_facets(self.filter_class, self.filterset.data, Source.objects.published(), cached=cached_value)
+        for facet in facets:
+            facet.errors = list(self.checked.errors.get(facet.param, ()))
+        context.update(
+            filter=self.checked,
+            facets=facets,
+            page_sizes=PAGE_SIZES,
+            active_filters=self.active_filters(facets),
+            filter_errors=self.filter_errors(),
+            # The CSV of the list shown: its valid filters (an invalid one would make the export a 400).
+            export_query=without_value(self.filterset.data, "per_page"),
         )
-        context.update(facets=facets, page_sizes=PAGE_SIZES, active_filters=self.active_filters(facets))
         return context
 
-    def active_filters(self, facets) -> list[tuple[str, str, str]]:
-        """(parameter, filter label, value label) of each filter in use, for "remove" links."""
-        labels = {facet.param: {choice.value: choice.label for choice in facet.choices} for facet in facets}
+    def active_filters(self, facets: list[Facet]) -> list[ActiveFilter]:
+        """Each filter in use, each chosen value of a facet on its own, with the link removing it."""
+        query, data = self.request.GET, self.filterset.data
+        facet_params = {facet.param for facet in FACETS}
+        plain = [
+            ActiveFilter(str(self.filterset.filters[name].label), value, without_value(query, name))
+            for name, value in data.items()
+            if name in self.filterset.filters and name not in facet_params and name != "sort" and value.strip()
+        ]
+        chosen = [
+            ActiveFilter(str(facet.label), choice.label, without_value(query, facet.param, choice.value))
+            for facet in facets
+            for choice in facet.choices
+            if choice.selected
+        ]
+        return plain + chosen
+
+    def filter_errors(self) -> list[FilterError]:
+        """The filters left out for an invalid value, in the form's order, with their messages."""
         return [
-            (name, self.filterset.filters[name].label, labels.get(name, {}).get(value, value))
-            for name, value in self.request.GET.items()
-            if name in self.filterset.filters and name != "sort" and value
+            FilterError(f"id_{name}", str(self.checked.filters[name].label), " ".join(messages))
+            for name, messages in self.checked.errors.items()
+            if name in self.checked.filters
         ]
 
 

@@ -11,7 +11,7 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
-from archive.models import Source, Status
+from archive.models import Language, Source, Status
 from archive.public import facet_index
 from archive.public.cache import generation
 from archive.public.facet_index import FacetIndex, ProcessIndex
@@ -41,6 +41,14 @@ QUERIES = [
     {"document_type": "report", "language": "mn", "place": "khalkhin-gol"},
     {"sort": "-date"},
     {"sort": "title", "language": "ru"},
+    # Several values of one facet (any of them), and of several facets (each facet's).
+    {"language": ["ru", "mn"]},
+    {"event": ["battles", "draft-event"]},  # an unpublished event among published ones: as an unknown one
+    {"event": ["draft-event", "no-such-event"], "language": "ru"},
+    {"repository": ["RGASPI", "AVPRF"], "document_type": ["report", "letter"], "sort": "-date"},
+    {"agent": ["zhukov", "nobody"], "fond": ["17", "558"], "subject": "army"},
+    {"language": ["ru", "mn"], "place": ["khalkhin-gol"], "sort": "title"},
+    {"fond": ["558", "17"], "language": "mn"},  # a chosen value no source of the list has: counted 0
 ]
 
 
@@ -81,18 +89,29 @@ def collection():
             source.agent_links.create(agent=zhukov, role=role)
 
 
-def _facets(data: dict) -> dict:
+def _query(data: dict) -> QueryDict:
+    """A query string from {name: value or [values]}."""
     query = QueryDict(mutable=True)
-    query.update(data)
-    facets = compute_facets(SourceFilter, query, Source.objects.published())
+    for name, value in data.items():
+        query.setlist(name, value if isinstance(value, list) else [value])
+    return query
+
+
+def _facets(data: dict) -> dict:
+    facets = compute_facets(SourceFilter, _query(data), Source.objects.published())
     return {f.param: [(c.value, c.label, c.count, c.selected) for c in f.choices] for f in facets}
 
 
 def _listed(client, data: dict) -> tuple[list[str], object]:
-    query = QueryDict(mutable=True)
-    query.update(data)
-    response = client.get(reverse("archive:source-list") + "?" + query.urlencode())
+    response = client.get(reverse("archive:source-list") + "?" + _query(data).urlencode())
     return [source.identifier for source in response.context["sources"]], response.context["paginator"]
+
+
+def _page(client, data: dict) -> tuple[list[str], int, dict]:
+    """What the list page shows: its sources, their number and its facets' choices."""
+    response = client.get(reverse("archive:source-list") + "?" + _query(data).urlencode())
+    facets = {f.param: [(c.value, c.label, c.count, c.selected) for c in f.choices] for f in response.context["facets"]}
+    return [source.identifier for source in response.context["sources"]], response.context["paginator"].count, facets
 
 
 def test_the_index_lists_orders_and_counts_as_sql_does(client, collection, settings):
@@ -106,6 +125,60 @@ def test_the_index_lists_orders_and_counts_as_sql_does(client, collection, setti
         sql_listed, sql_paginator = _listed(client, query)
         assert facets == _facets(query), query
         assert (listed, paginator.count) == (sql_listed, sql_paginator.count), query
+
+
+# What the collection gives for lists with several values chosen, the index and SQL alike: (the list in its order,
+# {facet: {value: (count, chosen)}} for the facets named).
+EXPECTED = [
+    ({"language": ["ru", "mn"]}, ["S-1", "S-0", "S-2", "S-3", "S-4"], {"language": {"ru": (4, True), "mn": (2, True)}}),
+    (
+        {"event": ["battles", "draft-event"], "language": "mn"},
+        ["S-3"],
+        {"event": {"battles": (1, True), "draft-event": (0, True)}, "language": {"ru": (2, False), "mn": (1, True)}},
+    ),
+    (
+        {"document_type": ["report", "letter"], "repository": "RGASPI", "sort": "-date"},
+        ["S-4", "S-2", "S-1"],  # the undated first, latest first
+        {"document_type": {"report": (2, True), "letter": (1, True), "protocol": (1, False)}},
+    ),
+    (
+        {"fond": ["558", "17"], "language": "mn", "date_from": "spring"},  # a bad date: left out, the rest applies
+        ["S-0", "S-3"],
+        {"fond": {"558": (1, True), "17": (1, True)}, "language": {"ru": (4, False), "mn": (2, True)}},
+    ),
+]
+
+
+@pytest.mark.parametrize("index", [True, False], ids=["facet-index", "sql"])
+def test_several_values_are_listed_and_counted_alike_by_the_index_and_sql(client, collection, settings, index):
+    settings.OPIS_FACET_INDEX = index
+    for query, listed, counts in EXPECTED:
+        shown, total, facets = _page(client, query)
+        assert (shown, total) == (listed, len(listed)), query
+        for param, expected in counts.items():
+            assert {value: (count, chosen) for value, _, count, chosen in facets[param]} == expected, (query, param)
+    served = facet_index.process_index._index is not None
+    assert served == index  # the lists above were served by the index when it was on
+
+
+def test_pages_with_a_bad_value_are_the_same_from_the_index_and_sql(client, collection, settings):
+    queries = [dict(query, date_from="1939-13") for query in QUERIES] + [{"date_to": "x", "language": ["mn", "ru"]}]
+    served = [_page(client, query) for query in queries]
+    settings.OPIS_FACET_INDEX = False
+    assert [_page(client, query) for query in queries] == served
+
+
+def test_chosen_values_beyond_the_most_frequent_are_counted_alike(client, collection, settings, monkeypatch):
+    monkeypatch.setattr("archive.public.facets.FACET_CHOICES", 1)
+    queries = [{"language": ["mn"]}, {"document_type": ["letter", "protocol"], "fond": "558"}, {"fond": ["558"]}]
+    served = [_page(client, query) for query in queries]
+    assert {value: count for value, _, count, _ in served[1][2]["document_type"]} == {
+        "protocol": 1,  # the most frequent (by count, then value)
+        "letter": 1,
+    }
+    assert [(value, count) for value, _, count, _ in served[0][2]["language"]] == [("ru", 4), ("mn", 2)]
+    settings.OPIS_FACET_INDEX = False
+    assert [_page(client, query) for query in queries] == served
 
 
 def test_drafts_and_unpublished_events_are_never_counted(collection):
@@ -191,3 +264,13 @@ def test_an_archive_with_nothing_published_yet_lists_nothing(client, settings):
     assert (listed, paginator.count) == ([], 0)
     assert facet_index.current_index().size == 0
     assert all(choices == [] for choices in _facets({}).values())
+
+
+def test_the_labels_of_the_values_shown_are_read_once_per_index(client, collection, django_assert_max_num_queries):
+    _listed(client, {"language": ["ru", "mn"]})  # builds the index and reads the labels of the values it shows
+    with django_assert_max_num_queries(3):  # the generation, the page's rows, the labels of the new values
+        _listed(client, {"language": ["ru", "mn"], "event": "battles"})
+    russian = Language.objects.get(code="ru")
+    russian.name = "Russian language"
+    russian.save()  # a change: the next list builds a new index, which reads the labels again
+    assert ("ru", "Russian language", 4, True) in _page(client, {"language": "ru"})[2]["language"]

@@ -1,4 +1,5 @@
-"""The source list: filters combine, facet counts are right, every state is a link."""
+"""The source list: filters combine (several values of one facet: any of them; several facets: all of them), facet
+counts are right, a bad value is refused alone, every state is a link."""
 
 from datetime import timedelta
 
@@ -10,7 +11,8 @@ from django.utils import timezone
 from archive.models import Source, Status
 from archive.public.facets import FACETS, compute_facets
 from archive.public.filters import SourceFilter
-from tests.factories import EventFactory, LanguageFactory, SourceFactory, SubjectFactory
+from tests.archive.public.markup import checkboxes, chips, page_links
+from tests.factories import EventFactory, LanguageFactory, RepositoryFactory, SourceFactory, SubjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -55,10 +57,31 @@ def test_date_range_accepts_years_months_and_days(client, collection):
     assert _titles(client, "?date_from=1939-07-31&date_to=1939-07-31") == ["S-2"]  # within the month 1939-07
 
 
-def test_invalid_date_shows_an_error_and_no_results(client, collection):
-    response = client.get(reverse("archive:source-list") + "?date_from=spring")
-    assert list(response.context["sources"]) == []
-    assert "Give a year (1936)" in response.content.decode()
+def test_a_bad_date_is_refused_beside_its_field_and_the_other_filters_still_apply(client, collection):
+    response = client.get(reverse("archive:source-list") + "?date_from=spring&date_to=1939&document_type=report")
+    assert sorted(source.identifier for source in response.context["sources"]) == ["S-2", "S-3"]
+    assert response.context["paginator"].count == 2
+    body = response.content.decode()
+    date_field = body.split('<label for="id_date_from">', 1)[1].split("</div>", 1)[0]
+    assert 'value="spring"' in date_field and 'aria-invalid="true"' in date_field
+    assert '<p id="id_date_from_error" class="field-error">Give a year (1936)' in date_field
+    assert 'aria-describedby="id_date_from_error date-help"' in date_field
+    assert '<a href="#id_date_from">From</a>: Give a year (1936)' in body  # the summary links to the field
+    assert checkboxes(body, "document_type")["report"] == ("Report (2)", True)
+    assert set(chips(body)) == {"Remove filter To: 1939", "Remove filter Document type: Report"}
+    # The CSV of the list shown: its valid filters only.
+    export = body.split('<p class="export"><a href="', 1)[1].split('"', 1)[0]
+    assert QueryDict(export.split("?", 1)[1].replace("&amp;", "&")) == QueryDict("date_to=1939&document_type=report")
+
+
+def test_a_bad_date_keeps_every_chosen_value_marked(client, collection):
+    url = reverse("archive:source-list") + "?date_from=1939-13&language=ru&language=mn&event=treaty"
+    response = client.get(url)
+    assert sorted(source.identifier for source in response.context["sources"]) == ["S-0", "S-1"]
+    body = response.content.decode()
+    assert "“1939-13” is not a real date." in body
+    assert {value for value, (_, checked) in checkboxes(body, "language").items() if checked} == {"ru", "mn"}
+    assert checkboxes(body, "event")["treaty"] == ("Treaty (2)", True)
 
 
 def test_sort_by_date_descending_and_title(client, collection):
@@ -66,11 +89,64 @@ def test_sort_by_date_descending_and_title(client, collection):
     assert [s.identifier for s in response.context["sources"]] == ["S-3", "S-2", "S-0", "S-1"]
 
 
-def _counts(data: dict) -> dict[str, dict[str, int]]:
+def _query(data: dict) -> QueryDict:
+    """A query string from {name: value or [values]}."""
     query = QueryDict(mutable=True)
-    query.update(data)
-    facets = compute_facets(SourceFilter, query, Source.objects.published())
+    for name, value in data.items():
+        query.setlist(name, value if isinstance(value, list) else [value])
+    return query
+
+
+def _counts(data: dict) -> dict[str, dict[str, int]]:
+    facets = compute_facets(SourceFilter, _query(data), Source.objects.published())
     return {facet.param: {choice.value: choice.count for choice in facet.choices} for facet in facets}
+
+
+def test_several_values_of_one_facet_list_the_sources_having_any_of_them(client, collection):
+    assert _titles(client, "?document_type=report&document_type=letter") == ["S-1", "S-2", "S-3"]
+    # S-0 is in both languages: listed once.
+    assert _titles(client, "?language=ru&language=mn") == ["S-0", "S-1", "S-2", "S-3"]
+    assert client.get(reverse("archive:source-list") + "?language=ru&language=mn").context["paginator"].count == 4
+
+
+def test_values_of_different_facets_must_all_hold(client, collection):
+    assert _titles(client, "?document_type=report&document_type=protocol&language=mn") == ["S-0", "S-3"]
+    assert _titles(client, "?language=ru&language=mn&event=treaty") == ["S-0", "S-1"]
+    assert _titles(client, "?language=ru&language=mn&event=treaty&event=battles&fond=17") == ["S-2", "S-3"]
+    assert _titles(client, "?document_type=report&document_type=letter&fond=558&fond=17&date_to=1936") == ["S-1"]
+
+
+def test_a_facet_counts_with_the_other_facets_values_but_not_its_own(collection):
+    counts = _counts({"document_type": ["report", "letter"], "language": "ru"})
+    # The types among the Russian sources: what each would give added to the list (or on its own).
+    assert counts["document_type"] == {"protocol": 1, "letter": 1, "report": 1}
+    # The languages among the reports and letters (S-1, S-2, S-3).
+    assert counts["language"] == {"ru": 2, "mn": 1}
+    # Every other facet with both: the Russian reports and letters (S-1, S-2).
+    assert counts["event"] == {"treaty": 1, "battles": 1}
+    assert counts["fond"] == {"558": 1, "17": 1}
+
+
+def test_every_chosen_value_is_marked_and_removable_on_its_own(client, collection):
+    response = client.get(reverse("archive:source-list") + "?document_type=report&document_type=letter&language=ru")
+    body = response.content.decode()
+    assert checkboxes(body, "document_type") == {
+        "letter": ("Letter (1)", True),
+        "protocol": ("Protocol (1)", False),
+        "report": ("Report (1)", True),
+    }
+    assert checkboxes(body, "language") == {"ru": ("Russian (2)", True), "mn": ("Mongolian (1)", False)}
+    assert chips(body) == {
+        "Remove filter Document type: Letter": QueryDict("document_type=report&language=ru"),
+        "Remove filter Document type: Report": QueryDict("document_type=letter&language=ru"),
+        "Remove filter Language: Russian": QueryDict("document_type=report&document_type=letter"),
+    }
+
+
+def test_the_export_follows_several_values_of_several_facets(client, collection):
+    response = client.get(reverse("archive:source-export") + "?document_type=report&document_type=letter&language=ru")
+    rows = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()[1:]
+    assert sorted(row.split(",", 1)[0] for row in rows) == ["S-1", "S-2"]
 
 
 def test_facet_counts_on_the_whole_collection(collection):
@@ -90,11 +166,11 @@ def test_facet_counts_follow_the_other_filters(collection):
     assert counts["language"] == {"ru": 3, "mn": 2}
 
 
-def test_facet_options_show_counts_and_keep_the_selection(client, collection):
+def test_facet_choices_show_counts_and_keep_the_selection(client, collection):
     body = client.get(reverse("archive:source-list") + "?document_type=report").content.decode()
-    assert '<option value="report" selected>Report (2)</option>' in body
-    assert '<option value="protocol">Protocol (1)</option>' in body
-    assert "Remove filter" in body
+    assert checkboxes(body, "document_type")["report"] == ("Report (2)", True)
+    assert checkboxes(body, "document_type")["protocol"] == ("Protocol (1)", False)
+    assert list(chips(body)) == ["Remove filter Document type: Report"]
 
 
 @pytest.fixture
@@ -137,14 +213,14 @@ def test_a_chosen_value_over_a_large_list_shows_itself_and_how_to_see_the_others
     assert counts["language"] == {"ru": 3}
     assert counts["document_type"] == {"protocol": 1, "letter": 1, "report": 1}
     body = client.get(reverse("archive:source-list") + "?language=ru").content.decode()
-    assert "Choose “Any” to see the other choices" in body
-    assert "Choose “Any”" not in client.get(reverse("archive:source-list")).content.decode()
+    assert "Remove this filter to see the other choices" in body
+    assert "Remove this filter" not in client.get(reverse("archive:source-list")).content.decode()
 
 
 def test_a_chosen_value_without_results_stays_selected(client, collection):
     body = client.get(reverse("archive:source-list") + "?event=treaty&fond=17").content.decode()
-    assert '<option value="treaty" selected>' in body
-    assert '<option value="17" selected>' in body
+    assert checkboxes(body, "event")["treaty"] == ("Treaty (0)", True)  # still named: it names a published event
+    assert checkboxes(body, "fond")["17"] == ("17 (0)", True)
 
 
 def test_empty_facets_are_not_offered(client, collection):
@@ -163,7 +239,7 @@ def test_a_person_in_two_roles_counts_the_source_once(client):
         SourceAgent.objects.create(source=source, agent=agent, role=role)
     response = client.get(reverse("archive:source-list") + "?agent=stalin")
     assert list(response.context["sources"]) == [source]
-    assert '<option value="stalin" selected>Stalin (1)</option>' in response.content.decode()
+    assert checkboxes(response.content.decode(), "agent") == {"stalin": ("Stalin (1)", True)}
 
 
 def test_a_facet_lists_its_most_frequent_choices_and_keeps_a_rarer_chosen_one(client, monkeypatch):
@@ -179,6 +255,7 @@ def test_a_facet_lists_its_most_frequent_choices_and_keeps_a_rarer_chosen_one(cl
     }
     assert types({}) == {"letter": 2}
     assert types({"document_type": "telegram"}) == {"letter": 2, "telegram": 1}
+    assert types({"document_type": ["telegram", "letter", "memo"]}) == {"letter": 2, "telegram": 1, "memo": 0}
 
 
 # --- values naming records with their own visibility (events) ---
@@ -219,3 +296,97 @@ def test_an_unpublished_event_filters_exactly_as_an_unknown_one(client, collecti
         unknown = _anonymised(client.get(f"{url}?event=no-such-event{others}"), "no-such-event")
         assert shown == unknown, name
         assert "Hidden event" not in shown[1]
+
+
+@pytest.mark.parametrize("index", [True, False], ids=["facet-index", "sql"])
+@pytest.mark.parametrize("state", HIDDEN_EVENTS)
+def test_an_unpublished_event_among_published_ones_filters_as_an_unknown_one(
+    client, collection, settings, index, state
+):
+    settings.OPIS_FACET_INDEX = index
+    hidden = EventFactory(slug="hidden-event", name="Hidden event", **HIDDEN_EVENTS[state])
+    for source in Source.objects.published():
+        source.events.add(hidden)  # cited by every published source
+    for name in ("archive:source-list", "archive:source-export"):
+        url, others = reverse(name), "&language=ru&language=mn"
+        shown = _anonymised(client.get(f"{url}?event=battles&event=hidden-event{others}"), "hidden-event")
+        unknown = _anonymised(client.get(f"{url}?event=battles&event=no-such-event{others}"), "no-such-event")
+        assert shown == unknown, name
+        assert "Hidden event" not in shown[1]
+    response = client.get(reverse("archive:source-list") + "?event=battles&event=hidden-event")
+    assert sorted(source.identifier for source in response.context["sources"]) == ["S-2", "S-3"]
+    assert checkboxes(response.content.decode(), "event") == {
+        "battles": ("Battles (2)", True),
+        "treaty": ("Treaty (2)", False),
+        "hidden-event": ("hidden-event (0)", True),  # shown as itself, as an unknown value is
+    }
+
+
+def test_too_many_values_of_one_facet_are_refused_beside_it(client, collection):
+    from archive.public.filters import MAX_VALUES
+
+    many = "&".join(f"language=l{number}" for number in range(MAX_VALUES + 1))
+    response = client.get(f"{reverse('archive:source-list')}?{many}&document_type=report")
+    assert sorted(source.identifier for source in response.context["sources"]) == ["S-2", "S-3"]
+    body = response.content.decode()
+    message = f"Choose at most {MAX_VALUES} values of one filter."
+    assert f'<p id="id_language_error" class="field-error">{message}</p>' in body
+
+
+# --- pages ---
+
+
+@pytest.fixture
+def hundred_reports():
+    """101 published Russian reports in one repository: eleven pages of ten, the last of one."""
+    repository, russian = RepositoryFactory(code="RGASPI"), LanguageFactory(code="ru", name="Russian")
+    for source in SourceFactory.create_batch(101, published=True, repository=repository, document_type="report"):
+        source.languages.add(russian)
+
+
+def _pages(client, query: str) -> list[tuple[str, int, bool]]:
+    response = client.get(reverse("archive:source-list") + query)
+    links = page_links(response.content.decode())
+    for _, link, _ in links:  # every link keeps the list's filters, its values and its page size
+        assert {key: link.getlist(key) for key in link if key != "page"} == {
+            "language": ["ru"],
+            "document_type": ["report", "letter"],
+            "per_page": ["10"],
+        }
+    return [(text, int(link["page"]), current) for text, link, current in links]
+
+
+def test_pages_are_numbered_around_the_current_one_with_first_previous_next_and_last(client, hundred_reports):
+    filters = "?language=ru&document_type=report&document_type=letter&per_page=10"
+    assert _pages(client, filters + "&page=6") == [
+        ("First", 1, False),
+        ("Previous", 5, False),
+        ("Page 1", 1, False),
+        ("Page 4", 4, False),
+        ("Page 5", 5, False),
+        ("Page 6", 6, True),
+        ("Page 7", 7, False),
+        ("Page 8", 8, False),
+        ("Page 11", 11, False),
+        ("Next", 7, False),
+        ("Last", 11, False),
+    ]
+    body = client.get(reverse("archive:source-list") + filters + "&page=6").content.decode()
+    assert body.count('<li class="pagination__gap" aria-hidden="true">…</li>') == 2
+    assert '<nav class="pagination" aria-label="Pages">' in body
+    assert _pages(client, filters) == [
+        ("Page 1", 1, True),
+        ("Page 2", 2, False),
+        ("Page 3", 3, False),
+        ("Page 11", 11, False),
+        ("Next", 2, False),
+        ("Last", 11, False),
+    ]
+    assert _pages(client, filters + "&page=last") == [
+        ("First", 1, False),
+        ("Previous", 10, False),
+        ("Page 1", 1, False),
+        ("Page 9", 9, False),
+        ("Page 10", 10, False),
+        ("Page 11", 11, True),
+    ]

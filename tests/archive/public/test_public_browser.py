@@ -16,6 +16,9 @@ PROTOCOL = "protocol-of-mutual-assistance-1936"
 AXE_PAGES = [
     reverse("archive:home"),
     reverse("archive:source-list") + "?language=ru",
+    # Several values chosen, one of them a count of 0, and a bad date: checkboxes, chips and the messages.
+    reverse("archive:source-list") + "?document_type=treaty&document_type=conversation&language=ru&language=en"
+    "&event=no-such-event&event=battles-of-khalkhin-gol-1939&date_from=spring",
     reverse("archive:source-detail", kwargs={"slug": PROTOCOL}),
     reverse("archive:event-list"),
     reverse("archive:event-detail", kwargs={"slug": "battles-of-khalkhin-gol-1939"}),
@@ -58,11 +61,14 @@ def test_browse_filter_and_open_a_source(page, live_server, demo):
     page.wait_for_selector("h2.results-count")
     assert page.locator("h2.results-count").inner_text() == f"{Source.objects.published().count()} sources"
     treaties = Source.objects.published().filter(document_type="treaty").count()
-    page.select_option("#id_document_type", "treaty")
-    page.get_by_role("button", name="Apply filters").click()
+    treaty = page.get_by_role("group", name="Document type").get_by_role(
+        "checkbox", name=f"Treaty or agreement ({treaties})"
+    )
+    treaty.check()
+    page.get_by_role("button", name="Apply filters").first.click()  # the one above the facets
     page.wait_for_url("**document_type=treaty**")
     assert page.locator("h2.results-count").inner_text() == f"{treaties} sources"
-    assert page.locator("#id_document_type option:checked").inner_text() == f"Treaty or agreement ({treaties})"
+    assert treaty.is_checked()
     page.get_by_role("link", name="Protocol of Mutual Assistance between the USSR").click()
     page.wait_for_url(f"**/sources/{PROTOCOL}/")
     assert "Protocol of Mutual Assistance" in page.locator("h1").inner_text()

@@ -71,3 +71,26 @@ def test_home_queries_do_not_grow_with_the_collection(client):
     few = queries(client, reverse("archive:home"))
     SourceFactory.create_batch(10, published=True)
     assert queries(client, reverse("archive:home")) == few
+
+
+@pytest.mark.parametrize("index", [True, False], ids=["facet index", "SQL"])
+def test_source_list_queries_do_not_grow_with_the_values_chosen(client, settings, index):
+    """No query per value: three languages and two events cost what one of each does."""
+    from tests.factories import LanguageFactory
+
+    settings.OPIS_FACET_INDEX = index
+    languages = [LanguageFactory(code=code) for code in ("ru", "mn", "en")]
+    events = EventFactory.create_batch(2, published=True)
+    for number, source in enumerate(SourceFactory.create_batch(6, published=True)):
+        source.languages.add(languages[number % 3])
+        source.events.add(events[number % 2])
+    url = reverse("archive:source-list")
+
+    def fresh(query: str) -> int:  # with an index just built: the labels it keeps are read again
+        facet_index.forget()
+        facet_index.current_index()
+        return queries(client, f"{url}?{query}")
+
+    one = fresh(f"language={languages[0].code}&event={events[0].slug}")
+    several = "&".join([*(f"language={lang.code}" for lang in languages), *(f"event={ev.slug}" for ev in events)])
+    assert fresh(several) == one

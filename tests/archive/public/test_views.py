@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from archive.models import AgentRole, SourceAgent, Status
+from tests.archive.public.markup import checkboxes
 from tests.factories import (
     AgentFactory,
     CommentaryFactory,
@@ -65,7 +66,7 @@ def test_unpublished_event_is_404_and_absent_from_timeline_and_linked_pages(clie
     page = client.get(source.get_absolute_url()).content.decode()
     assert "Shown event" in page and "Draft event" not in page
     facets = client.get(reverse("archive:source-list")).content.decode()
-    assert "Shown event (1)" in facets and "Draft event" not in facets
+    assert checkboxes(facets, "event") == {shown.slug: ("Shown event (1)", False)} and "Draft event" not in facets
 
 
 def test_commentary_shows_only_when_itself_published(client):
