@@ -4,7 +4,8 @@ Curator: create and edit drafts, submit for review, write commentary, export; ad
 repositories and languages, and change those that no published record shows.
 Editor: also review, publish, withdraw, import and delete records, and change published content: published
 records and the authorities they show (the publish rights decide it: curation.services.can_edit).
-Administrator: everything, including user accounts and the login-throttling records.
+Administrator: every permission, including user accounts and groups. The login-throttling records and task
+results are for superusers only (curation/sites.py), whatever a group grants.
 """
 
 from django.apps import apps
