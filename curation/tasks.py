@@ -80,20 +80,7 @@ def retry_batch(*, batch: ImportBatch, user) -> ImportBatch:
         raise PermissionDenied(f"Retrying an import of {kind.name} needs {kind.permission('import')}.")
     if not can_retry(batch):
         raise RetryRefused(f"Batch #{batch.pk} cannot be retried: only a failed batch with its upload kept can.")
-    retry = ImportBatch.objects.create(
-        kind=batch.kind,
-        user=user,
-        file_name=batch.file_name,
-        mode=batch.mode,
-        dry_run=batch.dry_run,
-        skip_unchanged=batch.skip_unchanged,
-        encoding_option=batch.encoding_option,
-        delimiter_option=batch.delimiter_option,
-        stored_file=batch.stored_file,
-        expected_rows=batch.expected_rows,
-        status=BatchStatus.QUEUED,
-    )
-    batch.stored_file = ""
+    retry = batch.queued_again(user=user, dry_run=batch.dry_run, expected_rows=batch.expected_rows)
     batch.message = f"{batch.message} Retried as batch #{retry.pk}.".strip()
     batch.save(update_fields=["stored_file", "message"])
     return queue_import(batch=retry)

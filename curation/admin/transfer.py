@@ -377,19 +377,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
             raise PermissionDenied
         if not request.user.has_perm(KINDS[preview.kind].permission("import")):
             raise PermissionDenied
-        batch = ImportBatch.objects.create(
-            kind=preview.kind,
-            user=request.user,
-            file_name=preview.file_name,
-            mode=preview.mode,
-            skip_unchanged=preview.skip_unchanged,
-            encoding_option=preview.encoding_option,
-            delimiter_option=preview.delimiter_option,
-            stored_file=preview.stored_file,
-            expected_rows=preview.rows,
-            status=BatchStatus.QUEUED,
-        )
-        ImportBatch.objects.filter(pk=preview.pk).update(stored_file="")
+        batch = preview.queued_again(user=request.user, dry_run=False, expected_rows=preview.rows)
         queue_import(batch=batch)
         messages.info(request, _("The import is queued; this page shows its progress."))
         return HttpResponseRedirect(batch.get_absolute_url())

@@ -102,6 +102,28 @@ class ImportBatch(models.Model):
     def get_absolute_url(self):
         return reverse("admin:curation_importbatch_change", args=[self.pk])
 
+    def queued_again(self, *, user, dry_run: bool, expected_rows: int) -> "ImportBatch":
+        """A new queued batch of this one's kept file, with its options: a retry, or the real run after a check.
+
+        The file moves to the new batch, so only one batch ever owns it.
+        """
+        again = ImportBatch.objects.create(
+            kind=self.kind,
+            user=user,
+            file_name=self.file_name,
+            mode=self.mode,
+            dry_run=dry_run,
+            skip_unchanged=self.skip_unchanged,
+            encoding_option=self.encoding_option,
+            delimiter_option=self.delimiter_option,
+            stored_file=self.stored_file,
+            expected_rows=expected_rows,
+            status=BatchStatus.QUEUED,
+        )
+        ImportBatch.objects.filter(pk=self.pk).update(stored_file="")
+        self.stored_file = ""
+        return again
+
     @property
     def kind_label(self) -> str:
         """The kind of records, named in the interface language (the model's plural name: документы)."""
