@@ -4,6 +4,7 @@ from .commentary import Commentary, CommentaryKind
 from .events import Event, EventType
 from .generation import PublicChange, PublicGeneration
 from .sources import AgentRole, Originality, Script, Source, SourceAgent, SourceImage
+from .units import Level, Unit
 
 __all__ = [
     "AgentKind",
@@ -18,6 +19,7 @@ __all__ = [
     "DocumentType",
     "Event",
     "Language",
+    "Level",
     "Place",
     "PublicChange",
     "PublicGeneration",
@@ -27,4 +29,5 @@ __all__ = [
     "SourceImage",
     "Status",
     "Subject",
+    "Unit",
 ]

@@ -65,6 +65,15 @@ class Source(PlainText, EditorialModel, DatedModel):
             "The archive holding the original. Leave empty when the document is known only from a publication."
         ),
     )
+    unit = models.ForeignKey(
+        "archive.Unit",
+        verbose_name=_("file, inventory or fonds"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sources",
+        help_text=_("The lowest unit the document is known to belong to: its file (дело), else inventory, else fonds."),
+    )
     fond = models.CharField(
         _("fond"), max_length=32, blank=True, help_text=_("Фонд, e.g. 558. Leave empty if unknown.")
     )
@@ -130,6 +139,8 @@ class Source(PlainText, EditorialModel, DatedModel):
         permissions = editorial_permissions("source")
         indexes = [
             models.Index(fields=["repository", "fond", "opis", "delo"], name="archive_source_reference_idx"),
+            # A unit's documents in order (the unit page pages through them).
+            models.Index(fields=["unit", "date_start", "identifier"], name="archive_source_unit_idx"),
             *search_indexes("source", "title", "title_original"),
             # The admin's search fields (curation/admin/sources.py).
             *icontains_indexes("source", "identifier", "title", "title_original", "fond", "opis", "delo", "summary"),
