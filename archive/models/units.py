@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .agents import Agent, Language, Place, Repository, Subject
 from .base import (
@@ -65,7 +66,7 @@ class Unit(PlainText, EditorialModel, DatedModel):
     )
     parent = models.ForeignKey(
         "self",
-        verbose_name=_("part of"),
+        verbose_name=pgettext_lazy("unit", "part of"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
