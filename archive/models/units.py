@@ -202,9 +202,10 @@ class Unit(PlainText, EditorialModel, DatedModel):
             return
         parent = self.parent
         if parent.repository_id != self.repository_id:
-            raise ValidationError({"parent": _("The parent unit is in another repository.")}, code="parent_repository")
+            message = _("The parent unit is in another repository.")
+            raise ValidationError({"parent": ValidationError(message, code="parent_repository")})
         if self.level in Level.values and Level(self.level).rank <= Level(parent.level).rank:
-            message = _("A %(level)s cannot be part of a %(parent)s.")
+            message = _("A unit at the level “%(level)s” cannot be part of one at the level “%(parent)s”.")
             params = {"level": self.get_level_display(), "parent": parent.get_level_display()}
             raise ValidationError({"parent": ValidationError(message, code="parent_level", params=params)})
 
