@@ -261,3 +261,12 @@ def test_a_source_is_placed_in_a_unit_by_autocomplete_on_its_form(curator, tree)
     response = curator.post(reverse("admin:archive_source_add"), data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert Source.objects.get(identifier="RGASPI-SRC-1").unit == file
+
+
+def test_a_unit_in_review_waits_on_the_dashboard(client, make_member, tree):
+    client.force_login(make_member(EDITOR))
+    Unit.objects.filter(pk=tree["17"].pk).update(status=Status.REVIEW)
+    response = client.get(reverse("admin:index"))
+    waiting = [entry.record for entry in response.context["in_review"]]
+    assert waiting == [tree["17"]]
+    assert reverse("admin:archive_unit_change", args=[tree["17"].pk]) in response.text
