@@ -132,6 +132,15 @@ class UnitAdmin(LargeTableMixin, EditorialAdminMixin, admin.ModelAdmin):
             queryset = queryset.exclude(level=Level.FILE)  # a file holds no units
         return queryset, may_have_duplicates
 
+    def get_changeform_initial_data(self, request):
+        """Added from a unit's form (`?parent=7`): the level below the parent's, to start from."""
+        initial = super().get_changeform_initial_data(request)
+        parent = str(initial.get("parent", ""))
+        parent = Unit.objects.filter(pk=parent).first() if parent.isdigit() else None
+        if parent is not None and "level" not in initial:
+            initial["level"] = next((level for level in Level if level.rank > Level(parent.level).rank), "")
+        return initial
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if change and "parent" in form.changed_data:  # moved: what is under it moves to its new fonds too

@@ -81,6 +81,15 @@ def test_a_curator_adds_an_inventory_under_a_fonds_and_it_is_recorded(curator, t
     assert record.history_via == "admin" and [row.agent for row in record.creators.all()] == [stalin]
 
 
+def test_adding_from_a_units_form_starts_under_it_at_the_level_below(curator, tree):
+    url = reverse("admin:archive_unit_change", args=[tree["558"].pk])
+    add = find(find(page(curator.get(url)), "section", id="children-unit"), "a", class_="addlink")
+    assert text(add) == "Add a unit under it"
+    form = curator.get(dict(add.attributes)["href"]).context["adminform"].form
+    assert form["parent"].value() == str(tree["558"].pk) and form["level"].value() == Level.SERIES
+    assert form["repository"].value() == str(tree["558"].repository_id)
+
+
 def test_a_file_under_a_parent_in_another_repository_or_of_its_own_level_is_refused(curator, tree):
     garf = RepositoryFactory(code="GARF", name="State Archive of the Russian Federation")
     refused = {
