@@ -8,11 +8,11 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
-from archive.models import Commentary, Event, Source, Status
+from archive.models import Commentary, Event, Source, Status, Unit
 
 # The kinds of record that go through the workflow, in the order the dashboard shows them. Each one is counted
 # by status and listed among the curator's drafts and the records in review: a new kind is one more entry here.
-EDITORIAL_MODELS = (Source, Event, Commentary)
+EDITORIAL_MODELS = (Source, Event, Commentary, Unit)
 
 DRAFTS_SHOWN = 10
 REVIEW_SHOWN = 10

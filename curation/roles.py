@@ -17,9 +17,9 @@ CURATOR, EDITOR, ADMINISTRATOR = "Curator", "Editor", "Administrator"
 ROLES = (CURATOR, EDITOR, ADMINISTRATOR)
 
 # The records a curator edits; inline rows (images, people of a source) go with their source.
-EDITABLE = ("source", "event", "commentary", "agent", "place", "subject", "repository", "language")
+EDITABLE = ("source", "event", "commentary", "unit", "agent", "place", "subject", "repository", "language")
 INLINE_ROWS = ("sourceagent", "sourceimage")
-WORKFLOW = ("source", "event", "commentary")
+WORKFLOW = ("source", "event", "commentary", "unit")
 TRANSFER = ("source", "event", "commentary", "agent", "place", "subject")
 
 

@@ -16,7 +16,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from archive.models import Commentary, Event, Source, Status
+from archive.models import Commentary, Event, Source, Status, Unit
 from archive.models.authorities import AuthorityQuerySet, referring_records
 from curation.history import (
     NOT_RESTORED,
@@ -24,6 +24,7 @@ from curation.history import (
     changed_via,
     changes_since,
     one_record,
+    record_bulk_change,
     restore_links,
     version_label,
 )
@@ -62,6 +63,7 @@ RETURN = Transition(
 PUBLISH = Transition("publish", _("Publish"), frozenset({Status.REVIEW, Status.WITHDRAWN}), Status.PUBLISHED, "publish")
 WITHDRAW = Transition("withdraw", _("Withdraw"), frozenset({Status.PUBLISHED}), Status.WITHDRAWN, "publish", True)
 TRANSITIONS = {t.name: t for t in (SUBMIT, RETURN, PUBLISH, WITHDRAW)}
+WORKFLOW_MODELS = (Source, Event, Commentary, Unit)
 
 
 def has_transition_permission(user: AbstractUser, model: type[models.Model], transition: Transition) -> bool:
@@ -142,7 +144,7 @@ def stamp(instance: models.Model, *, user: AbstractUser) -> None:
 @transaction.atomic
 def apply_transition(
     *,
-    instance: Source | Event | Commentary,
+    instance: Source | Event | Commentary | Unit,
     user: AbstractUser,
     name: str,
     reason: str = "",
@@ -150,15 +152,15 @@ def apply_transition(
     expected_version: int | None = None,
     via: str = "service",
     commentary: Iterable[int] = (),
-) -> Source | Event | Commentary:
-    """One step of the workflow, named as in TRANSITIONS, on a source, an event or a commentary: what the
+) -> Source | Event | Commentary | Unit:
+    """One step of the workflow, named as in TRANSITIONS, on a source, an event, a commentary or a unit: what the
     admin's buttons and bulk actions call. `at` schedules a publication; `via` labels the history record.
     The caller's object is updated to the new state too.
 
     `commentary` (ids of notes about this source or event) are published with it, in the same transaction
     and at the same time, each by this same service with its own history record: all or nothing."""
     transition = TRANSITIONS.get(name)
-    if transition is None or not isinstance(instance, (Source, Event, Commentary)):
+    if transition is None or not isinstance(instance, WORKFLOW_MODELS):
         raise WorkflowError(_("Unknown step."))
     model = type(instance)
     if not has_transition_permission(user, model, transition):
@@ -276,6 +278,8 @@ def restore_version(
     with changed_via("restore"), one_record(current):
         current.save()
         restore_links(current, record)
+    if isinstance(current, Unit):  # a restored parent is a move: the branch follows it
+        carry_fonds(unit=current, user=user, via="restore")
     return current
 
 
@@ -305,3 +309,54 @@ def recover_deleted(*, model: type[models.Model], history_id: int, user: Abstrac
         obj.save(force_insert=True)
         restore_links(obj, before)
     return obj
+
+
+@transaction.atomic
+def unit_move(
+    *, unit: Unit, parent: Unit, user: AbstractUser, expected_version: int | None = None, reason: str = ""
+) -> Unit:
+    """Put `unit` under another `parent` (a file into another inventory, an inventory into another fonds): one
+    edit with one history record. Everything under the unit follows it to its new fonds. A parent in another
+    repository, or of a level that cannot hold the unit, is refused (ValidationError on "parent").
+
+    Moving a published unit changes what the public reads: like any edit of it, that takes the right to publish."""
+    if not can_edit(user, unit):
+        raise PermissionDenied(_("You may not change “%(record)s”.") % {"record": unit})
+    current = lock_for_update(unit, expected_version=expected_version)
+    if not can_edit(user, current):  # published since the caller read it
+        raise PermissionDenied(_("You may not change “%(record)s”.") % {"record": current})
+    parent = Unit.objects.select_for_update().get(pk=parent.pk)  # not moved or deleted under us
+    before = current.parent
+    current.parent = parent
+    current.derive_fonds()
+    current.full_clean()
+    stamp(current, user=user)
+    label = _("Moved from %(old)s to %(new)s") % {"old": before.identifier if before else "—", "new": parent.identifier}
+    current._change_reason = _short_reason(f"{label}: {reason.strip()}" if reason.strip() else str(label))
+    with changed_via("service"):
+        current.save()
+    carry_fonds(unit=current, user=user, via="service")
+    for field in ("parent_id", "fonds_id", "updated_by_id", "updated_at", "version"):
+        setattr(unit, field, getattr(current, field))
+    return current
+
+
+def carry_fonds(*, unit: Unit, user: AbstractUser, via: str) -> int:
+    """Make the derived fonds of everything under `unit` (its inventories and files) the unit's own, after the unit
+    was saved under another parent; each unit that changed gets a history record. Returns how many changed.
+
+    The fonds is derived, not edited: the version of those units stays as it is, so no curator's open form of
+    one of them goes stale because its inventory moved."""
+    top = unit.fonds_id or unit.pk
+    below = Unit.objects.filter(models.Q(parent=unit) | models.Q(parent__parent=unit)).exclude(fonds_id=top)
+    ids = list(below.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    Unit.objects.filter(pk__in=ids).update(fonds_id=top)
+    reason = _short_reason(str(_("Moved with %(unit)s") % {"unit": unit.identifier}))
+    return record_bulk_change(instances=Unit.objects.filter(pk__in=ids), user=user, via=via, reason=reason)
+
+
+def _short_reason(text: str) -> str:
+    """A history reason fits its column (100 characters)."""
+    return text if len(text) <= 100 else text[:99] + "…"

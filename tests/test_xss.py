@@ -8,7 +8,20 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from archive.models import Agent, Commentary, Event, Language, Place, Repository, Source, SourceImage, Status, Subject
+from archive.models import (
+    Agent,
+    Commentary,
+    Event,
+    Language,
+    Level,
+    Place,
+    Repository,
+    Source,
+    SourceImage,
+    Status,
+    Subject,
+    Unit,
+)
 from curation.roles import ADMINISTRATOR
 from tests.factories import (
     AgentFactory,
@@ -64,7 +77,20 @@ def poisoned(db):
     language = Language.objects.create(code="xx", name="x")
     agent, place, subject = AgentFactory(), PlaceFactory(), SubjectFactory()
     event = EventFactory(status=Status.PUBLISHED, published_at=now)
-    source = SourceFactory(status=Status.PUBLISHED, published_at=now, repository=repository)
+    fonds = Unit.objects.create(
+        repository=repository,
+        level=Level.FONDS,
+        identifier="XSS-F",
+        slug="xss-f",
+        title="x",
+        status=Status.PUBLISHED,
+        published_at=now,
+    )
+    file = Unit.objects.create(
+        repository=repository, level=Level.FILE, parent=fonds, identifier="XSS-D", slug="xss-d", title="x"
+    )
+    file.creators.add(agent)
+    source = SourceFactory(status=Status.PUBLISHED, published_at=now, repository=repository, unit=file)
     source.languages.add(language)
     source.places.add(place)
     source.subjects.add(subject)
@@ -78,7 +104,9 @@ def poisoned(db):
         CommentaryFactory(source=None, event=event, status=Status.PUBLISHED, published_at=now),
     ]
     filled = {}
-    for seed, obj in enumerate([repository, language, agent, place, subject, event, source, image, *notes]):
+    for seed, obj in enumerate(
+        [repository, language, agent, place, subject, event, source, image, *notes, fonds, file]
+    ):
         filled[type(obj).__name__] = fill_with_payloads(obj, seed)
     # Stored HTML that bypassed save(): the display must sanitise it again.
     Commentary.objects.filter(pk=notes[0].pk).update(body_html='<p>ok</p><script>alert("xss")</script>')
@@ -91,7 +119,7 @@ def assert_inert(response, where):
     assert found is None, f"{where}: {response.text[max(found.start() - 80, 0) : found.end() + 40]}"
 
 
-MODELS = (Source, Event, Commentary, Agent, Place, Subject, Repository, Language, SourceImage)
+MODELS = (Source, Event, Commentary, Unit, Agent, Place, Subject, Repository, Language, SourceImage)
 
 
 @pytest.mark.django_db

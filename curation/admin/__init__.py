@@ -1,1 +1,1 @@
-from . import accounts, authorities, commentary, events, sources, transfer  # noqa: F401  (registers the model admins)
+from . import accounts, authorities, commentary, events, sources, transfer, units  # noqa: F401  (registers the model admins)

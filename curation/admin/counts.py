@@ -12,6 +12,7 @@ from django.utils.translation import ngettext_lazy
 COUNTED = {
     "archive.source": ngettext_lazy("%(counter)s source", "%(counter)s sources", "counter"),
     "archive.event": ngettext_lazy("%(counter)s event", "%(counter)s events", "counter"),
+    "archive.unit": ngettext_lazy("%(counter)s unit of description", "%(counter)s units of description", "counter"),
     "archive.commentary": ngettext_lazy("%(counter)s commentary", "%(counter)s commentaries", "counter"),
     "archive.agent": ngettext_lazy(
         "%(counter)s person or organisation", "%(counter)s people and organisations", "counter"

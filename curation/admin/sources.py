@@ -9,6 +9,7 @@ from .commentary import CommentaryInline
 from .large_tables import LargeTableMixin, PreloadedAutocompleteInlineMixin
 from .mixins import DecadeListFilter, EditorialAdminMixin
 from .transfer import TransferAdminMixin
+from .units import SourceUnitListFilter
 
 
 class SourceAgentInline(PreloadedAutocompleteInlineMixin, admin.TabularInline):
@@ -35,10 +36,10 @@ class SourceAdmin(TransferAdminMixin, LargeTableMixin, EditorialAdminMixin, admi
     resource_classes = [SourceResource]
     list_display = ("identifier", "title", "status_badge", "citation", "date_text", "document_type", "updated_at")
     list_display_links = ("identifier", "title")
-    list_filter = ("status", "repository", "document_type", "languages", DecadeListFilter)
+    list_filter = ("status", "repository", "document_type", "languages", DecadeListFilter, SourceUnitListFilter)
     list_select_related = ("repository",)
     search_fields = ("identifier", "title", "title_original", "fond", "opis", "delo", "summary")
-    autocomplete_fields = ("repository", "languages", "places", "subjects", "events")
+    autocomplete_fields = ("repository", "unit", "languages", "places", "subjects", "events")
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = (*EditorialAdminMixin.readonly_fields, "citation_ru", "citation_en", "date_start", "date_end")
     inlines = [SourceAgentInline, SourceImageInline, SourceCommentaryInline]
@@ -51,6 +52,7 @@ class SourceAdmin(TransferAdminMixin, LargeTableMixin, EditorialAdminMixin, admi
             {
                 "fields": (
                     "repository",
+                    "unit",
                     ("fond", "opis", "delo", "folios"),
                     "publication",
                     "publication_url",

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history import register
 from simple_history.models import HistoricalRecords
 
-from archive.models import Agent, Commentary, Event, Place, Source, Subject
+from archive.models import Agent, Commentary, Event, Place, Source, Subject, Unit
 
 
 class ChangeChannel(models.TextChoices):
@@ -53,11 +53,12 @@ class TrackedRecords(HistoricalRecords):
             TrackedRecords.by_model[sender] = self
 
 
-TRACKED_MODELS = (Source, Event, Commentary, Agent, Place, Subject)
+TRACKED_MODELS = (Source, Event, Commentary, Agent, Place, Subject, Unit)
 # Links a curator edits on the record's own form: recorded with it, shown by name, restored with it.
 TRACKED_LINKS = {
     Source: ["languages", "places", "subjects", "events", "agents"],  # agents: the people, each with a role
     Event: ["places", "participants"],
+    Unit: ["creators", "agents", "places", "subjects", "languages"],
 }
 
 

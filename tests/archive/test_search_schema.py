@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.db import connection
 from django.test import RequestFactory
 
-from archive.models import Agent, Source
+from archive.models import Agent, Source, Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +45,7 @@ def test_dumps_carry_no_search_vector():
     assert "search_vector" not in serializers.serialize("json", Source.objects.all())
 
 
-@pytest.mark.parametrize("model", [Source, Agent])
+@pytest.mark.parametrize("model", [Source, Agent, Unit])
 def test_the_admin_search_can_use_a_trigram_index_for_every_search_field(model, curator):
     model_admin = admin.site._registry[model]
     request = RequestFactory().get("/", {"q": "khalkhin"})

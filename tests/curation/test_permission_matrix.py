@@ -24,12 +24,14 @@ from tests.factories import (
     UserFactory,
 )
 
+from .unit_factories import UnitFactory
+
 pytestmark = pytest.mark.django_db
 
 ANONYMOUS = "anonymous"
 ROLES = [ANONYMOUS, CURATOR, EDITOR, ADMINISTRATOR]
-RECORDS = {"source", "event", "commentary", "agent", "place", "subject", "repository", "language"}
-EDITORIAL = ["source", "event", "commentary"]
+RECORDS = {"source", "event", "commentary", "unit", "agent", "place", "subject", "repository", "language"}
+EDITORIAL = ["source", "event", "commentary", "unit"]
 
 
 def expected(role: str, app: str, model: str, view: str) -> int:
@@ -55,6 +57,7 @@ def make_objects():
         "source": SourceFactory(),
         "event": EventFactory(),
         "commentary": CommentaryFactory(),
+        "unit": UnitFactory(),
         "agent": AgentFactory(),
         "place": PlaceFactory(),
         "subject": SubjectFactory(),
@@ -115,7 +118,7 @@ STEPS = {  # step: (state before, state after)
     "publish": (Status.REVIEW, Status.PUBLISHED),
     "withdraw": (Status.PUBLISHED, Status.WITHDRAWN),
 }
-FACTORIES = {"source": SourceFactory, "event": EventFactory, "commentary": CommentaryFactory}
+FACTORIES = {"source": SourceFactory, "event": EventFactory, "commentary": CommentaryFactory, "unit": UnitFactory}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -220,7 +223,7 @@ def test_changing_an_authority_that_published_records_show(login, role, model, s
 
 
 RESTORABLE = [
-    *[(model, False) for model in ("source", "event", "commentary", "agent", "place", "subject")],
+    *[(model, False) for model in ("source", "event", "commentary", "unit", "agent", "place", "subject")],
     *[(model, True) for model in EDITORIAL],  # published: changing the public text takes the right to publish
     *[(model, True) for model in ("agent", "place", "subject")],  # shown by a published source: the same
 ]
@@ -250,7 +253,7 @@ def test_restore_from_history(login, role, model, published):
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("model", ["source", "event", "commentary", "agent", "place", "subject"])
+@pytest.mark.parametrize("model", ["source", "event", "commentary", "unit", "agent", "place", "subject"])
 def test_deleted_records_and_recovery(login, role, model):
     obj = make_objects()[model]
     pk = obj.pk
