@@ -159,10 +159,22 @@ def test_a_parent_of_another_repository_or_of_a_wrong_level_is_refused(tree, cur
     garf = UnitFactory(repository=RepositoryFactory(code="GARF", name="State Archive of the Russian Federation"))
     refusals = [
         (tree["file"], garf, "The parent unit is in another repository."),
-        (tree["file"], tree["file"], "A File cannot be part of a File."),  # itself
-        (tree["a"], tree["b"], "A Inventory (series) cannot be part of a Inventory (series)."),
-        (tree["b"], tree["file"], "A Inventory (series) cannot be part of a File."),
-        (tree["558"], tree["17"], "A Fonds cannot be part of a Fonds."),  # a fonds has no parent
+        (tree["file"], tree["file"], "A unit at the level “File” cannot be part of one at the level “File”."),  # itself
+        (
+            tree["a"],
+            tree["b"],
+            "A unit at the level “Inventory (series)” cannot be part of one at the level “Inventory (series)”.",
+        ),
+        (
+            tree["b"],
+            tree["file"],
+            "A unit at the level “Inventory (series)” cannot be part of one at the level “File”.",
+        ),
+        (
+            tree["558"],
+            tree["17"],
+            "A unit at the level “Fonds” cannot be part of one at the level “Fonds”.",
+        ),  # a fonds has no parent
     ]
     for unit, parent, message in refusals:
         with pytest.raises(ValidationError) as refused:
