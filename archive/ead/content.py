@@ -31,7 +31,8 @@ class Contents:
 
 def published_contents(fonds: Unit, now: datetime | None = None) -> Contents:
     contents = Contents()
-    units = Unit.objects.published(now).filter(fonds=fonds).prefetch_related(*UNIT_RELATIONS)
+    units = Unit.objects.published(now).filter(fonds=fonds).select_related("repository")
+    units = units.prefetch_related(*UNIT_RELATIONS)
     by_parent = defaultdict(list)
     for unit in units:
         by_parent[unit.parent_id].append(unit)

@@ -6,7 +6,9 @@ from io import StringIO
 import factory
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from lxml import etree
@@ -293,3 +295,27 @@ def test_a_fonds_is_found_by_identifier_or_reference(archive, text):
 
 def test_an_inventory_is_not_a_fonds(archive):
     assert find_fonds("TA-558-11") is None
+
+
+def test_a_document_known_only_to_its_fonds_is_a_component_of_the_fonds(db):
+    fonds = UnitFactory(number="17", identifier="TA-17", title="Fonds without inventories")
+    assert validate(fonds_ead(fonds)) == []  # no <dsc> at all
+    SourceFactory(repository=fonds.repository, unit=fonds, title="A loose document", published=True)
+    root = parsed(fonds_ead(fonds))
+    assert texts(root, "e:archdesc/e:dsc/e:c[@level='item']/e:did/e:unittitle") == ["A loose document"]
+    assert validate(etree.tostring(root)) == []
+
+
+def test_the_number_of_queries_does_not_grow_with_the_fonds(archive):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            fonds_ead(Unit.objects.get(pk=archive["fonds"].pk))
+        return len(captured)
+
+    before = queries()
+    for number in ("375", "376", "377"):
+        file = UnitFactory(parent=archive["inventory"], number=number, title=f"File {number}")
+        file.creators.add(archive["stalin"])
+        document = SourceFactory(repository=file.repository, unit=file, published=True)
+        SourceAgent.objects.create(source=document, agent=archive["stalin"], role=AgentRole.CREATOR)
+    assert queries() == before
