@@ -17,6 +17,7 @@ urlpatterns = [
     path("events/<slug:slug>/", views.EventDetailView.as_view(), name="event-detail"),
     path("agents/<slug:slug>/", views.AgentDetailView.as_view(), name="agent-detail"),
     path("places/<slug:slug>/", views.PlaceDetailView.as_view(), name="place-detail"),
+    path("units/<slug:slug>/ead.xml", views.UnitEADView.as_view(), name="unit-ead"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("language/", views.LanguageView.as_view(), name="language"),

@@ -1,6 +1,7 @@
 """Public pages. Every record shown here comes from `.published()` (curators may preview drafts)."""
 
 from .authorities import AgentDetailView, PlaceDetailView
+from .ead import UnitEADView
 from .events import EventDetailView, EventListView
 from .export import SourceExportView
 from .language import LanguageView
@@ -20,4 +21,5 @@ __all__ = [
     "SourceDetailView",
     "SourceExportView",
     "SourceListView",
+    "UnitEADView",
 ]
