@@ -1,5 +1,5 @@
 from django.contrib.sitemaps.views import sitemap
-from django.urls import path
+from django.urls import path, re_path, register_converter
 
 from . import views
 from .feeds import NewSourcesFeed
@@ -7,12 +7,33 @@ from .sitemaps import SITEMAPS
 
 app_name = "archive"
 
+
+class IdentifierConverter:
+    """A record's identifier (archive.models.base.identifier_validator)."""
+
+    regex = r"[A-Za-z0-9][A-Za-z0-9._:-]*"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(IdentifierConverter, "identifier")
+
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("sources/", views.SourceListView.as_view(), name="source-list"),
     path("sources/export.csv", views.SourceExportView.as_view(), name="source-export"),
     path("feeds/new-sources.atom", NewSourcesFeed(), name="source-feed"),
     path("sources/<slug:slug>/", views.SourceDetailView.as_view(), name="source-detail"),
+    re_path(
+        r"^sources/(?P<slug>[-a-zA-Z0-9_]+)/cite\.(?P<format>bib|ris|json)$",
+        views.SourceCitationView.as_view(),
+        name="source-cite",
+    ),
+    path("id/<identifier:identifier>", views.PermalinkView.as_view(), name="permalink"),
     path("events/", views.EventListView.as_view(), name="event-list"),
     path("events/<slug:slug>/", views.EventDetailView.as_view(), name="event-detail"),
     path("agents/<slug:slug>/", views.AgentDetailView.as_view(), name="agent-detail"),
