@@ -74,11 +74,11 @@ def ris(item: Cited) -> str:
     tags += [("AU", creator.name) for creator in item.creators]
     tags += [
         ("TI", item.title),
-        ("TT", item.title_original),
         ("DA", _ris_date(item) if item.iso_date else ""),
         ("PY", item.iso_date[:4]),
-        ("AV", item.archival_en),
-        ("DP", item.repository),
+        # The tags Zotero reads as archive location and archive.
+        ("AN", item.archival_en),
+        ("DB", item.repository),
         ("CY", item.repository_place),
         ("N1", f"Published in {item.publication}" if item.publication else ""),
         *(("LA", language) for language in item.languages),

@@ -171,7 +171,7 @@ class SourceDetailView(FormerSlugMixin, PublishedMixin, DetailView):
         return without_search_vector(
             super()
             .get_queryset()
-            .select_related("repository")
+            .select_related("repository", "unit")
             .prefetch_related(
                 "languages",
                 "places",
