@@ -75,4 +75,5 @@ class FormerSlugMixin:
         former = FormerSlug.objects.filter(slug=slug, **{f"{self.former_field}__isnull": False}).first()
         if former is None:
             return None
-        return self.get_queryset().filter(pk=getattr(former, f"{self.former_field}_id")).only("slug").first()
+        visible = self.get_queryset().select_related(None).prefetch_related(None).only("slug")
+        return visible.filter(pk=getattr(former, f"{self.former_field}_id")).first()
