@@ -21,6 +21,8 @@ _LATEX = {
     "^": r"\textasciicircum{}",
 }
 _LATEX_SPECIAL = re.compile("|".join(re.escape(char) for char in _LATEX))
+# What a BibTeX key may hold: an identifier as archive.models.base.identifier_validator allows it.
+_NOT_IN_KEY = re.compile(r"[^A-Za-z0-9._:-]")
 
 
 def _latex(text: str) -> str:
@@ -57,7 +59,7 @@ def bibtex(item: Cited) -> str:
         for name, value in fields.items()
         if value
     ]
-    return "@misc{" + item.identifier + ",\n" + "\n".join(lines) + "\n}\n"
+    return "@misc{" + _NOT_IN_KEY.sub("-", item.identifier) + ",\n" + "\n".join(lines) + "\n}\n"
 
 
 def _ris_date(item: Cited) -> str:

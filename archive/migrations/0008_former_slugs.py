@@ -43,7 +43,15 @@ class Migration(migrations.Migration):
             name="FormerSlug",
             fields=[
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("slug", models.SlugField(db_index=False, max_length=120, verbose_name="former slug")),
+                (
+                    "slug",
+                    models.SlugField(
+                        db_index=False,
+                        help_text="The address a source or event had before a rename; the old address leads to the new one.",
+                        max_length=120,
+                        verbose_name="former slug",
+                    ),
+                ),
                 ("retired_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="renamed at")),
                 (
                     "event",

@@ -10,7 +10,12 @@ class FormerSlug(models.Model):
     """Written by the database itself (a trigger on the sources' and events' tables, migration
     0008_former_slugs), so every way of renaming, from the admin, a CSV import or a restore, leaves one."""
 
-    slug = models.SlugField(_("former slug"), max_length=120, db_index=False)
+    slug = models.SlugField(
+        _("former slug"),
+        max_length=120,
+        db_index=False,
+        help_text=_("The address a source or event had before a rename; the old address leads to the new one."),
+    )
     source = models.ForeignKey(
         "archive.Source", verbose_name=_("source"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )

@@ -1,5 +1,5 @@
 from django.contrib.sitemaps.views import sitemap
-from django.urls import path, re_path, register_converter
+from django.urls import path, re_path
 
 from . import views
 from .feeds import NewSourcesFeed
@@ -7,20 +7,6 @@ from .sitemaps import SITEMAPS
 
 app_name = "archive"
 
-
-class IdentifierConverter:
-    """A record's identifier (archive.models.base.identifier_validator)."""
-
-    regex = r"[A-Za-z0-9][A-Za-z0-9._:-]*"
-
-    def to_python(self, value):
-        return value
-
-    def to_url(self, value):
-        return value
-
-
-register_converter(IdentifierConverter, "identifier")
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -33,7 +19,7 @@ urlpatterns = [
         views.SourceCitationView.as_view(),
         name="source-cite",
     ),
-    path("id/<identifier:identifier>", views.PermalinkView.as_view(), name="permalink"),
+    path("id/<str:identifier>", views.PermalinkView.as_view(), name="permalink"),
     path("events/", views.EventListView.as_view(), name="event-list"),
     path("events/<slug:slug>/", views.EventDetailView.as_view(), name="event-detail"),
     path("agents/<slug:slug>/", views.AgentDetailView.as_view(), name="agent-detail"),

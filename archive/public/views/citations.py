@@ -8,6 +8,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.generic import DetailView, RedirectView
 
 from archive.citations import EXPORTS, Cited, cited
@@ -38,7 +39,8 @@ class SourceCitationView(DetailView):
     def render_to_response(self, context, **response_kwargs):
         export = EXPORTS[self.kwargs["format"]]
         response = HttpResponse(export.write(citation_of(self.request, self.object)), content_type=export.media_type)
-        response["Content-Disposition"] = f'attachment; filename="{self.object.identifier}.{export.extension}"'
+        filename = f"{self.object.identifier}.{export.extension}"
+        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
         return response
 
 
