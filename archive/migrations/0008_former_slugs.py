@@ -21,15 +21,32 @@ BEGIN
     RETURN NULL;
 END
 $$;
+CREATE FUNCTION archive_forget_former_slugs() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_TABLE_NAME = 'archive_source' THEN
+        DELETE FROM archive_formerslug WHERE source_id = OLD.id;
+    ELSE
+        DELETE FROM archive_formerslug WHERE event_id = OLD.id;
+    END IF;
+    RETURN OLD;
+END
+$$;
 CREATE TRIGGER archive_source_former_slug AFTER UPDATE OF slug ON archive_source
     FOR EACH ROW WHEN (OLD.slug IS DISTINCT FROM NEW.slug) EXECUTE FUNCTION archive_record_former_slug();
 CREATE TRIGGER archive_event_former_slug AFTER UPDATE OF slug ON archive_event
     FOR EACH ROW WHEN (OLD.slug IS DISTINCT FROM NEW.slug) EXECUTE FUNCTION archive_record_former_slug();
+CREATE TRIGGER archive_source_forget_former_slugs BEFORE DELETE ON archive_source
+    FOR EACH ROW EXECUTE FUNCTION archive_forget_former_slugs();
+CREATE TRIGGER archive_event_forget_former_slugs BEFORE DELETE ON archive_event
+    FOR EACH ROW EXECUTE FUNCTION archive_forget_former_slugs();
 """
 FORGET_FORMER_SLUGS = """
 DROP TRIGGER archive_source_former_slug ON archive_source;
 DROP TRIGGER archive_event_former_slug ON archive_event;
+DROP TRIGGER archive_source_forget_former_slugs ON archive_source;
+DROP TRIGGER archive_event_forget_former_slugs ON archive_event;
 DROP FUNCTION archive_record_former_slug();
+DROP FUNCTION archive_forget_former_slugs();
 """
 
 

@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 class FormerSlug(models.Model):
     """Written by the database itself (a trigger on the sources' and events' tables, migration
-    0008_former_slugs), so every way of renaming, from the admin, a CSV import or a restore, leaves one."""
+    0008_former_slugs), so every way of renaming, from the admin, a CSV import or a restore, leaves one; and
+    deleted by the database with its record too, since an import's undo deletes without Django's collector."""
 
     slug = models.SlugField(
         _("former slug"),
