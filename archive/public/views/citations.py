@@ -25,7 +25,7 @@ def citation_of(request, source) -> Cited:
 
 def citable(queryset):
     """What a citation reads of the sources: their repository, creators and languages."""
-    return queryset.select_related("repository").prefetch_related(
+    return queryset.select_related("repository", "unit").prefetch_related(
         "languages", Prefetch("agent_links", queryset=SourceAgent.objects.select_related("agent"))
     )
 
