@@ -6,6 +6,7 @@ from django.db import connection
 from archive.models import FormerSlug, Source
 from tests.factories import EventFactory, SourceFactory
 
+KHALKHIN_GOL, BATTLES = "Battles of Khalkhin Gol", "1939-05-11/1939-09-16"
 pytestmark = pytest.mark.django_db
 
 
@@ -18,7 +19,10 @@ def test_a_rename_records_the_old_slug_and_the_latest_holder_keeps_it():
 
 
 def test_sources_and_events_keep_their_old_slugs_apart():
-    source, event = SourceFactory(slug="khalkhin-gol"), EventFactory(slug="khalkhin-gol")
+    source, event = (
+        SourceFactory(slug="khalkhin-gol"),
+        EventFactory(slug="khalkhin-gol", name=KHALKHIN_GOL, date_edtf=BATTLES),
+    )
     source.slug, event.slug = "khalkhin-gol-report", "battles-of-khalkhin-gol"
     source.save()
     event.save()

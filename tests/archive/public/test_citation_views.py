@@ -14,6 +14,7 @@ from django.utils import timezone
 from archive.models import AgentKind, AgentRole, Event, Source, SourceAgent, Status
 from tests.factories import AgentFactory, EventFactory, LanguageFactory, SourceFactory
 
+KHALKHIN_GOL, BATTLES = "Battles of Khalkhin Gol", "1939-05-11/1939-09-16"
 pytestmark = pytest.mark.django_db
 
 FORMATS = ("bib", "ris", "json")
@@ -127,7 +128,9 @@ def test_the_permalink_leads_to_the_current_slug(client, telegram):
 
 
 def test_an_event_has_a_permalink_too(client):
-    EventFactory(identifier="EV-KHALKHIN-GOL", slug="khalkhin-gol", published=True)
+    EventFactory(
+        identifier="EV-KHALKHIN-GOL", slug="khalkhin-gol", name=KHALKHIN_GOL, date_edtf=BATTLES, published=True
+    )
     assert client.get("/id/EV-KHALKHIN-GOL")["Location"] == "/events/khalkhin-gol/"
 
 
@@ -150,7 +153,7 @@ def test_a_slug_taken_by_another_source_leads_to_that_source(client, telegram):
 
 
 def test_a_renamed_event_answers_its_old_slug_with_301(client):
-    event = EventFactory(slug="khalkhin-gol", published=True)
+    event = EventFactory(slug="khalkhin-gol", name=KHALKHIN_GOL, date_edtf=BATTLES, published=True)
     Event.objects.filter(pk=event.pk).update(slug="battles-of-khalkhin-gol")
     response = client.get("/events/khalkhin-gol/")
     assert (response.status_code, response["Location"]) == (301, "/events/battles-of-khalkhin-gol/")
