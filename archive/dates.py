@@ -147,3 +147,12 @@ def _range_end(start: date, end: date, *, first: bool) -> str:
 def display(value: str, start: date | None, end: date | None, language: str | None = None) -> str:
     """A record's date for the public: its EDTF in words, else the range of days it covers."""
     return in_words(value, language) or display_range(start, end, language)
+
+
+def iso_range(start: date | None, end: date | None) -> str:
+    """The days from start to end as ISO 8601 at the precision they have: "1936-03-12", "1936-03",
+    "1939-05-11/1939-09-16"; "" without dates. Uncertainty marks (EDTF "?", "~") have no ISO 8601 form."""
+    if start is None or end is None:
+        return ""
+    first, last = _range_end(start, end, first=True), _range_end(start, end, first=False)
+    return first if first == last else f"{first}/{last}"

@@ -3,6 +3,7 @@ from .base import DocumentForm, DocumentType, Status
 from .commentary import Commentary, CommentaryKind
 from .events import Event, EventType
 from .generation import PublicChange, PublicGeneration
+from .slugs import FormerSlug
 from .sources import AgentRole, Originality, Script, Source, SourceAgent, SourceImage
 from .units import Level, Unit
 
@@ -18,6 +19,7 @@ __all__ = [
     "DocumentForm",
     "DocumentType",
     "Event",
+    "FormerSlug",
     "Language",
     "Level",
     "Place",

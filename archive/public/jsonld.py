@@ -1,5 +1,8 @@
 """schema.org descriptions of the detail pages, as JSON-LD. Built only from what the page itself shows."""
 
+from django.urls import NoReverseMatch
+
+from archive.dates import iso_range
 from archive.models import AgentRole
 
 
@@ -20,6 +23,23 @@ def _agent(request, agent) -> dict:
     return {"@type": kind, "name": agent.name, "url": _absolute(request, agent)}
 
 
+def _archive(repository) -> dict:
+    data = {"@type": "ArchiveOrganization", "name": repository.name, "identifier": repository.code}
+    optional = {"alternateName": repository.name_original, "url": repository.website}
+    if repository.city:
+        optional["address"] = {"@type": "PostalAddress", "addressLocality": repository.city}
+    return data | {key: value for key, value in optional.items() if value}
+
+
+def _unit(request, unit) -> dict:
+    data = {"@type": "ArchiveComponent", "name": unit.title, "identifier": unit.identifier}
+    try:
+        data["url"] = _absolute(request, unit)
+    except NoReverseMatch:  # the unit pages are not routed in this build
+        pass
+    return data
+
+
 def source_jsonld(request, source, events) -> dict:
     data = {
         "@context": "https://schema.org",
@@ -35,15 +55,18 @@ def source_jsonld(request, source, events) -> dict:
         "keywords": [subject.term for subject in source.subjects.all()],
     }
     if source.repository is not None:
-        data["holdingArchive"] = {"@type": "ArchiveOrganization", "name": source.repository.name}
+        data["holdingArchive"] = _archive(source.repository)
+    if source.unit is not None and source.unit.is_published:
+        data["isPartOf"] = _unit(request, source.unit)
     creators = [link.agent for link in source.agent_links.all() if link.role == AgentRole.CREATOR]
     if creators:
         data["creator"] = [_agent(request, agent) for agent in creators]
     optional = {
         "alternateName": source.title_original,
         "description": source.summary,
-        "dateCreated": source.date_edtf,
-        "temporalCoverage": source.date_edtf,
+        # ISO 8601 at the precision known ("1936-03", "1939-05-11/1939-09-16"): schema.org has no EDTF marks.
+        "dateCreated": iso_range(source.date_start, source.date_end),
+        "temporalCoverage": iso_range(source.date_start, source.date_end),
     }
     data.update({key: value for key, value in optional.items() if value})
     return data

@@ -1,5 +1,5 @@
 from django.contrib.sitemaps.views import sitemap
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 from .feeds import NewSourcesFeed
@@ -7,12 +7,19 @@ from .sitemaps import SITEMAPS
 
 app_name = "archive"
 
+
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("sources/", views.SourceListView.as_view(), name="source-list"),
     path("sources/export.csv", views.SourceExportView.as_view(), name="source-export"),
     path("feeds/new-sources.atom", NewSourcesFeed(), name="source-feed"),
     path("sources/<slug:slug>/", views.SourceDetailView.as_view(), name="source-detail"),
+    re_path(
+        r"^sources/(?P<slug>[-a-zA-Z0-9_]+)/cite\.(?P<format>bib|ris|json)$",
+        views.SourceCitationView.as_view(),
+        name="source-cite",
+    ),
+    path("id/<str:identifier>", views.PermalinkView.as_view(), name="permalink"),
     path("events/", views.EventListView.as_view(), name="event-list"),
     path("events/<slug:slug>/", views.EventDetailView.as_view(), name="event-detail"),
     path("agents/<slug:slug>/", views.AgentDetailView.as_view(), name="agent-detail"),

@@ -1,6 +1,7 @@
 """Public pages. Every record shown here comes from `.published()` (curators may preview drafts)."""
 
 from .authorities import AgentDetailView, PlaceDetailView
+from .citations import PermalinkView, SourceCitationView
 from .ead import UnitEADView
 from .events import EventDetailView, EventListView
 from .export import SourceExportView
@@ -15,9 +16,11 @@ __all__ = [
     "EventListView",
     "HomeView",
     "LanguageView",
+    "PermalinkView",
     "PlaceDetailView",
     "RobotsView",
     "SearchView",
+    "SourceCitationView",
     "SourceDetailView",
     "SourceExportView",
     "SourceListView",

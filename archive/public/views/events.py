@@ -9,6 +9,7 @@ from archive.models import Commentary, Event, Source
 from archive.public.cache import cached_count
 from archive.public.jsonld import event_jsonld
 
+from .citations import FormerSlugMixin
 from .mixins import LISTED, PublishedMixin, without_search_vector
 
 # An event may be documented by thousands of sources: the page shows the earliest, and links to all of them
@@ -27,8 +28,9 @@ class EventListView(ListView):
         return without_search_vector(events.defer("description", "parent__description"))
 
 
-class EventDetailView(PublishedMixin, DetailView):
+class EventDetailView(FormerSlugMixin, PublishedMixin, DetailView):
     model = Event
+    former_field = "event"
 
     def get_queryset(self):
         return without_search_vector(

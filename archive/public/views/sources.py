@@ -5,8 +5,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
+from archive.citations import EXPORTS, full_en, full_ru
 from archive.models import Commentary, Event, Source, SourceAgent
 from archive.public.cache import cached_count, cached_value
 from archive.public.facets import FACETS, Facet, compute_facets, index_ids, list_ids
@@ -14,6 +16,7 @@ from archive.public.filters import SourceFilter, applicable
 from archive.public.jsonld import source_jsonld
 from archive.public.search import needs_near_spellings, searchable
 
+from .citations import FormerSlugMixin, citation_of
 from .mixins import LISTED, ClampedPageMixin, PublishedMixin, filter_key, without_search_vector
 
 PAGE_SIZES = (10, 25, 50, 100)
@@ -160,14 +163,15 @@ class SourceListView(ClampedPageMixin, ListView):
         ]
 
 
-class SourceDetailView(PublishedMixin, DetailView):
+class SourceDetailView(FormerSlugMixin, PublishedMixin, DetailView):
     model = Source
+    former_field = "source"
 
     def get_queryset(self):
         return without_search_vector(
             super()
             .get_queryset()
-            .select_related("repository")
+            .select_related("repository", "unit")
             .prefetch_related(
                 "languages",
                 "places",
@@ -184,7 +188,25 @@ class SourceDetailView(PublishedMixin, DetailView):
         source = self.object
         context["previous_in_delo"], context["next_in_delo"] = neighbours_in_delo(source)
         context["jsonld"] = source_jsonld(self.request, source, source.events.all()) if source.is_published else None
+        if source.is_published:  # a preview has no permalink or downloads to offer
+            context.update(citation_context(self.request, source))
         return context
+
+
+def citation_context(request, source) -> dict:
+    """The page's full citations, its meta tags for reference managers and the citation downloads."""
+    item = citation_of(request, source)
+    downloads = [
+        (export.label, reverse("archive:source-cite", kwargs={"slug": source.slug, "format": extension}))
+        for extension, export in EXPORTS.items()
+    ]
+    return {
+        "cited": item,
+        "full_citation_ru": full_ru(item),
+        "full_citation_en": full_en(item),
+        "downloads": downloads,
+        "page_url": request.build_absolute_uri(source.get_absolute_url()),
+    }
 
 
 def neighbours_in_delo(source) -> tuple[Source | None, Source | None]:
