@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 from django.views.generic import DetailView, ListView
 
+from archive.iiif.manifest import page_images
 from archive.models import Commentary, Event, Source, SourceAgent
 from archive.public.cache import cached_count, cached_value
 from archive.public.facets import FACETS, Facet, compute_facets, index_ids, list_ids
@@ -184,6 +185,9 @@ class SourceDetailView(PublishedMixin, DetailView):
         source = self.object
         context["previous_in_delo"], context["next_in_delo"] = neighbours_in_delo(source)
         context["jsonld"] = source_jsonld(self.request, source, source.events.all()) if source.is_published else None
+        # Images come through IIIF, which serves published sources only: a preview lists none.
+        context["iiif_images"] = page_images(source) if source.is_published else []
+        context["has_images"] = bool(source.images.all())
         return context
 
 
