@@ -49,7 +49,9 @@ def _write(picture: Image.Image, folder: str) -> None:
     width, height = picture.size
     pending = plan.derivatives(width, height)
     for factor in plan.scale_factors(width, height):
-        scaled = picture if factor == 1 else picture.resize((ceil(width / factor), ceil(height / factor)), Image.LANCZOS)
+        scaled = (
+            picture if factor == 1 else picture.resize((ceil(width / factor), ceil(height / factor)), Image.LANCZOS)
+        )
         for name, derivative in list(pending.items()):
             x, y, w, h = derivative.region
             if derivative.size == (ceil(w / factor), ceil(h / factor)):  # a tile or whole view at this scale

@@ -119,7 +119,10 @@ def metadata(source: Source) -> list[dict]:
         rows.append(
             {
                 "label": in_languages("Archival reference"),
-                "value": {"en": [source.citation_en or source.citation_ru], "ru": [source.citation_ru or source.citation_en]},
+                "value": {
+                    "en": [source.citation_en or source.citation_ru],
+                    "ru": [source.citation_ru or source.citation_en],
+                },
             }
         )
     if source.date_text:
@@ -163,7 +166,10 @@ def page_images(source: Source) -> list[dict]:
     shown = []
     for number, image in enumerate((image for image in source.images.all() if image.derivatives), start=1):
         base = reverse("iiif:image-service", kwargs={"identifier": source.identifier, "pk": image.pk})
-        thumbnail, display = plan.thumbnail_size(image.width, image.height), plan.display_size(image.width, image.height)
+        thumbnail, display = (
+            plan.thumbnail_size(image.width, image.height),
+            plan.display_size(image.width, image.height),
+        )
         shown.append(
             {
                 "caption": image.caption,

@@ -21,9 +21,11 @@ MAX_AGE = 300  # a withdrawal reaches viewers' and proxies' caches within five m
 
 def published_images(identifier: str):
     """A published source's images that have derivatives, in their order."""
-    return SourceImage.objects.filter(
-        source__in=Source.objects.published(), source__identifier=identifier
-    ).exclude(derivatives="").select_related("source")
+    return (
+        SourceImage.objects.filter(source__in=Source.objects.published(), source__identifier=identifier)
+        .exclude(derivatives="")
+        .select_related("source")
+    )
 
 
 def shared(response):

@@ -42,7 +42,12 @@ def test_a_replaced_file_gets_new_derivatives_and_a_caption_edit_keeps_them(clie
     save(client, source, **{"images-TOTAL_FORMS": 1, "images-0-position": 0, "images-0-image": upload("l1.png")})
     image = source.images.get()
     first = image.derivatives
-    existing = {"images-TOTAL_FORMS": 1, "images-INITIAL_FORMS": 1, "images-0-id": image.pk, "images-0-source": source.pk}
+    existing = {
+        "images-TOTAL_FORMS": 1,
+        "images-INITIAL_FORMS": 1,
+        "images-0-id": image.pk,
+        "images-0-source": source.pk,
+    }
     save(client, source, **existing, **{"images-0-position": 0, "images-0-caption": "Л. 1"})
     image.refresh_from_db()
     assert image.derivatives == first and image.caption == "Л. 1"

@@ -18,7 +18,12 @@ def test_sizes_are_the_whole_image_at_each_scale_and_the_thumbnail():
 
 def test_tiles_cover_the_image_and_the_last_ones_are_cut_to_its_edge():
     made = list(plan.tiles(1240, 1754, 2))
-    assert [t.region for t in made] == [(0, 0, 1024, 1024), (1024, 0, 216, 1024), (0, 1024, 1024, 730), (1024, 1024, 216, 730)]
+    assert [t.region for t in made] == [
+        (0, 0, 1024, 1024),
+        (1024, 0, 216, 1024),
+        (0, 1024, 1024, 730),
+        (1024, 1024, 216, 730),
+    ]
     assert [t.size for t in made] == [(512, 512), (108, 512), (512, 365), (108, 365)]
 
 

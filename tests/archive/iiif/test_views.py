@@ -88,13 +88,19 @@ def test_free_text_rights_go_in_the_required_statement_only(client):
 
 def test_info_json_lists_the_sizes_and_tiles_of_a_level_0_service(client):
     source, (image, _) = source_with_pages()
-    response, info = get_json(client, reverse("iiif:image-info", kwargs={"identifier": source.identifier, "pk": image.pk}))
+    response, info = get_json(
+        client, reverse("iiif:image-info", kwargs={"identifier": source.identifier, "pk": image.pk})
+    )
     assert response["Content-Type"].startswith("application/ld+json")
     assert info["@context"] == "http://iiif.io/api/image/3/context.json"
     assert (info["type"], info["profile"], info["protocol"]) == ("ImageService3", "level0", "http://iiif.io/api/image")
     assert info["id"] == f"http://testserver/iiif/{source.identifier}/image/{image.pk}"
     assert (info["width"], info["height"]) == (700, 990)
-    assert info["sizes"] == [{"width": 240, "height": 339}, {"width": 350, "height": 495}, {"width": 700, "height": 990}]
+    assert info["sizes"] == [
+        {"width": 240, "height": 339},
+        {"width": 350, "height": 495},
+        {"width": 700, "height": 990},
+    ]
     assert info["tiles"] == [{"width": 512, "height": 512, "scaleFactors": [1, 2]}]
     # Every tile and size it lists can be fetched.
     for size in info["sizes"]:
@@ -117,7 +123,12 @@ def test_manifests_info_json_and_images_may_be_read_by_other_sites(client):
 
 @pytest.mark.parametrize(
     "path",
-    ["full/241,339/0/default.jpg", "full/240,339/90/default.jpg", "full/240,339/0/gray.jpg", "full/240,339/0/default.png"],
+    [
+        "full/241,339/0/default.jpg",
+        "full/240,339/90/default.jpg",
+        "full/240,339/0/gray.jpg",
+        "full/240,339/0/default.png",
+    ],
 )
 def test_what_a_level_0_service_does_not_make_is_a_404(client, path):
     source, (image,) = source_with_pages(pages=1)

@@ -38,7 +38,11 @@ def viewer_page(page):
 
 
 def derivative_requests(page, source) -> list[str]:
-    return [url for url in page.evaluate("performance.getEntries().map(e => e.name)") if f"/iiif/{source.identifier}/image/" in url]
+    return [
+        url
+        for url in page.evaluate("performance.getEntries().map(e => e.name)")
+        if f"/iiif/{source.identifier}/image/" in url
+    ]
 
 
 def shows_the_red_band(element) -> bool:
