@@ -71,11 +71,10 @@ def remove_tree(folder: str) -> None:
         default_storage.delete(f"{folder}/{name}")
     for name in folders:
         remove_tree(f"{folder}/{name}")
-    if hasattr(default_storage, "path"):
-        try:
-            default_storage.delete(folder)  # an empty directory on disk
-        except OSError:
-            pass
+    try:
+        default_storage.delete(folder)  # the emptied directory, on disk; object storages have none
+    except OSError:
+        pass
 
 
 @transaction.atomic

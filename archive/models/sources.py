@@ -239,7 +239,8 @@ class SourceImage(models.Model):
         verbose_name_plural = _("digitised images")
         constraints = [
             models.CheckConstraint(
-                condition=Q(derivatives="") | Q(width__gt=0, height__gt=0),
+                # Spelled out: a NULL width would make width > 0 unknown, which a CHECK lets through.
+                condition=Q(derivatives="") | Q(width__isnull=False, height__isnull=False, width__gt=0, height__gt=0),
                 name="archive_sourceimage_derivatives_have_size",
                 violation_error_message=_("IIIF derivatives need the image's width and height."),
             ),

@@ -91,3 +91,10 @@ def test_the_command_makes_the_missing_derivatives():
     assert missing.derivatives and (missing.width, missing.height) == (700, 990)
     assert "Derivatives made for 1 image(s)." in out.getvalue()
     assert ready.derivatives == type(ready).objects.get(pk=ready.pk).derivatives
+
+
+def test_derivatives_without_the_images_size_are_refused_by_the_database():
+    from django.db import IntegrityError
+
+    with pytest.raises(IntegrityError, match="archive_sourceimage_derivatives_have_size"):
+        SourceImageFactory(derivatives="iiif/1-abc", width=None, height=700)
