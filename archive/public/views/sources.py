@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
+from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView
 
 from archive.iiif.manifest import page_images
@@ -189,6 +190,15 @@ class SourceDetailView(PublishedMixin, DetailView):
         context["iiif_images"] = page_images(source) if source.is_published else []
         context["has_images"] = bool(source.images.all())
         return context
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        if context.get("iiif_images"):
+            # The viewer's script carries this response's CSP nonce (static/archive/iiif-viewer.js): a page
+            # with it is never shared by a cache (the page cache stores no private page), as a nonce served
+            # twice is no nonce, and a stored page's nonce would not match the next response's policy.
+            patch_cache_control(response, private=True)
+        return response
 
 
 def neighbours_in_delo(source) -> tuple[Source | None, Source | None]:

@@ -1,14 +1,18 @@
 """Manifests, info.json and derivative files: valid IIIF, open to other sites, and nothing unpublished."""
 
 import json
+import re
 
 import pytest
+from django.conf import settings
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from iiif_prezi3 import Manifest
 
 from archive.iiif.derivatives import make_derivatives
 from archive.models import Status
+from archive.settings.production_parts import with_page_cache
 from tests.factories import SourceFactory, SourceImageFactory
 
 pytestmark = pytest.mark.django_db
@@ -178,3 +182,20 @@ def test_a_source_without_images_or_derivatives_has_no_manifest(client):
     SourceImageFactory(source=waiting)  # uploaded, derivatives not made yet
     assert client.get(manifest_url(bare)).status_code == 404
     assert client.get(manifest_url(waiting)).status_code == 404
+
+
+@override_settings(MIDDLEWARE=with_page_cache(settings.MIDDLEWARE), PUBLIC_CACHE_SECONDS=300)
+def test_a_source_page_with_the_viewer_gets_a_fresh_nonce_every_time(client):
+    # Its script carries the response's CSP nonce: the page cache must not serve it again with another policy.
+    source, _ = source_with_pages(pages=1)
+    nonces = []
+    for _visit in range(2):
+        response = client.get(source.get_absolute_url())
+        assert "X-Opis-Cache" not in response and "private" in response["Cache-Control"]
+        nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
+        assert f'iiif-viewer.js" nonce="{nonce}"' in response.text
+        nonces.append(nonce)
+    assert nonces[0] != nonces[1]
+    bare = SourceFactory(published=True)
+    client.get(bare.get_absolute_url())
+    assert client.get(bare.get_absolute_url())["X-Opis-Cache"] == "hit"  # pages without it are cached as before
