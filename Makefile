@@ -21,7 +21,7 @@ export FIND_PYTHON
 
 .PHONY: run test install migrate demo db-start db-stop clean bench screenshots
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt requirements-no-deps.txt
 	@PYTHON=$$(sh -c "$$FIND_PYTHON") || { \
 	  echo "Opis needs Python 3.12 or newer (Django 6 requires it), and none was found."; \
 	  echo "Install python3.13 (Debian 13: apt-get install python3.13 python3.13-venv) or pyenv install 3.13."; \
@@ -30,6 +30,7 @@ $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $$PYTHON -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -r requirements-no-deps.txt
 	touch $@
 
 install: $(VENV)/.installed

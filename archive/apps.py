@@ -8,7 +8,10 @@ class ArchiveConfig(AppConfig):
     verbose_name = _("Archive records")
 
     def ready(self):
+        from django.db.models.signals import post_delete
+
         from . import models
+        from .iiif.derivatives import derivatives_deleted
         from .public.cache import connect_invalidation
 
         name_link_tables(self.get_models(include_auto_created=True))
@@ -28,6 +31,7 @@ class ArchiveConfig(AppConfig):
                 models.SourceImage,
             ]
         )
+        post_delete.connect(derivatives_deleted, sender=models.SourceImage, dispatch_uid="opis-iiif-derivatives")
 
 
 def name_link_tables(models) -> None:

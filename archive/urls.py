@@ -8,6 +8,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("archive.ops_urls")),
     path("curation/", admin.site.urls),
+    path("iiif/", include("archive.iiif.urls")),
     path("", include("archive.public.urls")),
 ]
 

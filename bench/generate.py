@@ -399,6 +399,7 @@ class Collection:
                     str(position),
                     f"Л. {position + 1}",
                     str(source),
+                    "",  # no IIIF derivatives: the bench has no image files to make them from
                 )
 
     def commentary(self, bodies: list[tuple[str, str]]):
@@ -520,7 +521,7 @@ COLUMNS = {
     "archive_source_subjects": ["source_id", "subject_id"],
     "archive_source_events": ["source_id", "event_id"],
     "archive_sourceagent": ["id", "source_id", "agent_id", "role"],
-    "archive_sourceimage": ["id", "image", "position", "caption", "source_id"],
+    "archive_sourceimage": ["id", "image", "position", "caption", "source_id", "derivatives"],
     "archive_commentary": [
         *EDITORIAL,
         "identifier",

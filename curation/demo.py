@@ -10,9 +10,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
+from archive.iiif.derivatives import make_derivatives
+from archive.iiif.facsimile import synthetic_page
 from archive.models import (
     Agent,
     Commentary,
@@ -22,6 +25,7 @@ from archive.models import (
     Repository,
     Source,
     SourceAgent,
+    SourceImage,
     Subject,
 )
 from curation.history import one_record
@@ -105,7 +109,7 @@ def _load_events(items: list[dict], user) -> int:
 def _load_sources(items: list[dict], user) -> int:
     created = 0
     for item in items:
-        data, relations = _split(_editorial(item), "languages", "agents", "places", "subjects", "events")
+        data, relations = _split(_editorial(item), "languages", "agents", "places", "subjects", "events", "images")
         data["repository"] = Repository.objects.get(code=data["repository"]) if data["repository"] else None
         created += _create_missing(
             Source,
@@ -127,3 +131,15 @@ def _source_links(source, *, relations) -> None:
         SourceAgent(source=source, agent=Agent.objects.get(identifier=ident), role=role)
         for ident, role in relations["agents"]
     )
+    _synthetic_images(source, relations["images"])
+
+
+def _synthetic_images(source, images: list[dict]) -> None:
+    """The demo's images: synthetic facsimile pages drawn now, never scans, with their IIIF derivatives."""
+    for position, item in enumerate(images):
+        page = synthetic_page(title=source.title, page=position + 1, pages=len(images))
+        image = SourceImage(source=source, position=position, caption=item["caption"])
+        image.image.save(f"{source.identifier.lower()}-{position + 1}.png", ContentFile(page), save=False)
+        image.full_clean()
+        image.save()
+        make_derivatives(image=image)

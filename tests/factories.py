@@ -2,9 +2,22 @@
 
 import factory
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from archive.models import Agent, Commentary, Event, Language, Place, Repository, Source, Status, Subject
+from archive.iiif.facsimile import synthetic_page
+from archive.models import (
+    Agent,
+    Commentary,
+    Event,
+    Language,
+    Place,
+    Repository,
+    Source,
+    SourceImage,
+    Status,
+    Subject,
+)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -92,6 +105,24 @@ class SourceFactory(factory.django.DjangoModelFactory):
 
     class Params:
         published = factory.Trait(status=Status.PUBLISHED, published_at=factory.LazyFunction(timezone.now))
+
+
+class SourceImageFactory(factory.django.DjangoModelFactory):
+    """An uploaded page: a small synthetic facsimile (archive/iiif/facsimile.py); derivatives not made yet."""
+
+    class Meta:
+        model = SourceImage
+
+    source = factory.SubFactory(SourceFactory)
+    position = factory.Sequence(int)
+    caption = factory.Sequence(lambda n: f"Л. {n + 1}")
+    image = factory.LazyAttribute(
+        lambda o: SimpleUploadedFile(
+            f"page-{o.position + 1}.png",
+            synthetic_page(title=o.source.title, page=o.position + 1, pages=o.position + 1, size=(700, 990)),
+            content_type="image/png",
+        )
+    )
 
 
 class CommentaryFactory(factory.django.DjangoModelFactory):

@@ -98,7 +98,8 @@ def poisoned(db):
     source.agent_links.create(agent=agent)
     event.places.add(place)
     event.participants.add(agent)
-    image = SourceImage.objects.create(source=source, image="sources/x.png")
+    # Its size known, so that the payload in `derivatives` puts it on the page (the viewer and thumbnails).
+    image = SourceImage.objects.create(source=source, image="sources/x.png", width=700, height=990)
     notes = [
         CommentaryFactory(source=source, status=Status.PUBLISHED, published_at=now),
         CommentaryFactory(source=None, event=event, status=Status.PUBLISHED, published_at=now),

@@ -222,11 +222,29 @@ class SourceImage(models.Model):
     )
     position = models.PositiveIntegerField(_("position"), default=0, help_text=_("Order of the image, from 0."))
     caption = models.CharField(_("caption"), max_length=255, blank=True, help_text=_("e.g. Л. 12 об."))
+    # Filled by archive.iiif.derivatives.make_derivatives when the image is uploaded or imported.
+    width = models.PositiveIntegerField(_("width"), null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(_("height"), null=True, blank=True, editable=False)
+    derivatives = models.CharField(
+        _("IIIF derivatives"),
+        max_length=100,
+        blank=True,
+        editable=False,
+        help_text=_("Where the image's IIIF tiles and sizes are stored; empty until they are made."),
+    )
 
     class Meta:
         ordering = ["source", "position", "pk"]
         verbose_name = _("digitised image")
         verbose_name_plural = _("digitised images")
+        constraints = [
+            models.CheckConstraint(
+                # Spelled out: a NULL width would make width > 0 unknown, which a CHECK lets through.
+                condition=Q(derivatives="") | Q(width__isnull=False, height__isnull=False, width__gt=0, height__gt=0),
+                name="archive_sourceimage_derivatives_have_size",
+                violation_error_message=_("IIIF derivatives need the image's width and height."),
+            ),
+        ]
 
     def __str__(self):
         return self.caption or self.image.name

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from archive.iiif.derivatives import make_derivatives
 from archive.models import Source, SourceAgent, SourceImage
 from curation.resources import SourceResource
 from curation.uploads import SourceImageForm
@@ -71,6 +72,14 @@ class SourceAdmin(TransferAdminMixin, LargeTableMixin, EditorialAdminMixin, admi
         (_("Provenance and rights"), {"fields": ("provenance", "rights"), "classes": ("collapse",)}),
         EditorialAdminMixin.publication_fieldset,
     )
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is SourceImage:
+            # A new or replaced file gets its IIIF tiles and sizes now; a deleted image's go with it (apps.py).
+            changed = [image for image, fields in formset.changed_objects if "image" in fields]
+            for image in [*formset.new_objects, *changed]:
+                make_derivatives(image=image)
 
     @admin.display(description=_("citation"), ordering="fond")
     def citation(self, obj):

@@ -85,3 +85,25 @@ def test_a_demo_document_known_from_a_publication_cites_it():
         assert source.publication in source.citation_en and source.publication in source.citation_ru
     interview = Source.objects.get(identifier="DEMO-1936-03-01-STALIN-HOWARD")
     assert interview.repository is None and interview.citation_ru.startswith("Опубл.: Сталин И. В. Сочинения. Т. 14")
+
+
+def test_the_demos_images_are_synthetic_pages_that_say_so_with_their_derivatives():
+    from django.core.files.storage import default_storage
+    from PIL import Image
+
+    from archive.iiif.facsimile import SYNTHETIC_NOTICE
+    from archive.models import SourceImage
+
+    load_demo()
+    load_demo()
+    images = SourceImage.objects.filter(source__in=Source.objects.published())
+    assert images.count() == 2  # once, however often the demo loads
+    assert SYNTHETIC_NOTICE == "Synthetic facsimile for the Opis demo — not an archival scan"
+    for image in images:
+        assert image.derivatives and (image.width, image.height) == (1240, 1754)
+        assert "synthetic" in image.caption.lower()
+        with default_storage.open(image.image.name) as handle:
+            # The notice is drawn in white on a red band across the head of the page.
+            band = Image.open(handle).convert("RGB").crop((0, 0, 1240, 110))
+        colours = {colour for _, colour in band.getcolors(1 << 16)}
+        assert (170, 30, 30) in colours and (255, 255, 255) in colours

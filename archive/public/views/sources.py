@@ -6,9 +6,11 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView
 
 from archive.citations import EXPORTS, full_en, full_ru
+from archive.iiif.manifest import page_images
 from archive.models import Commentary, Event, Source, SourceAgent
 from archive.public.cache import cached_count, cached_value
 from archive.public.facets import FACETS, Facet, compute_facets, index_ids, list_ids
@@ -190,7 +192,19 @@ class SourceDetailView(FormerSlugMixin, PublishedMixin, DetailView):
         context["jsonld"] = source_jsonld(self.request, source, source.events.all()) if source.is_published else None
         if source.is_published:  # a preview has no permalink or downloads to offer
             context.update(citation_context(self.request, source))
+        # Images come through IIIF, which serves published sources only: a preview lists none.
+        context["iiif_images"] = page_images(source) if source.is_published else []
+        context["has_images"] = bool(source.images.all())
         return context
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        if context.get("iiif_images"):
+            # The viewer's script carries this response's CSP nonce (static/archive/iiif-viewer.js): a page
+            # with it is never shared by a cache (the page cache stores no private page), as a nonce served
+            # twice is no nonce, and a stored page's nonce would not match the next response's policy.
+            patch_cache_control(response, private=True)
+        return response
 
 
 def citation_context(request, source) -> dict:

@@ -229,18 +229,30 @@ def test_unpublished_event_is_404_for_the_public_and_a_preview_for_curators(clie
 
 
 def test_source_page_shows_digitised_images_and_both_texts(client):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from archive.models import SourceImage
+    from archive.iiif.derivatives import make_derivatives
+    from tests.factories import SourceImageFactory
 
     source = SourceFactory(published=True, transcription="Текст протокола", translation="Text of the protocol")
-    SourceImage.objects.create(
-        source=source, image=SimpleUploadedFile("l12.png", b"\x89PNG\r\n\x1a\n"), caption="Л. 12 об.", position=0
-    )
+    image = make_derivatives(image=SourceImageFactory(source=source, caption="Л. 12 об.", position=0))
     body = client.get(source.get_absolute_url()).content.decode()
-    assert 'alt="Л. 12 об."' in body and "l12" in body
+    # A small derivative as the thumbnail, never the uploaded original.
+    thumbnail = f"/iiif/{source.identifier}/image/{image.pk}/full/240,339/0/default.jpg"
+    assert f'<img src="{thumbnail}" width="240" height="339" alt="Л. 12 об."' in body
+    assert image.image.url not in body
+    assert f'data-manifest="http://testserver/iiif/{source.identifier}/manifest.json"' in body
     assert '<div class="texts__text" lang="ru"><p>Текст протокола</p></div>' in body
     assert '<div class="texts__text" lang="en"><p>Text of the protocol</p></div>' in body
+
+
+def test_a_preview_of_a_draft_with_images_says_the_viewer_waits_for_publication(curator_client):
+    from archive.iiif.derivatives import make_derivatives
+    from tests.factories import SourceImageFactory
+
+    source = SourceFactory()
+    make_derivatives(image=SourceImageFactory(source=source))
+    body = curator_client.get(source.get_absolute_url()).content.decode()
+    assert "shown in the viewer once the source is published" in body
+    assert "/iiif/" not in body
 
 
 def test_event_page_shows_its_earliest_published_sources_and_links_to_all(client, monkeypatch):
