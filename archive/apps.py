@@ -26,6 +26,7 @@ class ArchiveConfig(AppConfig):
                 models.Language,
                 models.SourceAgent,
                 models.SourceImage,
+                models.Unit,
             ]
         )
 

@@ -36,6 +36,9 @@ def source_jsonld(request, source, events) -> dict:
     }
     if source.repository is not None:
         data["holdingArchive"] = {"@type": "ArchiveOrganization", "name": source.repository.name}
+    part_of = _part_of(request, source.unit) if source.unit_id else None
+    if part_of:
+        data["isPartOf"] = part_of
     creators = [link.agent for link in source.agent_links.all() if link.role == AgentRole.CREATOR]
     if creators:
         data["creator"] = [_agent(request, agent) for agent in creators]
@@ -64,6 +67,45 @@ def event_jsonld(request, event, children) -> dict:
         "description": event.description,
         "startDate": event.date_start and event.date_start.isoformat(),
         "endDate": event.date_end and event.date_end.isoformat(),
+    }
+    data.update({key: value for key, value in optional.items() if value})
+    return data
+
+
+def _part_of(request, unit) -> dict | None:
+    """The lowest published unit at or above `unit`: an unpublished one is never named."""
+    for candidate in [unit, *reversed(unit.ancestors())]:
+        if candidate.is_published:
+            return {"@type": "ArchiveComponent", "name": candidate.title, "url": _absolute(request, candidate)}
+    return None
+
+
+def unit_jsonld(request, unit) -> dict:
+    data = {
+        "@context": "https://schema.org",
+        "@type": "ArchiveComponent",
+        "@id": _absolute(request, unit),
+        "url": _absolute(request, unit),
+        "identifier": unit.identifier,
+        "name": unit.title,
+        "holdingArchive": {
+            "@type": "ArchiveOrganization",
+            "name": unit.repository.name,
+            "url": _absolute(request, unit.repository),
+        },
+        "creator": [_agent(request, agent) for agent in unit.creators.all()],
+        "inLanguage": [language.code for language in unit.languages.all()],
+        "about": [_agent(request, agent) for agent in unit.agents.all()],
+        "spatialCoverage": [_place(request, place) for place in unit.places.all()],
+        "keywords": [subject.term for subject in unit.subjects.all()],
+    }
+    part_of = _part_of(request, unit.parent) if unit.parent_id else None
+    optional = {
+        "alternateName": unit.title_original,
+        "description": unit.scope_content,
+        "dateCreated": unit.date_edtf,
+        "materialExtent": unit.extent,
+        "isPartOf": part_of,
     }
     data.update({key: value for key, value in optional.items() if value})
     return data

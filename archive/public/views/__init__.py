@@ -7,6 +7,7 @@ from .language import LanguageView
 from .pages import HomeView, RobotsView
 from .search import SearchView
 from .sources import SourceDetailView, SourceListView
+from .units import RepositoryDetailView, RepositoryListView, UnitDetailView
 
 __all__ = [
     "AgentDetailView",
@@ -15,9 +16,12 @@ __all__ = [
     "HomeView",
     "LanguageView",
     "PlaceDetailView",
+    "RepositoryDetailView",
+    "RepositoryListView",
     "RobotsView",
     "SearchView",
     "SourceDetailView",
     "SourceExportView",
     "SourceListView",
+    "UnitDetailView",
 ]

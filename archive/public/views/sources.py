@@ -13,6 +13,7 @@ from archive.public.facets import FACETS, Facet, compute_facets, index_ids, list
 from archive.public.filters import SourceFilter, applicable
 from archive.public.jsonld import source_jsonld
 from archive.public.search import needs_near_spellings, searchable
+from archive.public.tree import source_trail
 
 from .mixins import LISTED, ClampedPageMixin, PublishedMixin, filter_key, without_search_vector
 
@@ -167,7 +168,8 @@ class SourceDetailView(PublishedMixin, DetailView):
         return without_search_vector(
             super()
             .get_queryset()
-            .select_related("repository")
+            .select_related("repository", "unit__repository", "unit__parent__parent")
+            .defer("unit__search_vector", "unit__parent__search_vector", "unit__parent__parent__search_vector")
             .prefetch_related(
                 "languages",
                 "places",
@@ -183,6 +185,7 @@ class SourceDetailView(PublishedMixin, DetailView):
         context = super().get_context_data(**kwargs)
         source = self.object
         context["previous_in_delo"], context["next_in_delo"] = neighbours_in_delo(source)
+        context["crumbs"] = source_trail(source)
         context["jsonld"] = source_jsonld(self.request, source, source.events.all()) if source.is_published else None
         return context
 
