@@ -34,9 +34,7 @@ def tree(rgaspi):
     """РГАСПИ. Ф. 558. Оп. 11. Д. 374, all published, and a document in the file."""
     fonds = UnitFactory(repository=rgaspi, number="558", title="J. V. Stalin", slug="f-558", published=True)
     inventory = UnitFactory(parent=fonds, number="11", title="Documents of the 1930s", slug="op-11", published=True)
-    file = UnitFactory(parent=inventory, number="374", title="Correspondence with Mongolia", slug="d-374")
-    file.status, file.published_at = Status.PUBLISHED, timezone.now()
-    file.save()
+    file = UnitFactory(parent=inventory, number="374", title="Letters from Mongolia", slug="d-374", published=True)
     source = SourceFactory(repository=rgaspi, unit=file, folios="12-15", published=True)
     return fonds, inventory, file, source
 
@@ -284,4 +282,4 @@ def test_jsonld_never_names_an_unpublished_unit(client, tree):
     withdraw(file)
     html = page(client, source.get_absolute_url())
     assert '"isPartOf": {"@type": "ArchiveComponent", "name": "Documents of the 1930s"' in html
-    assert "Correspondence with Mongolia" not in html
+    assert "Letters from Mongolia" not in html
