@@ -17,6 +17,7 @@ from tests.factories import (
     PlaceFactory,
     SourceFactory,
     SubjectFactory,
+    UnitFactory,
 )
 
 PAYLOADS = [
@@ -73,16 +74,25 @@ def poisoned(db):
     event.places.add(place)
     event.participants.add(agent)
     image = SourceImage.objects.create(source=source, image="sources/x.png")
+    fonds = UnitFactory(repository=repository, status=Status.PUBLISHED, published_at=now)
+    unit = UnitFactory(parent=fonds, status=Status.PUBLISHED, published_at=now)
+    unit.creators.add(agent)
+    unit.places.add(place)
+    unit.subjects.add(subject)
+    unit.languages.add(language)
+    source.unit = unit
+    source.save()
     notes = [
         CommentaryFactory(source=source, status=Status.PUBLISHED, published_at=now),
         CommentaryFactory(source=None, event=event, status=Status.PUBLISHED, published_at=now),
     ]
     filled = {}
-    for seed, obj in enumerate([repository, language, agent, place, subject, event, source, image, *notes]):
+    records = [repository, language, agent, place, subject, event, source, image, *notes, fonds, unit]
+    for seed, obj in enumerate(records):
         filled[type(obj).__name__] = fill_with_payloads(obj, seed)
     # Stored HTML that bypassed save(): the display must sanitise it again.
     Commentary.objects.filter(pk=notes[0].pk).update(body_html='<p>ok</p><script>alert("xss")</script>')
-    return {"source": source, "event": event, "agent": agent, "place": place, "filled": filled}
+    return {"source": source, "event": event, "agent": agent, "place": place, "unit": unit, "filled": filled}
 
 
 def assert_inert(response, where):
@@ -112,6 +122,10 @@ def test_public_pages_show_nothing_executable(client, poisoned):
         poisoned["event"].get_absolute_url(),
         poisoned["agent"].get_absolute_url(),
         poisoned["place"].get_absolute_url(),
+        poisoned["unit"].get_absolute_url(),
+        poisoned["unit"].parent.get_absolute_url(),
+        poisoned["unit"].repository.get_absolute_url(),
+        reverse("archive:repository-list"),
     ]
     for url in pages:
         assert_inert(client.get(url), url)
