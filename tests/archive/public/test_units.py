@@ -283,3 +283,13 @@ def test_jsonld_never_names_an_unpublished_unit(client, tree):
     html = page(client, source.get_absolute_url())
     assert '"isPartOf": {"@type": "ArchiveComponent", "name": "Documents of the 1930s"' in html
     assert "Letters from Mongolia" not in html
+
+
+def test_a_curator_previews_a_draft_unit_never_cached(curator_client, tree):
+    _, inventory, _, _ = tree
+    Unit.objects.filter(pk=inventory.pk).update(status=Status.DRAFT)
+    response = curator_client.get(inventory.get_absolute_url())
+    assert response.status_code == 200
+    assert "Not published" in response.content.decode()
+    assert "no-store" in response["Cache-Control"] and response["X-Robots-Tag"] == "noindex"
+    assert '<script type="application/ld+json">' not in response.content.decode()
