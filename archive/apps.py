@@ -29,6 +29,7 @@ class ArchiveConfig(AppConfig):
                 models.Language,
                 models.SourceAgent,
                 models.SourceImage,
+                models.Unit,
             ]
         )
         post_delete.connect(derivatives_deleted, sender=models.SourceImage, dispatch_uid="opis-iiif-derivatives")

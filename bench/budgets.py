@@ -85,6 +85,33 @@ def samples():
     return sources, events, subjects, heavy
 
 
+def largest_unit() -> tuple[str, int] | None:
+    """The published unit with the most published documents (bench.generate makes one of 100,000), and that number."""
+    from django.db.models import Count
+
+    from archive.models import Source, Unit
+
+    row = (
+        Source.objects.published()
+        .filter(unit__in=Unit.objects.published())
+        .values("unit__slug")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()
+    )
+    return (row["unit__slug"], row["n"]) if row else None
+
+
+def unit_pages(largest: tuple[str, int] | None) -> list[str] | None:
+    """The largest unit's first pages in each order, and pages further on: a page reads only its own rows."""
+    if largest is None:
+        return None
+    slug, n = largest
+    further = max(1, n // 25 // 100)
+    queries = ["", "page=2", "sort=title", "sort=date", f"sort=title&page={further}", "page=last"]
+    return [f"{url('archive:unit-detail', slug=slug)}{'?' + q if q else ''}" for q in queries]
+
+
 def pages() -> list[Page]:
     from django.urls import reverse
 
@@ -92,6 +119,8 @@ def pages() -> list[Page]:
 
     sources, events, subjects, heavy = samples()
     repositories = [code for code, *_ in corpus.REPOSITORIES[:4]]
+    largest = largest_unit()
+    unit_urls = unit_pages(largest) if url("archive:unit-detail", slug="x") else None
     two_filters = [f"repository={repositories[i % 4]}&subject={slug}" for i, slug in enumerate(subjects)]
     common = ["протокол", "minutes", "politburo", "переговоры", "army", "телеграмма"]
     rare = [corpus.RARE_EN, corpus.RARE_RU, "Tsulukidze"]
@@ -105,6 +134,18 @@ def pages() -> list[Page]:
         ),
         Page("public", "event-detail", urls("archive:event-detail", objects=[{"slug": s} for s in events]), PUBLIC),
         Page("public", "event-list (timeline)", urls("archive:event-list"), PUBLIC),
+        Page(
+            "public",
+            "repository-detail",
+            urls("archive:repository-detail", objects=[{"code": code} for code in repositories]),
+            PUBLIC,
+        ),
+        Page(
+            "public",
+            f"unit-detail, {largest[1] if largest else 100_000:,} children",
+            unit_urls,
+            PUBLIC,
+        ),
         Page("public", "search, common word", urls("archive:search", [f"q={w}" for w in common]), SEARCH),
         Page("public", "search, rare word", urls("archive:search", [f"q={w}" for w in rare]), SEARCH),
         Page("admin", "source changelist", [changelist], ADMIN, admin=True),

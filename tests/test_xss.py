@@ -30,6 +30,7 @@ from tests.factories import (
     PlaceFactory,
     SourceFactory,
     SubjectFactory,
+    UnitFactory,
 )
 
 PAYLOADS = [
@@ -100,18 +101,24 @@ def poisoned(db):
     event.participants.add(agent)
     # Its size known, so that the payload in `derivatives` puts it on the page (the viewer and thumbnails).
     image = SourceImage.objects.create(source=source, image="sources/x.png", width=700, height=990)
+    unit = UnitFactory(parent=fonds, status=Status.PUBLISHED, published_at=now)
+    unit.creators.add(agent)
+    unit.places.add(place)
+    unit.subjects.add(subject)
+    unit.languages.add(language)
+    source.unit = unit
+    source.save()
     notes = [
         CommentaryFactory(source=source, status=Status.PUBLISHED, published_at=now),
         CommentaryFactory(source=None, event=event, status=Status.PUBLISHED, published_at=now),
     ]
     filled = {}
-    for seed, obj in enumerate(
-        [repository, language, agent, place, subject, event, source, image, *notes, fonds, file]
-    ):
+    records = [repository, language, agent, place, subject, event, source, image, *notes, fonds, file, unit]
+    for seed, obj in enumerate(records):
         filled[type(obj).__name__] = fill_with_payloads(obj, seed)
     # Stored HTML that bypassed save(): the display must sanitise it again.
     Commentary.objects.filter(pk=notes[0].pk).update(body_html='<p>ok</p><script>alert("xss")</script>')
-    return {"source": source, "event": event, "agent": agent, "place": place, "filled": filled}
+    return {"source": source, "event": event, "agent": agent, "place": place, "unit": unit, "filled": filled}
 
 
 def assert_inert(response, where):
@@ -141,6 +148,10 @@ def test_public_pages_show_nothing_executable(client, poisoned):
         poisoned["event"].get_absolute_url(),
         poisoned["agent"].get_absolute_url(),
         poisoned["place"].get_absolute_url(),
+        poisoned["unit"].get_absolute_url(),
+        poisoned["unit"].parent.get_absolute_url(),
+        poisoned["unit"].repository.get_absolute_url(),
+        reverse("archive:repository-list"),
     ]
     for url in pages:
         assert_inert(client.get(url), url)

@@ -73,7 +73,7 @@ class Repository(models.Model):
         return f"{self.code}: {self.name}"
 
     def get_absolute_url(self):
-        return reverse("archive:source-list") + f"?repository={self.code}"
+        return reverse("archive:repository-detail", kwargs={"code": self.code})
 
 
 class Language(models.Model):

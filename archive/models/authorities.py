@@ -1,7 +1,7 @@
 """When an authority (person or organisation, place, subject, repository, language) is public.
 
-Authorities have no workflow of their own: one is public when, and only when, a published source or event
-refers to it. Nothing else makes it public, and nothing that refers to it unpublished does.
+Authorities have no workflow of their own: one is public when, and only when, a published source, event or
+unit of description refers to it. Nothing else makes it public, and nothing that refers to it unpublished does.
 """
 
 from functools import reduce
@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef
 
 
 def referring_fields(record: type[models.Model], authority: type[models.Model]) -> list[str]:
-    """The fields through which a `record` (source or event) names an `authority`, e.g. ["agents"]."""
+    """The fields through which a `record` (source, event or unit) names an `authority`, e.g. ["agents"]."""
     return [
         field.name
         for field in record._meta.get_fields()
@@ -21,16 +21,18 @@ def referring_fields(record: type[models.Model], authority: type[models.Model]) 
 
 
 def referring_records() -> tuple[type[models.Model], ...]:
-    """The records whose publication makes an authority public: sources and events."""
+    """The records whose publication makes an authority public: sources, events and units of description (a
+    fonds names its creator and its repository)."""
     from .events import Event
     from .sources import Source
+    from .units import Unit
 
-    return Source, Event
+    return Source, Event, Unit
 
 
 class AuthorityQuerySet(models.QuerySet):
     def public(self, now=None):
-        """The one visibility rule for authorities: those that a source or an event published by `now` (default
+        """The one visibility rule for authorities: those that a source, an event or a unit published by `now` (default
         the present, as `published()` decides) refers to."""
         return self.referred_to_by(*(record.objects.published(now) for record in referring_records()))
 

@@ -3,7 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Func, IntegerField, Q, Value
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -24,6 +25,10 @@ from .base import (
 )
 from .events import Event
 from .search import icontains_indexes, search_indexes, search_vector_field
+
+# The first folio's number (12 of "12-15 об."), the order of the documents in their file; empty when the folios
+# do not start with one. Nine digits at most: any longer run would not fit an integer.
+FIRST_FOLIO = Cast(Func(F("folios"), Value("^[0-9]{1,9}"), function="substring"), IntegerField())
 
 
 class Script(models.TextChoices):
@@ -141,6 +146,8 @@ class Source(PlainText, EditorialModel, DatedModel):
             models.Index(fields=["repository", "fond", "opis", "delo"], name="archive_source_reference_idx"),
             # A unit's documents in order (the unit page pages through them).
             models.Index(fields=["unit", "date_start", "identifier"], name="archive_source_unit_idx"),
+            models.Index(F("unit"), FIRST_FOLIO, F("identifier"), name="archive_source_unit_folio_idx"),
+            models.Index(fields=["unit", "title", "identifier"], name="archive_source_unit_title_idx"),
             *search_indexes("source", "title", "title_original"),
             # The admin's search fields (curation/admin/sources.py).
             *icontains_indexes("source", "identifier", "title", "title_original", "fond", "opis", "delo", "summary"),

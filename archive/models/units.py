@@ -8,7 +8,8 @@ fond 558" is one indexed lookup (`fonds=f or pk=f`), whatever the depth.
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -36,6 +37,10 @@ class Level(models.TextChoices):
     @property
     def rank(self) -> int:
         return list(Level).index(self)
+
+
+# Numbers in the order an archivist reads them: 2 before 11 (shorter first), then as written (11 before 11а).
+NUMBER_ORDER = (Length("number"), F("number"))
 
 
 class UnitQuerySet(EditorialQuerySet):
@@ -163,6 +168,11 @@ class Unit(PlainText, EditorialModel, DatedModel):
         indexes = [
             # A unit's children in order, and everything under a fonds.
             models.Index(fields=["parent", "number", "identifier"], name="archive_unit_children_idx"),
+            # The unit page's sorts of the child units (archive/public/children.py), each an ORDER BY this index
+            # can answer with LIMIT, whatever the number of children.
+            models.Index(F("parent"), *NUMBER_ORDER, F("identifier"), name="archive_unit_child_number_idx"),
+            models.Index(fields=["parent", "title", "identifier"], name="archive_unit_child_title_idx"),
+            models.Index(fields=["parent", "date_start", "identifier"], name="archive_unit_child_date_idx"),
             models.Index(fields=["fonds", "level"], name="archive_unit_fonds_idx"),
             *search_indexes("unit", "title", "title_original"),
             *icontains_indexes("unit", "identifier", "title", "title_original", "number"),

@@ -1,7 +1,5 @@
 """schema.org descriptions of the detail pages, as JSON-LD. Built only from what the page itself shows."""
 
-from django.urls import NoReverseMatch
-
 from archive.dates import iso_range
 from archive.models import AgentRole
 
@@ -32,12 +30,12 @@ def _archive(repository) -> dict:
 
 
 def _unit(request, unit) -> dict:
-    data = {"@type": "ArchiveComponent", "name": unit.title, "identifier": unit.identifier}
-    try:
-        data["url"] = _absolute(request, unit)
-    except NoReverseMatch:  # the unit pages are not routed in this build
-        pass
-    return data
+    return {
+        "@type": "ArchiveComponent",
+        "name": unit.title,
+        "identifier": unit.identifier,
+        "url": _absolute(request, unit),
+    }
 
 
 def source_jsonld(request, source, events) -> dict:
@@ -56,8 +54,9 @@ def source_jsonld(request, source, events) -> dict:
     }
     if source.repository is not None:
         data["holdingArchive"] = _archive(source.repository)
-    if source.unit is not None and source.unit.is_published:
-        data["isPartOf"] = _unit(request, source.unit)
+    part_of = _part_of(request, source.unit) if source.unit_id else None
+    if part_of:
+        data["isPartOf"] = part_of
     creators = [link.agent for link in source.agent_links.all() if link.role == AgentRole.CREATOR]
     if creators:
         data["creator"] = [_agent(request, agent) for agent in creators]
@@ -87,6 +86,45 @@ def event_jsonld(request, event, children) -> dict:
         "description": event.description,
         "startDate": event.date_start and event.date_start.isoformat(),
         "endDate": event.date_end and event.date_end.isoformat(),
+    }
+    data.update({key: value for key, value in optional.items() if value})
+    return data
+
+
+def _part_of(request, unit) -> dict | None:
+    """The lowest published unit at or above `unit`: an unpublished one is never named."""
+    for candidate in [unit, *reversed(unit.ancestors())]:
+        if candidate.is_published:
+            return _unit(request, candidate)
+    return None
+
+
+def unit_jsonld(request, unit) -> dict:
+    data = {
+        "@context": "https://schema.org",
+        "@type": "ArchiveComponent",
+        "@id": _absolute(request, unit),
+        "url": _absolute(request, unit),
+        "identifier": unit.identifier,
+        "name": unit.title,
+        "holdingArchive": {
+            "@type": "ArchiveOrganization",
+            "name": unit.repository.name,
+            "url": _absolute(request, unit.repository),
+        },
+        "creator": [_agent(request, agent) for agent in unit.creators.all()],
+        "inLanguage": [language.code for language in unit.languages.all()],
+        "about": [_agent(request, agent) for agent in unit.agents.all()],
+        "spatialCoverage": [_place(request, place) for place in unit.places.all()],
+        "keywords": [subject.term for subject in unit.subjects.all()],
+    }
+    part_of = _part_of(request, unit.parent) if unit.parent_id else None
+    optional = {
+        "alternateName": unit.title_original,
+        "description": unit.scope_content,
+        "dateCreated": unit.date_edtf,
+        "materialExtent": unit.extent,
+        "isPartOf": part_of,
     }
     data.update({key: value for key, value in optional.items() if value})
     return data

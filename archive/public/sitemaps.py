@@ -1,9 +1,10 @@
-"""sitemap.xml: the public pages, every published source and event, and the people and places they name."""
+"""sitemap.xml: the public pages, every published source, event and unit, and the repositories, people and places
+they name."""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from archive.models import Agent, Event, Place, Source
+from archive.models import Agent, Event, Place, Repository, Source, Unit
 
 
 class StaticPagesSitemap(Sitemap):
@@ -11,7 +12,7 @@ class StaticPagesSitemap(Sitemap):
     priority = 0.8
 
     def items(self):
-        return ["archive:home", "archive:source-list", "archive:event-list"]
+        return ["archive:home", "archive:source-list", "archive:event-list", "archive:repository-list"]
 
     def location(self, item):
         return reverse(item)
@@ -33,6 +34,11 @@ class EventSitemap(SourceSitemap):
         return Event.objects.published().order_by("pk")
 
 
+class UnitSitemap(SourceSitemap):
+    def items(self):
+        return Unit.objects.published().order_by("pk")
+
+
 class AgentSitemap(Sitemap):
     changefreq = "monthly"
     priority = 0.4
@@ -46,10 +52,19 @@ class PlaceSitemap(AgentSitemap):
         return Place.objects.public().order_by("pk")
 
 
+class RepositorySitemap(AgentSitemap):
+    priority = 0.6
+
+    def items(self):
+        return Repository.objects.public().order_by("pk")
+
+
 SITEMAPS = {
     "pages": StaticPagesSitemap,
     "sources": SourceSitemap,
     "events": EventSitemap,
     "agents": AgentSitemap,
     "places": PlaceSitemap,
+    "units": UnitSitemap,
+    "repositories": RepositorySitemap,
 }

@@ -9,6 +9,7 @@ from .language import LanguageView
 from .pages import HomeView, RobotsView
 from .search import SearchView
 from .sources import SourceDetailView, SourceListView
+from .units import RepositoryDetailView, RepositoryListView, UnitDetailView
 
 __all__ = [
     "AgentDetailView",
@@ -18,6 +19,8 @@ __all__ = [
     "LanguageView",
     "PermalinkView",
     "PlaceDetailView",
+    "RepositoryDetailView",
+    "RepositoryListView",
     "RobotsView",
     "SearchView",
     "SourceCitationView",
@@ -25,4 +28,5 @@ __all__ = [
     "SourceExportView",
     "SourceListView",
     "UnitEADView",
+    "UnitDetailView",
 ]

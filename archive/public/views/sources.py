@@ -17,6 +17,7 @@ from archive.public.facets import FACETS, Facet, compute_facets, index_ids, list
 from archive.public.filters import SourceFilter, applicable
 from archive.public.jsonld import source_jsonld
 from archive.public.search import needs_near_spellings, searchable
+from archive.public.tree import source_trail
 
 from .citations import FormerSlugMixin, citation_of
 from .mixins import LISTED, ClampedPageMixin, PublishedMixin, filter_key, without_search_vector
@@ -173,7 +174,8 @@ class SourceDetailView(FormerSlugMixin, PublishedMixin, DetailView):
         return without_search_vector(
             super()
             .get_queryset()
-            .select_related("repository", "unit")
+            .select_related("repository", "unit__repository", "unit__parent__parent")
+            .defer("unit__search_vector", "unit__parent__search_vector", "unit__parent__parent__search_vector")
             .prefetch_related(
                 "languages",
                 "places",
@@ -189,6 +191,7 @@ class SourceDetailView(FormerSlugMixin, PublishedMixin, DetailView):
         context = super().get_context_data(**kwargs)
         source = self.object
         context["previous_in_delo"], context["next_in_delo"] = neighbours_in_delo(source)
+        context["crumbs"] = source_trail(source)
         context["jsonld"] = source_jsonld(self.request, source, source.events.all()) if source.is_published else None
         if source.is_published:  # a preview has no permalink or downloads to offer
             context.update(citation_context(self.request, source))

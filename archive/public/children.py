@@ -1,0 +1,103 @@
+"""A unit's published children, the child units first and then its documents, in one sorted, paged list.
+
+Each part is read with ORDER BY … LIMIT … OFFSET on an index that starts with the parent (archive_unit_child_*_idx,
+archive_source_unit_*_idx): the database walks the unit's branch of that index in order and stops after the page,
+whatever the number of children, instead of sorting all of them. A page reads only its own rows; the counts are
+read once per public generation (archive/public/cache.py), as the source list's are.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.db.models import Count, F, Q
+from django.db.models.functions import Coalesce
+
+from archive.models import Source, Unit
+from archive.models.sources import FIRST_FOLIO
+from archive.models.units import NUMBER_ORDER
+from archive.public.cache import cached_count
+
+SORTS = ("number", "title", "date")
+
+# Child units by number (2 before 11), documents by their first folio: the order of the archive's inventory.
+UNIT_ORDER = {
+    "number": (*NUMBER_ORDER, F("identifier")),
+    "title": ("title", "identifier"),
+    "date": ("date_start", "identifier"),
+}
+SOURCE_ORDER = {
+    "number": (FIRST_FOLIO, F("identifier")),
+    "title": ("title", "identifier"),
+    "date": ("date_start", "identifier"),
+}
+
+# What a child in the list shows (includes/unit_child.html), not its long texts.
+UNIT_COLUMNS = (
+    *("slug", "level", "number", "title", "title_original", "extent"),
+    *("date_text", "date_edtf", "date_start", "date_end"),
+)
+SOURCE_COLUMNS = (
+    *("slug", "identifier", "title", "title_original", "document_type", "folios"),
+    *("date_text", "date_edtf", "date_start", "date_end"),
+)
+
+
+def sort_of(value: str) -> str:
+    return value if value in SORTS else SORTS[0]
+
+
+@dataclass(frozen=True)
+class Child:
+    record: Unit | Source
+
+    @property
+    def is_unit(self) -> bool:
+        return isinstance(self.record, Unit)
+
+
+class Children(Sequence):
+    """The published children of `unit` in the `sort` order, as a sequence a Paginator pages through."""
+
+    def __init__(self, unit: Unit, sort: str):
+        self.unit = unit
+        self.units = Unit.objects.published().filter(parent=unit).only(*UNIT_COLUMNS).order_by(*UNIT_ORDER[sort])
+        self.sources = Source.objects.published().filter(unit=unit).only(*SOURCE_COLUMNS).order_by(*SOURCE_ORDER[sort])
+
+    @cached_property
+    def unit_count(self) -> int:
+        return cached_count(self.units, "unit-child-units", self.unit.pk)
+
+    @cached_property
+    def source_count(self) -> int:
+        return cached_count(self.sources, "unit-child-sources", self.unit.pk)
+
+    def count(self) -> int:
+        return self.unit_count + self.source_count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start, stop, _ = index.indices(len(self))
+        units = self.unit_count
+        found = list(self.units[start:stop]) if start < units else []
+        if stop > units:
+            found += self.sources[max(start - units, 0) : stop - units]
+        return [Child(record) for record in found]
+
+
+def documents_under(fonds_ids: list[int]) -> dict[int, int]:
+    """The number of published documents anywhere under each of these fonds (in the fonds itself or in a unit
+    below it, published or not: a published document shows wherever it sits)."""
+    branch = Unit.objects.filter(Q(pk__in=fonds_ids) | Q(fonds__in=fonds_ids)).values("pk")
+    rows = (
+        Source.objects.published()
+        .filter(unit__in=branch)
+        .values(top=Coalesce("unit__fonds", "unit"))
+        .annotate(n=Count("pk"))
+        .values_list("top", "n")
+    )
+    return dict(rows)
