@@ -10,6 +10,7 @@ class ArchiveConfig(AppConfig):
     def ready(self):
         from . import models
         from .public.cache import connect_invalidation
+        from .public.oai import tombstones
 
         name_link_tables(self.get_models(include_auto_created=True))
 
@@ -28,6 +29,8 @@ class ArchiveConfig(AppConfig):
                 models.SourceImage,
             ]
         )
+        # A public unit or source deleted outright stays known to OAI-PMH harvesters as deleted.
+        tombstones.connect()
 
 
 def name_link_tables(models) -> None:

@@ -8,6 +8,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("archive.ops_urls")),
     path("curation/", admin.site.urls),
+    path("oai/", include("archive.public.oai.urls")),
     path("", include("archive.public.urls")),
 ]
 

@@ -4,7 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from archive.models import Agent, Commentary, Event, Language, Place, Repository, Source, Status, Subject
+from archive.models import Agent, Commentary, Event, Language, Level, Place, Repository, Source, Status, Subject, Unit
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -89,6 +89,23 @@ class SourceFactory(factory.django.DjangoModelFactory):
     repository = factory.SubFactory(RepositoryFactory)
     date_edtf = "1934-11-27"
     date_text = "27 ноября 1934"
+
+    class Params:
+        published = factory.Trait(status=Status.PUBLISHED, published_at=factory.LazyFunction(timezone.now))
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    """A fonds by default; pass parent= and level= for an inventory or a file."""
+
+    class Meta:
+        model = Unit
+
+    identifier = factory.Sequence(lambda n: f"UNIT-{n}")
+    slug = factory.Sequence(lambda n: f"unit-{n}")
+    title = factory.Sequence(lambda n: f"Unit {n}")
+    repository = factory.SubFactory(RepositoryFactory)
+    level = Level.FONDS
+    number = factory.Sequence(lambda n: str(n + 1))
 
     class Params:
         published = factory.Trait(status=Status.PUBLISHED, published_at=factory.LazyFunction(timezone.now))

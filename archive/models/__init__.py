@@ -4,6 +4,7 @@ from .commentary import Commentary, CommentaryKind
 from .events import Event, EventType
 from .generation import PublicChange, PublicGeneration
 from .sources import AgentRole, Originality, Script, Source, SourceAgent, SourceImage
+from .tombstones import HarvestKind, Tombstone
 from .units import Level, Unit
 
 __all__ = [
@@ -11,6 +12,7 @@ __all__ = [
     "AgentRole",
     "CommentaryKind",
     "EventType",
+    "HarvestKind",
     "Originality",
     "Script",
     "Agent",
@@ -29,5 +31,6 @@ __all__ = [
     "SourceImage",
     "Status",
     "Subject",
+    "Tombstone",
     "Unit",
 ]

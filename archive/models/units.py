@@ -19,6 +19,7 @@ from .base import (
     EditorialQuerySet,
     PlainText,
     editorial_permissions,
+    harvest_index,
     identifier_field,
     slug_field,
 )
@@ -165,6 +166,7 @@ class Unit(PlainText, EditorialModel, DatedModel):
             models.Index(fields=["fonds", "level"], name="archive_unit_fonds_idx"),
             *search_indexes("unit", "title", "title_original"),
             *icontains_indexes("unit", "identifier", "title", "title_original", "number"),
+            harvest_index("unit"),
         ]
         constraints = [
             *EditorialModel._meta.constraints,
