@@ -11,7 +11,7 @@ from .agents import Repository
 class HarvestKind(models.TextChoices):
     """The kinds of record OAI-PMH serves; the name is part of each record's OAI identifier."""
 
-    UNIT = "unit", _("Unit of description")
+    UNIT = "unit", _("Fonds, inventory or file")
     SOURCE = "source", _("Source")
 
 
@@ -23,11 +23,11 @@ class Tombstone(models.Model):
     )
     fonds = models.ForeignKey(
         "archive.Unit",
-        verbose_name=_("fonds"),
+        verbose_name=_("fonds it was in"),
         on_delete=models.SET_NULL,
         null=True,
         related_name="+",
-        help_text=_("The fonds the record was in (for a fonds: none)."),
+        help_text=_("The fonds the record was in, for its OAI-PMH sets (for a fonds: none)."),
     )
     deleted_at = models.DateTimeField(_("deleted at"))
 
