@@ -1,5 +1,6 @@
 """The request as OAI-PMH 2.0 allows it (section 3): arguments per verb, UTC datestamps, and the error codes."""
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -17,6 +18,11 @@ VERBS = {
     "GetRecord": (("identifier", "metadataPrefix"), (), None),
     "ListIdentifiers": (("metadataPrefix",), ("from", "until", "set"), "resumptionToken"),
     "ListRecords": (("metadataPrefix",), ("from", "until", "set"), "resumptionToken"),
+}
+# The syntax of a setSpec and a metadataPrefix (section 2.5 and 3.4; the patterns of OAI-PMH.xsd).
+SYNTAX = {
+    "set": re.compile(r"[A-Za-z0-9\-_.!~*'()]+(:[A-Za-z0-9\-_.!~*'()]+)*"),
+    "metadataPrefix": re.compile(r"[A-Za-z0-9\-_.!~*'()]+"),
 }
 
 
@@ -54,6 +60,9 @@ def parse_request(data: QueryDict) -> Request:
         if len(arguments) > 1:
             raise OaiError("badArgument", f"{exclusive} is an exclusive argument: nothing else may come with it.")
         return Request(verb, arguments)
+    for name, pattern in SYNTAX.items():
+        if name in arguments and not pattern.fullmatch(arguments[name]):
+            raise OaiError("badArgument", f"“{arguments[name]}” is not a valid {name}.")
     missing = [name for name in required if not arguments.get(name)]
     if missing:
         raise OaiError("badArgument", f"{verb} needs {', '.join(missing)}.")

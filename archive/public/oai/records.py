@@ -38,8 +38,8 @@ FAMILIES = ("repository", "fonds")
 
 def parse_set(spec: str) -> SetSpec | None:
     """The set a setSpec names, or None if there is no such (public) set."""
-    family, _, value = spec.partition(":")
-    if family not in FAMILIES:
+    family, colon, value = spec.partition(":")
+    if family not in FAMILIES or (colon and not value):
         return None
     if family == "fonds" and value:
         fonds = visible_fonds().filter(identifier=value).first()
