@@ -79,10 +79,21 @@ def was_public() -> Q:
 
 
 class LiveStage:
-    """The records of one model that are or were public, as rows of their own table."""
+    """The records of one model that are or were public, as rows of their own table: whole, with the rows their
+    metadata reads (`related`), or only the columns a header needs (ListIdentifiers), through `unit` for a
+    source's fonds."""
 
-    def __init__(self, kind: str, model: type[models.Model], related: tuple[str, ...]):
-        self.kind, self.model, self.related = kind, model, related
+    HEADER = ("id", "identifier", "status", "published_at", "updated_at", "repository_id", "level", "fonds_id")
+
+    def __init__(self, kind: str, model: type[models.Model], related: tuple[str, ...], header: tuple[str, ...]):
+        self.kind, self.model, self.related, self.header = kind, model, related, header
+
+    def rows(self, queryset, *, headers_only: bool):
+        if headers_only:
+            return queryset.select_related(*{name.split("__")[0] for name in self.header if "__" in name}).only(
+                *self.header
+            )
+        return queryset.select_related(*self.related)
 
     def harvested(self):
         manager = self.model.objects
@@ -109,7 +120,7 @@ class LiveStage:
 
 class UnitStage(LiveStage):
     def __init__(self):
-        super().__init__(HarvestKind.UNIT, Unit, ("repository",))
+        super().__init__(HarvestKind.UNIT, Unit, ("repository",), self.HEADER)
 
     def set_condition(self, spec: SetSpec) -> Q:
         if spec.family == "repository":
@@ -125,7 +136,8 @@ class UnitStage(LiveStage):
 
 class SourceStage(LiveStage):
     def __init__(self):
-        super().__init__(HarvestKind.SOURCE, Source, ("repository", "unit"))
+        header = (*self.HEADER[:-2], "unit__level", "unit__fonds_id")
+        super().__init__(HarvestKind.SOURCE, Source, ("repository", "unit"), header)
 
     def set_condition(self, spec: SetSpec) -> Q:
         if spec.family == "repository":
@@ -145,7 +157,9 @@ class TombstoneStage:
     """Public records deleted outright, unless a row of the same kind and identifier is listed again."""
 
     kind = None
-    related = ("repository",)
+
+    def rows(self, queryset, *, headers_only: bool):
+        return queryset
 
     def harvested(self):
         live = Q()
@@ -201,7 +215,7 @@ class Query:
         return item.key[-len(self.order) :]
 
 
-def stage_rows(stage, query: Query, after: tuple | None, limit: int) -> list[Item]:
+def stage_rows(stage, query: Query, after: tuple | None, limit: int, *, headers_only: bool) -> list[Item]:
     """Up to `limit` rows of one stage after the key `after`, in the query's order, from an index."""
     queryset = stage.harvested()
     if stage.kind is None:
@@ -220,15 +234,17 @@ def stage_rows(stage, query: Query, after: tuple | None, limit: int) -> list[Ite
         queryset = queryset.filter(id__gt=after[0])
     elif after is not None:  # a row comparison, which PostgreSQL answers from the two-column index
         queryset = queryset.filter(TupleGreaterThan(Tuple(F("datestamp"), F("id")), tuple(after)))
-    return stage.items(queryset.select_related(*stage.related).order_by(*query.order)[:limit])
+    return stage.items(stage.rows(queryset, headers_only=headers_only).order_by(*query.order)[:limit])
 
 
-def page(query: Query, stage: int, after: tuple | None, size: int) -> tuple[list[Item], tuple[int, tuple] | None]:
+def page(
+    query: Query, stage: int, after: tuple | None, size: int, *, headers_only: bool = False
+) -> tuple[list[Item], tuple[int, tuple] | None]:
     """One page of up to `size` items from (stage, after) on, and the position after it if more follow."""
     found: list[tuple[int, Item]] = []
     index = stage
     while index < len(STAGES) and len(found) <= size:
-        rows = stage_rows(STAGES[index], query, after, size + 1 - len(found))
+        rows = stage_rows(STAGES[index], query, after, size + 1 - len(found), headers_only=headers_only)
         found += [(index, item) for item in rows]
         index, after = index + 1, None
     items = [item for _, item in found[:size]]
@@ -242,11 +258,10 @@ def find(kind: str, identifier: str) -> Item:
     """The one record an OAI identifier names, live or deleted, or idDoesNotExist."""
     stage = LIVE.get(kind)
     if stage is not None:
-        row = stage.harvested().select_related(*stage.related).filter(identifier=identifier).first()
+        row = stage.rows(stage.harvested(), headers_only=False).filter(identifier=identifier).first()
         if row is not None:
             return stage.items([row])[0]
-    tombstones = TombstoneStage().harvested().select_related("repository")
-    row = tombstones.filter(kind=kind, identifier=identifier).first()
+    row = TombstoneStage().harvested().filter(kind=kind, identifier=identifier).first()
     if row is None:
         raise OaiError("idDoesNotExist", "No record has this identifier here.")
     return TombstoneStage().items([row])[0]

@@ -187,7 +187,8 @@ def list_items(verb: str, arguments, context) -> Element:
     if position.set and spec is None:  # the set's fonds was withdrawn since the list began
         raise OaiError("badResumptionToken", "The set of this list is gone; start again.")
     query = records.Query(entry.scope, spec, position.lower, position.upper)
-    items, following = records.page(query, position.stage, position.after, settings.OPIS_OAI_PAGE_SIZE)
+    size, headers_only = settings.OPIS_OAI_PAGE_SIZE, verb == "ListIdentifiers"
+    items, following = records.page(query, position.stage, position.after, size, headers_only=headers_only)
     if not items:  # (after a token: what was left has changed past the list's end since)
         raise OaiError("noRecordsMatch", "No record matches these arguments.")
     records.attach_sets(items)
