@@ -89,11 +89,10 @@ class LiveStage:
         self.kind, self.model, self.related, self.header = kind, model, related, header
 
     def rows(self, queryset, *, headers_only: bool):
-        if headers_only:
-            return queryset.select_related(*{name.split("__")[0] for name in self.header if "__" in name}).only(
-                *self.header
-            )
-        return queryset.select_related(*self.related)
+        if not headers_only:
+            return queryset.select_related(*self.related)
+        through = {name.split("__")[0] for name in self.header if "__" in name}
+        return (queryset.select_related(*through) if through else queryset).only(*self.header)
 
     def harvested(self):
         manager = self.model.objects
