@@ -179,3 +179,24 @@ def test_the_page_query_walks_the_harvest_index(client):
         plan = queryset[:10].explain()
     assert "archive_source_harvest_idx" in plan
     assert "Sort" not in plan
+
+
+def test_sources_deleted_before_oai_are_found_in_their_history(client):
+    """The backfill of curation's migration 0007, run again over a history with a public and a draft deletion."""
+    from importlib import import_module
+
+    from django.db import connection as db
+
+    from archive.models import Tombstone
+
+    public, draft = SourceFactory(identifier="OLD-PUBLIC", published=True), SourceFactory(identifier="OLD-DRAFT")
+    public.delete()
+    draft.delete()
+    Tombstone.objects.all().delete()  # as before OAI-PMH: no tombstones, only the history
+    with db.cursor() as cursor:
+        cursor.execute(import_module("curation.migrations.0007_oai_deleted_from_history").BACKFILL)
+    assert listed(client) == [sid("OLD-PUBLIC")]
+    assert (
+        oai(client, verb="ListIdentifiers", metadataPrefix="oai_dc").find(".//oai:header", NS).get("status")
+        == "deleted"
+    )
