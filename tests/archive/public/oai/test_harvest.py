@@ -66,8 +66,9 @@ def test_a_harvester_gets_every_published_record_and_no_draft(harvester, collect
     assert titles[oai_id("source", "PUB-0")] == [collection["sources"][0].title]
 
 
-def test_list_identifiers_to_the_end_in_a_set(harvester, collection):
-    headers = list(harvester.ListIdentifiers(metadataPrefix="oai_dc", set="fonds:RGASPI-558"))
+def test_list_identifiers_to_the_end_in_a_set_by_post(harvester, collection):
+    by_post = Sickle(harvester.endpoint, http_method="POST", max_retries=0)
+    headers = list(by_post.ListIdentifiers(metadataPrefix="oai_dc", set="fonds:RGASPI-558"))
     assert {h.identifier for h in headers} == collection["live"]
     assert all("fonds:RGASPI-558" in h.setSpecs and "repository:RGASPI" in h.setSpecs for h in headers)
 
