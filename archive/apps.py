@@ -13,6 +13,7 @@ class ArchiveConfig(AppConfig):
         from . import models
         from .iiif.derivatives import derivatives_deleted
         from .public.cache import connect_invalidation
+        from .public.oai import tombstones
 
         name_link_tables(self.get_models(include_auto_created=True))
 
@@ -33,6 +34,8 @@ class ArchiveConfig(AppConfig):
             ]
         )
         post_delete.connect(derivatives_deleted, sender=models.SourceImage, dispatch_uid="opis-iiif-derivatives")
+        # A public unit or source deleted outright stays known to OAI-PMH harvesters as deleted.
+        tombstones.connect()
 
 
 def name_link_tables(models) -> None:

@@ -13,7 +13,7 @@ from django.db import DEFAULT_DB_ALIAS
 
 _public_read: ContextVar[bool] = ContextVar("opis_public_read", default=False)
 
-PUBLIC_NAMESPACES = {"archive"}
+PUBLIC_NAMESPACES = {"archive", "oai"}
 REPLICATED_APPS = {"archive"}
 
 

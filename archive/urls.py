@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("archive.ops_urls")),
     path("curation/", admin.site.urls),
     path("iiif/", include("archive.iiif.urls")),
+    path("oai/", include("archive.public.oai.urls")),
     path("", include("archive.public.urls")),
 ]
 

@@ -5,6 +5,7 @@ from .events import Event, EventType
 from .generation import PublicChange, PublicGeneration
 from .slugs import FormerSlug
 from .sources import AgentRole, Originality, Script, Source, SourceAgent, SourceImage
+from .tombstones import HarvestKind, Tombstone
 from .units import Level, Unit
 
 __all__ = [
@@ -12,6 +13,7 @@ __all__ = [
     "AgentRole",
     "CommentaryKind",
     "EventType",
+    "HarvestKind",
     "Originality",
     "Script",
     "Agent",
@@ -31,5 +33,6 @@ __all__ = [
     "SourceImage",
     "Status",
     "Subject",
+    "Tombstone",
     "Unit",
 ]

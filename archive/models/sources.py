@@ -20,6 +20,7 @@ from .base import (
     EditorialQuerySet,
     PlainText,
     editorial_permissions,
+    harvest_index,
     identifier_field,
     slug_field,
 )
@@ -154,6 +155,7 @@ class Source(PlainText, EditorialModel, DatedModel):
             # The default order, and the newest published first.
             models.Index(fields=["date_start", "identifier"], name="archive_source_chrono_idx"),
             models.Index(fields=["-published_at"], condition=Q(status="published"), name="archive_source_newest_idx"),
+            harvest_index("source"),
         ]
         constraints = [
             *EditorialModel._meta.constraints,

@@ -21,6 +21,7 @@ from .base import (
     EditorialQuerySet,
     PlainText,
     editorial_permissions,
+    harvest_index,
     identifier_field,
     slug_field,
 )
@@ -176,6 +177,7 @@ class Unit(PlainText, EditorialModel, DatedModel):
             models.Index(fields=["fonds", "level"], name="archive_unit_fonds_idx"),
             *search_indexes("unit", "title", "title_original"),
             *icontains_indexes("unit", "identifier", "title", "title_original", "number"),
+            harvest_index("unit"),
         ]
         constraints = [
             *EditorialModel._meta.constraints,

@@ -178,3 +178,13 @@ OPIS_FACET_INDEX_SECONDS = int(os.environ.get("OPIS_FACET_INDEX_SECONDS", "300")
 # Every query of a public request (anyone but a curator) is cancelled after this long, and the request answered 503
 # (archive/public/timeout.py), so no visitor can hold a worker or a database backend for long; 0 turns it off.
 OPIS_PUBLIC_STATEMENT_TIMEOUT_MS = int(os.environ.get("OPIS_PUBLIC_STATEMENT_TIMEOUT_MS", "5000"))
+
+# OAI-PMH 2.0 at /oai/ (archive/public/oai/, docs/oai-pmh.md). The repository identifier is the middle part of every
+# record's identifier (oai:<it>:source:<identifier>): set it once to the site's domain and never change it; empty,
+# the host the request came to is used. Records per ListRecords/ListIdentifiers page, and how long a resumption
+# token stays valid.
+OPIS_OAI_REPOSITORY_NAME = os.environ.get("OPIS_OAI_REPOSITORY_NAME", "Opis")
+OPIS_OAI_REPOSITORY_IDENTIFIER = os.environ.get("OPIS_OAI_REPOSITORY_IDENTIFIER", "")
+OPIS_OAI_ADMIN_EMAIL = os.environ.get("OPIS_OAI_ADMIN_EMAIL", "archive@opis.example.org")
+OPIS_OAI_PAGE_SIZE = int(os.environ.get("OPIS_OAI_PAGE_SIZE", "200"))
+OPIS_OAI_TOKEN_SECONDS = int(os.environ.get("OPIS_OAI_TOKEN_SECONDS", str(24 * 3600)))
