@@ -1,7 +1,8 @@
 """When an authority (person or organisation, place, subject, repository, language) is public.
 
-Authorities have no workflow of their own: one is public when, and only when, a published source or event
-refers to it. Nothing else makes it public, and nothing that refers to it unpublished does.
+Authorities have no workflow of their own: one is public when, and only when, a published source, event or unit
+of description refers to it (a unit as creator or access point). Nothing else makes it public, and nothing that
+refers to it unpublished does.
 """
 
 from functools import reduce
@@ -21,11 +22,12 @@ def referring_fields(record: type[models.Model], authority: type[models.Model]) 
 
 
 def referring_records() -> tuple[type[models.Model], ...]:
-    """The records whose publication makes an authority public: sources and events."""
+    """The records whose publication makes an authority public: sources, events and units of description."""
     from .events import Event
     from .sources import Source
+    from .units import Unit
 
-    return Source, Event
+    return Source, Event, Unit
 
 
 class AuthorityQuerySet(models.QuerySet):
