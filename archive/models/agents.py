@@ -11,7 +11,7 @@ from archive.edtf import validate_edtf
 
 from .authorities import AuthorityQuerySet
 from .base import PlainText, identifier_field, slug_field, transfer_permissions, wikidata_validator
-from .search import icontains_indexes
+from .search import icontains_indexes, search_indexes, search_vector_field
 
 
 def name_variants_field() -> models.TextField:
@@ -146,6 +146,10 @@ class Agent(PlainText, models.Model):
     description = models.TextField(_("description"), blank=True, help_text=_("Who they were, in a few sentences."))
     wikidata = wikidata_field()
 
+    search_vector = search_vector_field(
+        ("name", "A"), ("name_original", "A"), ("name_variants", "A"), ("description", "B")
+    )
+
     objects = AuthorityQuerySet.as_manager()
 
     class Meta:
@@ -154,7 +158,10 @@ class Agent(PlainText, models.Model):
         verbose_name_plural = _("people and organisations")
         permissions = transfer_permissions("agent")
         # The admin's search fields (curation/admin/authorities.py).
-        indexes = icontains_indexes("agent", "identifier", "name", "name_original", "name_variants")
+        indexes = [
+            *icontains_indexes("agent", "identifier", "name", "name_original", "name_variants"),
+            *search_indexes("agent", "name", "name_original", "name_variants"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=AgentKind.values), name="archive_agent_kind_valid"),
         ]
@@ -194,6 +201,8 @@ class Place(PlainText, models.Model):
     )
     wikidata = wikidata_field()
 
+    search_vector = search_vector_field(("name", "A"), ("name_original", "A"), ("name_variants", "A"))
+
     objects = AuthorityQuerySet.as_manager()
 
     class Meta:
@@ -201,6 +210,7 @@ class Place(PlainText, models.Model):
         verbose_name = _("place")
         verbose_name_plural = _("places")
         permissions = transfer_permissions("place")
+        indexes = search_indexes("place", "name", "name_original", "name_variants")
         constraints = [
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
@@ -237,6 +247,8 @@ class Subject(PlainText, models.Model):
     term_original = models.CharField(_("term in Russian"), max_length=255, blank=True)
     scope_note = models.TextField(_("scope note"), blank=True, help_text=_("When to use this term."))
 
+    search_vector = search_vector_field(("term", "A"), ("term_original", "A"), ("scope_note", "B"))
+
     objects = AuthorityQuerySet.as_manager()
 
     class Meta:
@@ -244,6 +256,7 @@ class Subject(PlainText, models.Model):
         verbose_name = _("subject")
         verbose_name_plural = _("subjects")
         permissions = transfer_permissions("subject")
+        indexes = search_indexes("subject", "term", "term_original")
 
     def __str__(self):
         return self.term

@@ -1,4 +1,5 @@
-"""One search over published sources, events and commentary.
+"""One search over every kind of published record: sources, units of description, events, people and
+organisations, places, subjects and commentary.
 
 Full text over the stored search vectors: websearch syntax, ranking, and snippets from `ts_headline`, which
 marks whole words only. The query is searched in each of its spellings (archive/public/translit.py), so Khalkhin,
@@ -20,14 +21,14 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, TrigramWordSimilarity
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q, TextField, Value
+from django.db.models import F, Func, Q, TextField, Value
 from django.db.models.functions import Concat, Greatest
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from archive.models import Commentary, Event, Source
+from archive.models import Agent, Commentary, Event, Place, Source, Subject, Unit
 from archive.models.search import SEARCH_CONFIG
 
 from .translit import spellings
@@ -65,15 +66,22 @@ def searchable(text: str) -> bool:
 
 @dataclass(frozen=True)
 class Kind:
+    """One kind of record the search finds: its names (matched near as well as exactly), the text its snippet
+    comes from, and the visibility rule of its queryset (`published` for records, `public` for authorities)."""
+
     key: str
     label: str
     singular: str
     model: type
     name_fields: tuple[str, ...]
     snippet_fields: tuple[str, ...]
+    title_field: str = "title"
+    visibility: str = "published"
+    related: tuple[str, ...] = ()
+    markdown_fields: tuple[str, ...] = ()
 
     def published(self):
-        return self.model.objects.published()
+        return getattr(self.model.objects, self.visibility)()
 
 
 KINDS = {
@@ -86,6 +94,16 @@ KINDS = {
             Source,
             ("title", "title_original"),
             ("summary", "transcription", "translation"),
+            related=("repository",),
+        ),
+        Kind(
+            "unit",
+            _("Fonds, inventories and files"),
+            pgettext_lazy("one search result", "Unit of description"),
+            Unit,
+            ("title", "title_original"),
+            ("scope_content",),
+            related=("repository",),
         ),
         Kind(
             "event",
@@ -94,6 +112,37 @@ KINDS = {
             Event,
             ("name", "name_original"),
             ("description",),
+            title_field="name",
+        ),
+        Kind(
+            "agent",
+            _("People and organisations"),
+            pgettext_lazy("one search result", "Person or organisation"),
+            Agent,
+            ("name", "name_original", "name_variants"),
+            ("name_variants", "description"),
+            title_field="name",
+            visibility="public",
+        ),
+        Kind(
+            "place",
+            _("Places"),
+            pgettext_lazy("one search result", "Place"),
+            Place,
+            ("name", "name_original", "name_variants"),
+            ("name_variants",),
+            title_field="name",
+            visibility="public",
+        ),
+        Kind(
+            "subject",
+            _("Subjects"),
+            pgettext_lazy("one search result", "Subject"),
+            Subject,
+            ("term", "term_original"),
+            ("scope_note",),
+            title_field="term",
+            visibility="public",
         ),
         Kind(
             "commentary",
@@ -102,6 +151,8 @@ KINDS = {
             Commentary,
             ("title",),
             ("body",),
+            related=("source", "event"),
+            markdown_fields=("body",),
         ),
     )
 }
@@ -261,6 +312,19 @@ def _highlight(fragment: str) -> str:
     )
 
 
+# Markdown's marks around words ([text](url) keeps its text): commentary snippets read as text, not as markup.
+_MARKDOWN_MARKS = r"\[([^\]]*)\]\([^)]*\)|[*_`#>~]+"
+
+
+def _as_text(kind: Kind, name: str):
+    """A snippet field as plain text: Markdown fields without their marks."""
+    if name not in kind.markdown_fields:
+        return F(name)
+    return Func(
+        F(name), Value(_MARKDOWN_MARKS), Value(r"\1"), Value("g"), function="regexp_replace", output_field=TextField()
+    )
+
+
 def hydrate(page: list[tuple[str, int, float]], text: str) -> list[Hit]:
     """The records of one page, with snippets; one query per kind on the page, whatever its size."""
     objects = {}
@@ -271,11 +335,9 @@ def hydrate(page: list[tuple[str, int, float]], text: str) -> list[Hit]:
             .filter(pk__in=[pk for k, pk, _ in page if k == key])
             .defer("search_vector")  # for the WHERE clause only: large, never shown
         )
-        if kind.model is Source:
-            queryset = queryset.select_related("repository")
-        elif kind.model is Commentary:
-            queryset = queryset.select_related("source", "event")
-        parts = [item for name in kind.snippet_fields for item in (F(name), Value(" "))]
+        if kind.related:
+            queryset = queryset.select_related(*kind.related)
+        parts = [item for name in kind.snippet_fields for item in (_as_text(kind, name), Value(" "))]
         queryset = queryset.annotate(
             snippet=SearchHeadline(
                 Concat(*parts[:-1], output_field=TextField()) if len(parts) > 2 else parts[0],

@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -133,12 +134,20 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 
-# Scripts and styles come from this site only; inline code runs only with the per-response nonce.
+# The public maps' tile server (archive/public/maps.py), with {z}/{x}/{y} in it, and the credit its terms ask for.
+# Empty: no tiles, the markers alone. An archive picks a provider whose terms it accepts (OpenStreetMap's own
+# tile.openstreetmap.org is for light use only).
+OPIS_MAP_TILE_URL = os.environ.get("OPIS_MAP_TILE_URL", "")
+OPIS_MAP_TILE_ATTRIBUTION = os.environ.get("OPIS_MAP_TILE_ATTRIBUTION", "")
+_tiles = urlsplit(OPIS_MAP_TILE_URL)
+
+# Scripts and styles come from this site only; inline code runs only with the per-response nonce. Images also from
+# the tile server, when there is one.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF, CSP.NONCE],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *([f"{_tiles.scheme}://{_tiles.netloc}"] if _tiles.netloc else [])],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.NONE],
     "frame-ancestors": [CSP.NONE],

@@ -1,6 +1,6 @@
 """Public pages. Every record shown here comes from `.published()` (curators may preview drafts)."""
 
-from .authorities import AgentDetailView, PlaceDetailView
+from .authorities import AgentDetailView, AgentListView, PlaceDetailView, PlaceListView
 from .citations import PermalinkView, SourceCitationView
 from .ead import UnitEADView
 from .events import EventDetailView, EventListView
@@ -13,6 +13,7 @@ from .units import RepositoryDetailView, RepositoryListView, UnitDetailView
 
 __all__ = [
     "AgentDetailView",
+    "AgentListView",
     "EventDetailView",
     "EventListView",
     "HomeView",
@@ -21,6 +22,7 @@ __all__ = [
     "PlaceDetailView",
     "RepositoryDetailView",
     "RepositoryListView",
+    "PlaceListView",
     "RobotsView",
     "SearchView",
     "SourceCitationView",

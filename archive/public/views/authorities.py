@@ -4,9 +4,12 @@
 too, exactly as an address that names nothing."""
 
 from django.db.models import Prefetch
-from django.views.generic import DetailView
+from django.views.generic import DetailView, ListView
 
 from archive.models import Agent, Event, Place, Source
+from archive.public.maps import MAP_MARKERS, map_data
+
+from .mixins import ClampedPageMixin
 
 
 class AgentDetailView(DetailView):
@@ -27,3 +30,36 @@ class PlaceDetailView(DetailView):
             Prefetch("sources", queryset=Source.objects.published().select_related("repository")),
             Prefetch("events", queryset=Event.objects.published()),
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.object.latitude is not None:
+            context["map"] = map_data(self.request, [self.object])
+        return context
+
+
+class AuthorityListMixin(ClampedPageMixin):
+    """An alphabetical index of the public authorities of one kind, paged."""
+
+    paginate_by = 100
+
+    def get_queryset(self):
+        return self.model.objects.public().defer("search_vector").order_by("name", "pk")
+
+
+class AgentListView(AuthorityListMixin, ListView):
+    model = Agent
+    template_name = "archive/agent_list.html"
+    context_object_name = "agents"
+
+
+class PlaceListView(AuthorityListMixin, ListView):
+    model = Place
+    template_name = "archive/place_list.html"
+    context_object_name = "places"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        located = self.get_queryset().filter(latitude__isnull=False)
+        context["map"] = map_data(self.request, located[:MAP_MARKERS])
+        return context

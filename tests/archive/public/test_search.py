@@ -84,7 +84,11 @@ def test_search_covers_events_and_commentary_and_counts_kinds(client, battles):
     assert found == {source, battles, note}
     assert {kind.key: count for kind, count in response.context["kinds"]} == {
         "source": 1,
+        "unit": 0,
         "event": 1,
+        "agent": 0,
+        "place": 0,
+        "subject": 0,
         "commentary": 1,
     }
     only_events = client.get(reverse("archive:search"), {"q": "Khalkhin", "type": "event"})
