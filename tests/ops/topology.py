@@ -246,13 +246,12 @@ class Topology:
         self.processes.append(process)
         return process
 
-    def start_app_server(self, name: str) -> AppServer:
+    def start_app_server(self, name: str, **env: str) -> AppServer:
         port = free_port()
         process = self.spawn(
             name,
             [sys.executable, "-m", "gunicorn", "archive.wsgi"],
-            WEB_CONCURRENCY="2",
-            GUNICORN_BIND=f"127.0.0.1:{port}",
+            **{"WEB_CONCURRENCY": "2", **env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
         )
         server = AppServer(name, port, process, self.root / f"{name}.log")
         self.servers[name] = server
