@@ -54,7 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=int, default=20)
     parser.add_argument("--connections", type=int, default=16)
     args = parser.parse_args(argv)
-    topology = Topology(ROOT / "var" / "scale" / f"bench-{time.strftime('%Y%m%d-%H%M%S')}")
+    # bench.generate empties the archive tables, so it asks for a database named for the bench.
+    topology = Topology(ROOT / "var" / "scale" / f"bench-{time.strftime('%Y%m%d-%H%M%S')}", database="opis_bench")
     workers = os.environ.get("WEB_CONCURRENCY", "2")
     load = " ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"# bench.scale_out  command: python -m bench.scale_out {' '.join(argv or sys.argv[1:])}  load {load}")

@@ -70,6 +70,7 @@ class Postgres:
     port: int
     user: str | None
     binaries: Path
+    database: str = DATABASE
 
     def run(self, tool: str, *args: str, **kwargs) -> subprocess.CompletedProcess:
         command = [str(self.binaries / tool), *args]
@@ -79,7 +80,7 @@ class Postgres:
 
     @property
     def url(self) -> str:
-        return f"postgres://postgres@127.0.0.1:{self.port}/{DATABASE}"
+        return f"postgres://postgres@127.0.0.1:{self.port}/{self.database}"
 
     @property
     def log(self) -> Path:
@@ -148,13 +149,14 @@ class Topology:
 
     root: Path
     binaries: Path = field(default_factory=bindir)
+    database: str = DATABASE
     processes: list[subprocess.Popen] = field(default_factory=list)
     servers: dict[str, AppServer] = field(default_factory=dict)
 
     def __post_init__(self):
         self.root.mkdir(parents=True, exist_ok=True)
-        self.primary = Postgres(self.root / "primary", free_port(), None, self.binaries)
-        self.replica = Postgres(self.root / "replica", free_port(), None, self.binaries)
+        self.primary = Postgres(self.root / "primary", free_port(), None, self.binaries, self.database)
+        self.replica = Postgres(self.root / "replica", free_port(), None, self.binaries, self.database)
         self.redis_port = free_port()
         self.media = self.root / "media"
         self.static = self.root / "static"
@@ -183,8 +185,8 @@ class Topology:
         self.primary.start()
         import psycopg
 
-        with psycopg.connect(self.primary.url.replace(f"/{DATABASE}", "/postgres"), autocommit=True) as connection:
-            connection.execute(f'CREATE DATABASE "{DATABASE}"')
+        with psycopg.connect(self.primary.url.replace(f"/{self.database}", "/postgres"), autocommit=True) as connection:
+            connection.execute(f'CREATE DATABASE "{self.database}"')
 
     def start_replica(self) -> None:
         """A streaming replica of the primary: pg_basebackup writes its data directory and standby settings."""
