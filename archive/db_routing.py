@@ -12,6 +12,9 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS
 
 _public_read: ContextVar[bool] = ContextVar("opis_public_read", default=False)
+# Set for one request whose replica is behind the primary's public generation, or down (archive/public/generation.py):
+# its records come from the primary.
+_replica_refused: ContextVar[bool] = ContextVar("opis_replica_refused", default=False)
 
 PUBLIC_NAMESPACES = {"archive", "oai"}
 REPLICATED_APPS = {"archive"}
@@ -22,7 +25,7 @@ class PublicReadReplicaRouter:
 
     def db_for_read(self, model, **hints):
         alias = getattr(settings, "PUBLIC_READ_DATABASE", None)
-        if alias and _public_read.get() and model._meta.app_label in REPLICATED_APPS:
+        if alias and _public_read.get() and not _replica_refused.get() and model._meta.app_label in REPLICATED_APPS:
             return alias
         return None
 
@@ -62,9 +65,10 @@ def public_visitor(request) -> bool:
 
 
 def public_aliases() -> list[str]:
-    """The database aliases a public request may read from: the primary, and the replica when one is set."""
+    """The database aliases a public request may read from: the primary, and the replica when one is set and not
+    refused for this request."""
     replica = getattr(settings, "PUBLIC_READ_DATABASE", None)
-    return ["default", replica] if replica else ["default"]
+    return ["default", replica] if replica and not _replica_refused.get() else ["default"]
 
 
 def is_public_read(request) -> bool:
@@ -74,9 +78,23 @@ def is_public_read(request) -> bool:
 
 
 def read_database(*, public: bool) -> str:
-    """The database alias archive records are read from: the replica for public reads when one is configured."""
+    """The database alias archive records are read from: the replica for public reads when one is configured (and
+    not refused for the present request)."""
     alias = getattr(settings, "PUBLIC_READ_DATABASE", None)
-    return alias if public and alias else DEFAULT_DB_ALIAS
+    return alias if public and alias and not _replica_refused.get() else DEFAULT_DB_ALIAS
+
+
+def replica_alias() -> str | None:
+    return getattr(settings, "PUBLIC_READ_DATABASE", None)
+
+
+def refuse_replica():
+    """Until `reset_replica(token)`: every read of this context goes to the primary. Returns the token."""
+    return _replica_refused.set(True)
+
+
+def reset_replica(token) -> None:
+    _replica_refused.reset(token)
 
 
 def reading_public() -> bool:

@@ -2,7 +2,7 @@
 
 import logging
 
-from django.db import DatabaseError, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -13,7 +13,9 @@ logger = logging.getLogger(__name__)
 @never_cache
 @require_safe
 def healthz(request):
-    """200 when every configured database answers a query, 503 naming the one that does not."""
+    """200 when every configured database answers a query; 503 naming the primary when it does not; 200 "degraded"
+    naming the replica when only the replica does not, since public pages then read from the primary: a load
+    balancer keeps the server, and monitoring sees which database is down."""
     checks = {}
     for alias in connections:
         try:
@@ -24,5 +26,7 @@ def healthz(request):
         except DatabaseError as exc:
             logger.error("healthz: database %s unavailable: %s", alias, exc)
             checks[alias] = "unavailable"
+    if checks.get(DEFAULT_DB_ALIAS) != "ok":
+        return JsonResponse({"status": "error", "databases": checks}, status=503)
     healthy = all(state == "ok" for state in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "error", "databases": checks}, status=200 if healthy else 503)
+    return JsonResponse({"status": "ok" if healthy else "degraded", "databases": checks})

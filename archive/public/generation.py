@@ -14,23 +14,30 @@ after a backup is restored the first change moves it past every number used befo
 (a process killed right after its commit) leaves its rows counted: nothing is lost.
 
 Each request reads the generation once, before it reads any record (`begin`, called by the middleware of
-archive/public/cache.py), from the database its records come from (the replica for public reads,
-archive/db_routing.py), and builds every key from that one value (`generation()`). A request that read the
-number before a change committed may have read old records, but what it stores is keyed by a number no later
-request reads; a request that read the new number began after the commit, so it reads the new records. On a
-streaming replica the change row arrives in the same commit record as the changed records, so this holds
-there too, as long as a request reads everything from one replica.
+archive/public/cache.py), from the primary, and builds every key from that one value (`generation()`). A request
+that read the number before a change committed may have read old records, but what it stores is keyed by a number
+no later request reads; a request that read the new number began after the commit, so it reads the new records.
+
+With a read replica (archive/db_routing.py) a public request then reads the generation the replica has replayed.
+The change row arrives there in the same commit record as the changed records, and the number only rises, so a
+replica at the primary's number or past it holds every change that number counts: the request reads its records
+there. A replica behind it (lag), or not answering, would show records older than the key they would be cached
+under: that request reads its records from the primary instead. So no request, on any server, shows or caches a
+record older than the last change committed before it began, however far the replica lags.
 """
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import partial
 
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 
-from archive.db_routing import read_database, reading_public
+from archive.db_routing import read_database, reading_public, refuse_replica, replica_alias, reset_replica
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -38,6 +45,7 @@ class _Request:
     """The present request's generation, once read."""
 
     generation: int | None = None
+    replica_token: object = None  # set when this request's records come from the primary despite a replica
 
 
 # The present request (None outside one). A holder, so that every middleware and view of one request shares it.
@@ -101,14 +109,27 @@ def generation() -> int:
 
 
 def begin(*, public: bool) -> int:
-    """The present request's generation, read now if it has none yet, from the database its records are read
-    from (`public`: the replica, when one is configured). Call before the request reads any record."""
+    """The present request's generation, read now from the primary if it has none yet; for a public request with
+    a replica, the replica is used for its records only if it has replayed that generation. Call before the
+    request reads any record."""
     request = _request.get()
     if request is None:
         return read(read_database(public=public))
     if request.generation is None:
-        request.generation = read(read_database(public=public))
+        request.generation = read(DEFAULT_DB_ALIAS)
+        if public and replica_alias() and not replica_current(request.generation):
+            request.replica_token = refuse_replica()
     return request.generation
+
+
+def replica_current(wanted: int) -> bool:
+    """Whether the replica has replayed the generation `wanted` (False if it does not answer)."""
+    alias = replica_alias()
+    try:
+        return read(alias) >= wanted
+    except DatabaseError as error:
+        logger.warning("Replica %s not answering, reading from the primary: %s", alias, error)
+        return False
 
 
 @contextmanager
@@ -118,8 +139,11 @@ def request_scope() -> Iterator[None]:
     if _request.get() is not None:
         yield
         return
-    token = _request.set(_Request())
+    request = _Request()
+    token = _request.set(request)
     try:
         yield
     finally:
+        if request.replica_token is not None:
+            reset_replica(request.replica_token)
         _request.reset(token)

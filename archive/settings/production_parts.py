@@ -43,6 +43,10 @@ def database_settings(env: Mapping[str, str], fallback_url: str) -> dict:
     if env.get("DATABASE_REPLICA_URL"):
         databases[REPLICA_ALIAS] = parse(env["DATABASE_REPLICA_URL"])
         databases[REPLICA_ALIAS]["TEST"] = {"MIRROR": "default"}
+        # A replica that does not answer is given up quickly: the request then reads from the primary.
+        databases[REPLICA_ALIAS].setdefault("OPTIONS", {})["connect_timeout"] = int(
+            env.get("REPLICA_CONNECT_TIMEOUT", "2")
+        )
     return databases
 
 
