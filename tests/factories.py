@@ -4,7 +4,19 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from archive.models import Agent, Commentary, Event, Language, Place, Repository, Source, Status, Subject
+from archive.models import (
+    Agent,
+    Commentary,
+    Event,
+    Language,
+    Level,
+    Place,
+    Repository,
+    Source,
+    Status,
+    Subject,
+    Unit,
+)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -74,6 +86,36 @@ class EventFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Event {n}")
     date_edtf = "1936-03-12"
     date_text = "12 марта 1936"
+
+    class Params:
+        published = factory.Trait(status=Status.PUBLISHED, published_at=factory.LazyFunction(timezone.now))
+
+
+_LABELS = {Level.FONDS: ("Fonds", "Ф."), Level.SERIES: ("Inventory", "Оп."), Level.FILE: ("File", "Д.")}
+_BELOW = {None: Level.FONDS, Level.FONDS: Level.SERIES, Level.SERIES: Level.FILE}
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    """A fonds by default; with `parent`, the level below it in the parent's repository.
+
+    `UnitFactory(parent=UnitFactory(number="558"), number="11")` is RGASPI's inventory 11 of fonds 558.
+    """
+
+    class Meta:
+        model = Unit
+
+    parent = None
+    level = factory.LazyAttribute(lambda o: _BELOW[o.parent and Level(o.parent.level)])
+    repository = factory.Maybe(
+        "parent",
+        yes_declaration=factory.LazyAttribute(lambda o: o.parent.repository),
+        no_declaration=factory.SubFactory(RepositoryFactory),
+    )
+    number = factory.Sequence(lambda n: str(n + 1))
+    identifier = factory.Sequence(lambda n: f"UNIT-{n}")
+    slug = factory.Sequence(lambda n: f"unit-{n}")
+    title = factory.LazyAttribute(lambda o: f"{_LABELS[o.level][0]} {o.number}")
+    title_original = factory.LazyAttribute(lambda o: f"{_LABELS[o.level][1]} {o.number}")
 
     class Params:
         published = factory.Trait(status=Status.PUBLISHED, published_at=factory.LazyFunction(timezone.now))
