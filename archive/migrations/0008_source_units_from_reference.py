@@ -5,7 +5,7 @@ import django.db.models.deletion
 from django.db import migrations, models
 from django.db.models import Min, Q
 
-from ._unit_paths import Tree, derive_fonds, path_of, strings_of, update_from
+from ._unit_paths import Tree, check_constraints_now, derive_fonds, path_of, strings_of, update_from
 
 
 def units_from_strings(apps, schema_editor):
@@ -30,6 +30,7 @@ def units_from_strings(apps, schema_editor):
     if rows:
         key = ("repository_id", "fond", "opis", "delo")
         update_from(schema_editor.connection, Source._meta.db_table, key, ("unit_id",), rows, "AND t.unit_id IS NULL")
+    check_constraints_now(schema_editor.connection)
     derive_fonds(schema_editor.connection, Source._meta.db_table, Unit._meta.db_table)
 
 
@@ -39,6 +40,7 @@ def strings_from_units(apps, schema_editor):
     rows = [(pk, *strings) for pk, strings in strings_of(Unit, units).items()]
     if rows:
         update_from(schema_editor.connection, Source._meta.db_table, ("unit_id",), ("fond", "opis", "delo"), rows)
+    check_constraints_now(schema_editor.connection)
 
 
 class Migration(migrations.Migration):

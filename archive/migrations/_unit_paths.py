@@ -163,3 +163,10 @@ def derive_fonds(connection, table: str, unit_table: str) -> None:
             f"UPDATE {qn(table)} AS t SET fonds_id = COALESCE(u.fonds_id, u.id) FROM {qn(unit_table)} AS u "  # noqa: S608
             "WHERE t.unit_id = u.id AND t.fonds_id IS DISTINCT FROM COALESCE(u.fonds_id, u.id)"
         )
+
+
+def check_constraints_now(connection) -> None:
+    """Run the deferred foreign-key checks of the rows just written, so the columns can be dropped (or added)
+    in the same transaction: PostgreSQL refuses to alter a table with pending trigger events."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")

@@ -7,7 +7,7 @@ drafts: nothing in the history is lost."""
 import django.db.models.deletion
 from django.db import migrations, models
 
-from archive.migrations._unit_paths import Tree, derive_fonds, path_of, strings_of, update_from
+from archive.migrations._unit_paths import Tree, check_constraints_now, derive_fonds, path_of, strings_of, update_from
 
 
 def units_from_strings(apps, schema_editor):
@@ -30,6 +30,7 @@ def units_from_strings(apps, schema_editor):
         update_from(
             schema_editor.connection, Historical._meta.db_table, key, ("unit_id",), rows, "AND t.unit_id IS NULL"
         )
+    check_constraints_now(schema_editor.connection)
     derive_fonds(schema_editor.connection, Historical._meta.db_table, tree.Unit._meta.db_table)
 
 
@@ -39,6 +40,7 @@ def strings_from_units(apps, schema_editor):
     rows = [(pk, *strings) for pk, strings in strings_of(Unit, units).items()]
     if rows:
         update_from(schema_editor.connection, Historical._meta.db_table, ("unit_id",), ("fond", "opis", "delo"), rows)
+    check_constraints_now(schema_editor.connection)
 
 
 class Migration(migrations.Migration):
