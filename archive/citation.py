@@ -5,14 +5,14 @@ English: RGASPI, f. 558, op. 11, d. 123, ll. 12-15v
 The fond, opis and delo are the numbers of the source's unit and the units above it; missing parts are left
 out, never guessed. A document known from a publication cites it ("Опубл.: …" / "Published in …"), after the
 archival reference when a unit or folios are known, else alone.
-
-Lists of sources citing each one should load `unit__parent__parent` with them: the tree is three levels deep.
 """
 
 import re
 
 _VERSO = re.compile(r"\s*об\.?", re.IGNORECASE)
 _MANY = re.compile(r"[-–,]")
+# What citing a source reads: select_related(*CITED) cites a list in one query.
+CITED = ("repository", "unit__parent__parent")
 LABELS_RU = {"fonds": "Ф.", "series": "Оп.", "file": "Д."}
 LABELS_EN = {"fonds": "f.", "series": "op.", "file": "d."}
 
@@ -21,6 +21,13 @@ def units_of(source) -> list:
     """The source's unit and those above it, from the fonds down; empty when no unit is known."""
     unit = source.unit
     return [] if unit is None else [*unit.ancestors(), unit]
+
+
+def reference_numbers(source) -> dict[str, str]:
+    """{"fonds": "558", "series": "11", "file": "374"}: the numbers of the source's units by level ("" if none)."""
+    numbers = dict.fromkeys(LABELS_RU, "")
+    numbers.update((unit.level, unit.number) for unit in units_of(source))
+    return numbers
 
 
 def _numbers(source, labels: dict[str, str]) -> list[str]:

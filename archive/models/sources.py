@@ -200,6 +200,11 @@ class Source(PlainText, EditorialModel, DatedModel):
     def citation_en(self) -> str:
         return citation.cite_en(self)
 
+    @property
+    def reference_numbers(self) -> dict[str, str]:
+        """The fond, opis and delo numbers from the unit tree, by level: {"fonds": "558", "series": "11", ...}."""
+        return citation.reference_numbers(self)
+
 
 class AgentRole(models.TextChoices):
     CREATOR = "creator", _("Creator")

@@ -27,6 +27,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from archive.citation import CITED
 from archive.models import Commentary, Event, Source
 from archive.models.search import SEARCH_CONFIG
 
@@ -272,7 +273,7 @@ def hydrate(page: list[tuple[str, int, float]], text: str) -> list[Hit]:
             .defer("search_vector")  # for the WHERE clause only: large, never shown
         )
         if kind.model is Source:
-            queryset = queryset.select_related("repository")
+            queryset = queryset.select_related(*CITED)
         elif kind.model is Commentary:
             queryset = queryset.select_related("source", "event")
         parts = [item for name in kind.snippet_fields for item in (F(name), Value(" "))]

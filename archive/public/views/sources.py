@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 from django.views.generic import DetailView, ListView
 
-from archive.models import Commentary, Event, Source, SourceAgent
+from archive.citation import CITED
+from archive.models import Commentary, Event, Level, Source, SourceAgent
 from archive.public.cache import cached_count, cached_value
 from archive.public.facets import FACETS, Facet, compute_facets, index_ids, list_ids
 from archive.public.filters import SourceFilter, applicable
@@ -30,7 +31,7 @@ def source_filter_class(request):
 def filtered_sources(request, filter_class=None) -> SourceFilter:
     """The published sources as the query string filters them: the list, its facets and its CSV export. Every
     filter of the query string, valid or not (archive.public.filters.applicable keeps the valid ones)."""
-    queryset = Source.objects.published().select_related("repository")
+    queryset = Source.objects.published().select_related(*CITED)
     return (filter_class or source_filter_class(request))(request.GET, queryset=queryset)
 
 
@@ -167,7 +168,7 @@ class SourceDetailView(PublishedMixin, DetailView):
         return without_search_vector(
             super()
             .get_queryset()
-            .select_related("repository")
+            .select_related(*CITED)
             .prefetch_related(
                 "languages",
                 "places",
@@ -189,11 +190,11 @@ class SourceDetailView(PublishedMixin, DetailView):
 
 def neighbours_in_delo(source) -> tuple[Source | None, Source | None]:
     """The published documents before and after this one in the same file (delo), in one query."""
-    if not (source.fond and source.opis and source.delo):
+    if source.unit is None or source.unit.level != Level.FILE:
         return None, None
     siblings = list(
         Source.objects.published()
-        .filter(repository_id=source.repository_id, fond=source.fond, opis=source.opis, delo=source.delo)
+        .filter(unit_id=source.unit_id)
         .order_by("date_start", "identifier")
         .only("slug", "title", "title_original", "folios", "date_start", "identifier")
     )

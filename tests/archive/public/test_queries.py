@@ -14,6 +14,7 @@ from tests.factories import (
     PlaceFactory,
     SourceFactory,
     SubjectFactory,
+    unit_path,
 )
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +24,7 @@ def _collection(size: int):
     language, place, subject, agent = LanguageFactory(), PlaceFactory(), SubjectFactory(), AgentFactory()
     event = EventFactory(published=True, name="Khalkhin event")
     for number in range(size):
-        source = SourceFactory(published=True, title=f"Khalkhin report {number}", fond="17", opis="1", delo="5")
+        source = SourceFactory(published=True, title=f"Khalkhin report {number}", unit=unit_path("17", "1", "5"))
         source.languages.add(language)
         source.places.add(place)
         source.subjects.add(subject)
