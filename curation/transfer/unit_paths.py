@@ -8,11 +8,11 @@ LEVEL_COLUMNS = (("fond", Level.FONDS), ("opis", Level.SERIES), ("delo", Level.F
 
 
 class UnitPaths:
-    """(repository id, fond, opis, delo) -> unit id. A delo without an opis is a file directly in the fonds;
+    """(repository id, fond, opis, delo) -> (unit id, its fonds's id). A delo without an opis is a file directly in the fonds;
     an empty fond matches the repository's fonds without a number."""
 
     def __init__(self):
-        self.ids: dict[tuple, int] = {}
+        self.ids: dict[tuple, tuple[int, int]] = {}
         self.loaded: set[tuple] = set()
 
     def load(self, paths) -> None:
@@ -28,6 +28,7 @@ class UnitPaths:
         )
         for pk, repository, number in fonds.values_list("pk", "repository_id", "number"):
             found[pk] = (repository, number, "", "")
+        fonds_of = {pk: pk for pk in found}
         series_numbers = list({path[2] for path in wanted if path[2]})
         if series_numbers and found:
             series = Unit.objects.filter(
@@ -35,6 +36,7 @@ class UnitPaths:
             )
             for pk, parent, number in series.values_list("pk", "parent_id", "number"):
                 found[pk] = (*found[parent][:2], number, "")
+                fonds_of[pk] = fonds_of[parent]
         file_numbers = list({path[3] for path in wanted if path[3]})
         if file_numbers and found:
             files = Unit.objects.filter(
@@ -42,12 +44,13 @@ class UnitPaths:
             )
             for pk, parent, number in files.values_list("pk", "parent_id", "number"):
                 found[pk] = (*found[parent][:3], number)
+                fonds_of[pk] = fonds_of[parent]
         for pk, path in found.items():
             if path in wanted:
-                self.ids.setdefault(path, pk)
+                self.ids.setdefault(path, (pk, fonds_of[pk]))
 
-    def resolve(self, path: tuple) -> tuple[int | None, str | None]:
-        """The unit's id, or None and why not (for the lowest column given)."""
+    def resolve(self, path: tuple) -> tuple[tuple[int, int] | None, str | None]:
+        """(the unit's id, its fonds's id), or None and why not (for the lowest column given)."""
         if not any(path[1:]):
             return None, None
         if path in self.ids:

@@ -340,10 +340,12 @@ class Validator:
     def _derive_unit(self, line, merged, errors):
         """The unit the fond, opis and delo cells name, under the row's repository (checked by _check_rules)."""
         path = (merged["repository"], *(merged[column.name] for column in self.kind.unit_numbers))
-        merged["unit"] = None
+        merged["unit"] = merged["fonds"] = None
         if path[0] is None or any(error.column == "repository" for error in errors):
             return
-        merged["unit"], message = self.unit_paths.resolve(path)
+        found, message = self.unit_paths.resolve(path)
+        if found:
+            merged["unit"], merged["fonds"] = found
         if message:
             column = lowest_column(path)
             errors.append(RowError(line, column, merged[column], message))
