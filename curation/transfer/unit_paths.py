@@ -8,8 +8,8 @@ LEVEL_COLUMNS = (("fond", Level.FONDS), ("opis", Level.SERIES), ("delo", Level.F
 
 
 class UnitPaths:
-    """(repository id, fond, opis, delo) -> (unit id, its fonds's id). A delo without an opis is a file directly in the fonds;
-    an empty fond matches the repository's fonds without a number."""
+    """(repository id, fond, opis, delo) -> (unit id, its fonds's id). A delo without an opis is a file directly
+    in the fonds; an empty fond matches the repository's fonds without a number."""
 
     def __init__(self):
         self.ids: dict[tuple, tuple[int, int]] = {}
