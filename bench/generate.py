@@ -5,7 +5,9 @@
 Creates the database if needed, migrates it, and skips the load when the same N, seed and migrations are
 already there (so every benchmark can call it first). --force rebuilds.
 
-Shape at N sources: 10 repositories with ~200 fonds each, N/20 agents, N/200 places and events, N/1000 subjects,
+Shape at N sources: 10 repositories with ~200 fonds each (units: every fonds with 1-5 inventories, N/20 files
+spread over them, each source in a file; one file, RGASPI f. 558, op. 1, d. 1, holds one source in 10: 100,000 at
+a million, for the unit page's budget), N/20 agents, N/200 places and events, N/1000 subjects,
 N/10 commentary on sources plus one per event, digitised images on 1 source in 10; statuses 70 % published
 (a few scheduled in the future), 15 % draft, 10 % in review, 5 % withdrawn; Russian and English text; dates
 from 1921 to 1945 in every EDTF form the app uses, derived exactly as archive.edtf derives them (checked on a
@@ -29,11 +31,14 @@ from bench import corpus
 from bench.pgcopy import Table, escape
 
 HEAVY_EVERY = 10_000
+BIG_FILE_EVERY = 10  # every tenth source is in the one big file
+SOURCES_PER_FILE = 20
 HEAVY_OFFSET = 7
 SEED = 1934
 USERS = 5
 BIG_TABLES = [
     "archive_agent",
+    "archive_unit",
     "archive_source",
     "archive_sourceagent",
     "archive_source_languages",
@@ -52,6 +57,7 @@ ALL_TABLES = [
     "archive_source_subjects",
     "archive_source_events",
     "archive_source",
+    "archive_unit",
     "archive_event_places",
     "archive_event_participants",
     "archive_event",
@@ -139,6 +145,7 @@ class Collection:
         self.en_title = [s.rstrip(".") for s in corpus.sentence_pool(corpus.EN_WORDS, 3000, rng, 4, 10)]
         self.fonds = [sorted({rng.randint(1, 9999) for _ in range(200)} | {17, 495, 558}) for _ in corpus.REPOSITORIES]
         self.fond_weights = [_zipf_cum(len(f)) for f in self.fonds]
+        self.tree = UnitTree(self, random.Random(f"{seed}:units"))
 
     def rng(self, table: str) -> random.Random:
         return random.Random(f"{self.seed}:{table}")
@@ -279,7 +286,6 @@ class Collection:
     def sources(self):
         rng = self.rng("sources")
         repos = [(str(i), code) for i, (code, *_) in enumerate(corpus.REPOSITORIES, 1)]
-        repo_cum = _zipf_cum(len(repos), 0.8)
         doc_types = (
             "protocol",
             "conversation",
@@ -295,10 +301,9 @@ class Collection:
         )
         scripts = ("Cyrl", "Cyrl", "Cyrl", "Latn", "Mong", "")
         for i in range(1, self.n + 1):
-            r = rng.choices(range(len(repos)), cum_weights=repo_cum)[0]
-            repo_id, code = repos[r]
-            fond = str(rng.choices(self.fonds[r], cum_weights=self.fond_weights[r])[0])
-            opis, delo = str(rng.randint(1, 30)), str(rng.randint(1, 3000))
+            file = self.tree.file_of(i, rng)
+            repo_id, code = repos[file.repository - 1]
+            fond, opis, delo = file.numbers
             first = rng.randint(1, 300)
             status, published_at = self.editorial(rng, force_published=is_heavy(i))
             date_text, edtf, start, end = random_edtf(rng)
@@ -324,9 +329,8 @@ class Collection:
                 title_ru,
                 rng.choice(doc_types),
                 repo_id,
-                fond,
-                opis,
-                delo,
+                str(file.id),
+                str(file.fonds),
                 f"{first}-{first + rng.randint(0, 12)}{' об.' if rng.random() < 0.3 else ''}",
                 rng.choice(scripts),
                 rng.choice(("original", "copy", "certified_copy", "")),
@@ -337,6 +341,45 @@ class Collection:
                 translation,
                 "",
                 "",
+                "",
+            )
+
+    def units(self):
+        rng = self.rng("units")
+        labels = {"fonds": ("Fonds", "Ф."), "series": ("Inventory", "Оп."), "file": ("File", "Д.")}
+        for unit in self.tree.units:
+            status, published_at = self.editorial(
+                rng, force_published=unit.id == self.tree.big.id or rng.random() < 0.6
+            )
+            code = corpus.REPOSITORIES[unit.repository - 1][0]
+            path = "-".join([code, *(number for number in unit.numbers if number)])
+            title, title_ru = labels[unit.level]
+            yield (
+                str(unit.id),
+                status,
+                published_at,
+                *self.stamps(rng),
+                "",
+                "",
+                None,
+                None,
+                path,
+                path.lower(),
+                str(unit.repository),
+                unit.level,
+                str(unit.parent) if unit.parent else None,
+                str(unit.fonds) if unit.parent else None,
+                unit.number,
+                f"{title} {unit.number}: {rng.choice(self.en_title)}",
+                f"{title_ru} {unit.number}. {rng.choice(self.ru_title)}",
+                "",
+                "",
+                rng.choice(self.en) if unit.level == "fonds" else "",
+                "",
+                "",
+                "",
+                "",
+                "{}",
                 "",
             )
 
@@ -432,6 +475,56 @@ class Collection:
             )
 
 
+class BenchUnit:
+    __slots__ = ("id", "repository", "level", "parent", "fonds", "number", "numbers")
+
+    def __init__(self, id, repository, level, parent, fonds, number, numbers):
+        self.id, self.repository, self.level, self.parent = id, repository, level, parent
+        self.fonds, self.number, self.numbers = fonds, number, numbers
+
+
+class UnitTree:
+    """The fonds of every repository with 1-5 inventories each, and N/20 files over them (zipf by fonds), ids in
+    that order; the big file (RGASPI f. 558, op. 1, d. 1) first among the files."""
+
+    def __init__(self, collection: "Collection", rng: random.Random):
+        self.units: list[BenchUnit] = []
+        inventories = []  # per repository: [(fonds weights' cum, [inventory units per fonds])]
+        for r, numbers in enumerate(collection.fonds):
+            per_fonds = []
+            for number in numbers:
+                fonds = self._add(r + 1, "fonds", None, None, str(number), (str(number), "", ""))
+                per_fonds.append(
+                    [
+                        self._add(r + 1, "series", fonds.id, fonds.id, str(k), (str(number), str(k), ""))
+                        for k in range(1, rng.randint(1, 5) + 1)
+                    ]
+                )
+            inventories.append(per_fonds)
+        counters: dict[int, int] = {}
+        rgaspi_558 = inventories[0][collection.fonds[0].index(558)][0]
+        self.big = self._file(rgaspi_558, counters)
+        self.files = [self.big]
+        repo_cum = _zipf_cum(len(corpus.REPOSITORIES), 0.8)
+        for _ in range(max(100, collection.n // SOURCES_PER_FILE)):
+            r = rng.choices(range(len(corpus.REPOSITORIES)), cum_weights=repo_cum)[0]
+            f = rng.choices(range(len(collection.fonds[r])), cum_weights=collection.fond_weights[r])[0]
+            self.files.append(self._file(rng.choice(inventories[r][f]), counters))
+
+    def _add(self, repository, level, parent, fonds, number, numbers) -> BenchUnit:
+        unit = BenchUnit(len(self.units) + 1, repository, level, parent, fonds, number, numbers)
+        self.units.append(unit)
+        return unit
+
+    def _file(self, inventory: BenchUnit, counters: dict[int, int]) -> BenchUnit:
+        counters[inventory.id] = number = counters.get(inventory.id, 0) + 1
+        numbers = (*inventory.numbers[:2], str(number))
+        return self._add(inventory.repository, "file", inventory.id, inventory.fonds, str(number), numbers)
+
+    def file_of(self, source: int, rng: random.Random) -> BenchUnit:
+        return self.big if source % BIG_FILE_EVERY == 0 else rng.choice(self.files[1:])
+
+
 def _zipf_cum(size: int, skew: float = 1.0) -> list[float]:
     total, cum = 0.0, []
     for rank in range(size):
@@ -501,9 +594,8 @@ COLUMNS = {
         "title_original",
         "document_type",
         "repository_id",
-        "fond",
-        "opis",
-        "delo",
+        "unit_id",
+        "fonds_id",
         "folios",
         "script",
         "originality",
@@ -515,6 +607,28 @@ COLUMNS = {
         "physical_description",
         "provenance",
         "rights",
+    ],
+    "archive_unit": [
+        *EDITORIAL,
+        *DATED,
+        "identifier",
+        "slug",
+        "repository_id",
+        "level",
+        "parent_id",
+        "fonds_id",
+        "number",
+        "title",
+        "title_original",
+        "extent",
+        "administrative_history",
+        "scope_content",
+        "arrangement",
+        "access_conditions",
+        "reproduction_conditions",
+        "finding_aids",
+        "scripts",
+        "notes",
     ],
     "archive_source_languages": ["source_id", "language_id"],
     "archive_source_places": ["source_id", "place_id"],
@@ -660,6 +774,7 @@ def load(n: int, seed: int) -> None:
         ("archive_event", collection.events()),
         ("archive_event_places", collection.event_places()),
         ("archive_event_participants", collection.event_participants()),
+        ("archive_unit", collection.units()),
         ("archive_source", collection.sources()),
         ("archive_source_languages", collection.source_languages()),
         ("archive_source_places", collection.source_places()),

@@ -43,6 +43,7 @@ TITLES_EN = [
     "Minutes of the commission",
     "Letter of the General Secretary",
 ]
+INVENTORIES, FILES = 11, 200  # of fonds 558, as the rows cite them
 SUMMARY = (
     "Обсуждение вопросов военного сотрудничества, поставок вооружения и подготовки кадров "
     "монгольской народно-революционной армии. Discussion of military cooperation, arms deliveries and "
@@ -78,11 +79,25 @@ def setup():
 def prepare_database(authorities: int) -> None:
     from django.core.management import call_command
 
-    from archive.models import Agent, Event, Language, Place, Repository, Subject
+    from archive.models import Agent, Event, Language, Level, Place, Repository, Subject, Unit
 
     call_command("migrate", verbosity=0)
     call_command("flush", interactive=False, verbosity=0)
-    Repository.objects.create(code="RGASPI", name="Russian State Archive of Socio-Political History")
+    rgaspi = Repository.objects.create(code="RGASPI", name="Russian State Archive of Socio-Political History")
+    # The units the rows' fond, opis and delo name: fonds 558, its inventories and their files.
+    tree = {"repository": rgaspi, "title": "Bench unit"}
+    fonds = Unit.objects.create(identifier="RGASPI-558", slug="rgaspi-558", level=Level.FONDS, number="558", **tree)
+    inventories = Unit.objects.bulk_create(
+        Unit(identifier=f"RGASPI-558-{k}", slug=f"rgaspi-558-{k}", level=Level.SERIES, number=str(k), parent=fonds,
+             fonds=fonds, **tree)
+        for k in range(1, INVENTORIES + 1)
+    )  # fmt: skip
+    Unit.objects.bulk_create(
+        Unit(identifier=f"{i.identifier}-{d}", slug=f"{i.slug}-{d}", level=Level.FILE, number=str(d), parent=i,
+             fonds=fonds, **tree)
+        for i in inventories
+        for d in range(1, FILES + 1)
+    )  # fmt: skip
     Language.objects.bulk_create([Language(code=c, name=n) for c, n in [("ru", "Russian"), ("mn", "Mongolian")]])
     Agent.objects.bulk_create(
         Agent(identifier=f"agent-{i}", slug=f"agent-{i}", name=f"Агент {i} / Agent {i}") for i in range(authorities)
@@ -120,8 +135,8 @@ def generate(path: Path, rows: int, *, authorities: int, variant: str, seed: int
                 "document_type": rng.choice(["conversation", "telegram", "report", "resolution", "minutes"]),
                 "repository": "RGASPI",
                 "fond": "558",
-                "opis": str(rng.randint(1, 11)),
-                "delo": str(rng.randint(1, 2000)),
+                "opis": str(rng.randint(1, INVENTORIES)),
+                "delo": str(rng.randint(1, FILES)),
                 "folios": f"{rng.randint(1, 200)}-{rng.randint(201, 300)} об.",
                 "date_text": day[8:] + "." + day[5:7] + "." + day[:4],
                 "date_edtf": day,
@@ -165,9 +180,16 @@ def phase_copy(path: str) -> int:
     from django.db import connection
     from django.utils import timezone
 
-    from archive.models import Repository
+    from archive.models import Repository, Unit
 
     repository = dict(Repository.objects.values_list("code", "pk"))
+    files = Unit.objects.filter(level="file")
+    unit = {
+        (fond, opis, delo): (pk, fonds)
+        for fond, opis, delo, pk, fonds in files.values_list(
+            "parent__parent__number", "parent__number", "number", "pk", "fonds_id"
+        )
+    }
     columns = [
         "identifier",
         "slug",
@@ -175,10 +197,11 @@ def phase_copy(path: str) -> int:
         "title_original",
         "document_type",
         "repository_id",
-        "fond",
-        "opis",
-        "delo",
+        "unit_id",
+        "fonds_id",
         "folios",
+        "publication",
+        "publication_url",
         "date_text",
         "date_edtf",
         "date_start",
@@ -206,6 +229,7 @@ def phase_copy(path: str) -> int:
             for row in reader:
                 day = date.fromisoformat(row["date_edtf"])
                 row |= {"repository_id": repository[row["repository"]], "date_start": day, "date_end": day}
+                row["unit_id"], row["fonds_id"] = unit[row["fond"], row["opis"], row["delo"]]
                 row |= {"version": 1, "created_at": now, "updated_at": now}
                 copy.write_row([row.get(c, "") for c in columns])
                 count += 1

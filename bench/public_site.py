@@ -30,7 +30,7 @@ from django.test.utils import (  # noqa: E402
 )
 from django.utils import timezone  # noqa: E402
 
-from archive.models import Event, Language, Repository, Source, Status  # noqa: E402
+from archive.models import Event, Language, Level, Repository, Source, Status, Unit  # noqa: E402
 
 WORDS_RU = "переговоры протокол взаимопомощи армия граница делегация договор войска совещание приказ доклад".split()
 WORDS_EN = "negotiations protocol assistance army border delegation treaty troops meeting order report".split()
@@ -50,6 +50,7 @@ def build(count: int) -> None:
         identifier="EV-KG", slug="khalkhin-gol", name="Battles of Khalkhin Gol", name_original="Бои на Халхин-Голе",
         status=Status.PUBLISHED, published_at=now,
     )  # fmt: skip
+    files = _files(repository, count, now)
     batch = []
     for i in range(count):
         day = date(1931, 1, 1) + timedelta(days=rng.randrange(3300))
@@ -63,9 +64,8 @@ def build(count: int) -> None:
                 summary=" ".join(rng.choices(WORDS_EN, k=40)),
                 transcription=" ".join(rng.choices(WORDS_RU, k=200)),
                 document_type=rng.choice(TYPES),
-                fond=str(rng.choice([17, 495, 558])),
-                opis="1",
-                delo=str(i // 20),
+                unit=files[i // 20],
+                fonds_id=files[i // 20].fonds_id,  # bulk_create skips the save() that derives it
                 date_edtf=day.isoformat(),
                 date_start=day,
                 date_end=day,
@@ -82,6 +82,30 @@ def build(count: int) -> None:
     )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+
+
+def _files(repository, count: int, now) -> list[Unit]:
+    """Files of 20 sources each, in inventory 1 of fonds 17, 495 or 558 (published, as their slugs rgaspi-NNN)."""
+    rng = random.Random(1936)
+    published = {"status": Status.PUBLISHED, "published_at": now, "repository": repository}
+    inventories = []
+    for number in ("17", "495", "558"):
+        fonds = Unit.objects.create(
+            identifier=f"RGASPI-{number}", slug=f"rgaspi-{number}", level=Level.FONDS, number=number,
+            title=f"Fonds {number}", **published,
+        )  # fmt: skip
+        inventories.append(Unit.objects.create(
+            identifier=f"RGASPI-{number}-1", slug=f"rgaspi-{number}-1", level=Level.SERIES, number="1",
+            parent=fonds, title="Inventory 1", **published,
+        ))  # fmt: skip
+    files = []
+    for n in range(count // 20 + 1):
+        inventory = rng.choice(inventories)
+        files.append(Unit(
+            identifier=f"{inventory.identifier}-{n}", slug=f"{inventory.slug}-{n}", level=Level.FILE, number=str(n),
+            parent=inventory, fonds_id=inventory.fonds_id, title=f"File {n}", **published,
+        ))  # fmt: skip
+    return Unit.objects.bulk_create(files, batch_size=2000)
 
 
 def measure(client: Client, url: str, runs: int = 15) -> str:
@@ -113,7 +137,7 @@ def main() -> None:
             "/search/?q=договор+армия",
             "/search/?q=Khalkin",
             "/sources/",
-            "/sources/?document_type=report&fond=558&per_page=100",
+            "/sources/?document_type=report&fond=rgaspi-558&per_page=100",
             "/sources/?q=delegation&date_from=1936&date_to=1938",
             "/sources/source-1001/",
             "/events/",

@@ -27,6 +27,7 @@ from archive.models import (
     SourceAgent,
     SourceImage,
     Subject,
+    Unit,
 )
 from curation.history import one_record
 
@@ -74,6 +75,7 @@ def load_demo(path: Path = DEMO_FILE) -> dict[str, int]:
     }
     for model, key in ((Agent, "agents"), (Place, "places"), (Subject, "subjects")):
         created[key] = sum(_create_missing(model, "identifier", item) for item in demo[key])
+    created["units"] = _load_units(demo["units"], user)
     created["events"] = _load_events(demo["events"], user)
     created["sources"] = _load_sources(demo["sources"], user)
     created["commentary"] = 0
@@ -84,6 +86,23 @@ def load_demo(path: Path = DEMO_FILE) -> dict[str, int]:
         created["commentary"] += _create_missing(
             Commentary, "identifier", data, author=user, created_by=user, updated_by=user
         )
+    return created
+
+
+def _load_units(items: list[dict], user) -> int:
+    """The well-known fonds (shared/reference/timeline.md); no source is placed in them, as no demo source's
+    fond is known."""
+    created = 0
+    for item in items:
+        data, relations = _split(_editorial(item), "creators")
+        if Unit.objects.filter(identifier=data["identifier"]).exists():
+            continue
+        unit = Unit(**data | {"repository": Repository.objects.get(code=data["repository"])})
+        unit.created_by = unit.updated_by = user
+        unit.full_clean(validate_unique=False, validate_constraints=False)
+        unit.save()
+        unit.creators.set(Agent.objects.filter(identifier__in=relations["creators"]))
+        created += 1
     return created
 
 

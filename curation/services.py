@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from archive.models import Commentary, Event, Source, Status, Unit
 from archive.models.authorities import AuthorityQuerySet, referring_records
+from archive.public.cache import public_changed
 from curation.history import (
     NOT_RESTORED,
     FieldChange,
@@ -342,19 +343,27 @@ def unit_move(
 
 
 def carry_fonds(*, unit: Unit, user: AbstractUser, via: str) -> int:
-    """Make the derived fonds of everything under `unit` (its inventories and files) the unit's own, after the unit
-    was saved under another parent; each unit that changed gets a history record. Returns how many changed.
+    """Make the derived fonds of everything under `unit` (its inventories and files, and the documents in any of
+    them or in the unit itself) the unit's own, after the unit was saved under another parent; each record that
+    changed gets a history record. Returns how many changed.
 
-    The fonds is derived, not edited: the version of those units stays as it is, so no curator's open form of
+    The fonds is derived, not edited: the version of those records stays as it is, so no curator's open form of
     one of them goes stale because its inventory moved."""
     top = unit.fonds_id or unit.pk
-    below = Unit.objects.filter(models.Q(parent=unit) | models.Q(parent__parent=unit)).exclude(fonds_id=top)
-    ids = list(below.values_list("pk", flat=True))
-    if not ids:
-        return 0
-    Unit.objects.filter(pk__in=ids).update(fonds_id=top)
+    units_below = Unit.objects.filter(models.Q(parent=unit) | models.Q(parent__parent=unit))
     reason = _short_reason(str(_("Moved with %(unit)s") % {"unit": unit.identifier}))
-    return record_bulk_change(instances=Unit.objects.filter(pk__in=ids), user=user, via=via, reason=reason)
+    changed = 0
+    for model, below in (
+        (Unit, units_below),
+        (Source, Source.objects.filter(models.Q(unit=unit) | models.Q(unit__in=units_below))),
+    ):
+        ids = list(below.exclude(fonds_id=top).values_list("pk", flat=True))
+        if ids:
+            model.objects.filter(pk__in=ids).update(fonds_id=top)
+            changed += record_bulk_change(instances=model.objects.filter(pk__in=ids), user=user, via=via, reason=reason)
+    if changed:
+        public_changed()  # the fond facet and the unit pages count differently now
+    return changed
 
 
 def _short_reason(text: str) -> str:

@@ -124,6 +124,29 @@ class UnitFactory(factory.django.DjangoModelFactory):
         published = factory.Trait(status=Status.PUBLISHED, published_at=factory.LazyFunction(timezone.now))
 
 
+def unit_path(fond: str, opis: str = "", delo: str = "", *, repository=None, published: bool = True) -> Unit:
+    """The lowest unit of RGASPI's (or `repository`'s) fond/opis/delo path, made where missing, published by
+    default: `SourceFactory(unit=unit_path("558", "11", "374"))`. A fonds's slug is e.g. rgaspi-558."""
+    repository = repository or RepositoryFactory()
+    unit, path = None, [repository.code]
+    for level, number in ((Level.FONDS, fond), (Level.SERIES, opis), (Level.FILE, delo)):
+        if not number:
+            continue
+        path.append(number)
+        found = Unit.objects.filter(repository=repository, parent=unit, level=level, number=number).first()
+        extra = {"published": True} if published else {}
+        unit = found or UnitFactory(
+            repository=repository,
+            parent=unit,
+            level=level,
+            number=number,
+            identifier="-".join(path),
+            slug="-".join(path).lower(),
+            **extra,
+        )
+    return unit
+
+
 class SourceFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Source

@@ -80,14 +80,14 @@ class Source(PlainText, EditorialModel, DatedModel):
         related_name="sources",
         help_text=_("The lowest unit the document is known to belong to: its file (дело), else inventory, else fonds."),
     )
-    fond = models.CharField(
-        _("fond"), max_length=32, blank=True, help_text=_("Фонд, e.g. 558. Leave empty if unknown.")
-    )
-    opis = models.CharField(
-        _("opis"), max_length=32, blank=True, help_text=_("Опись, e.g. 11. Leave empty if unknown.")
-    )
-    delo = models.CharField(
-        _("delo"), max_length=32, blank=True, help_text=_("Дело, e.g. 123. Leave empty if unknown.")
+    fonds = models.ForeignKey(
+        "archive.Unit",
+        verbose_name=_("fonds"),
+        on_delete=models.PROTECT,
+        null=True,
+        editable=False,
+        related_name="+",
+        help_text=_("The fonds at the top of the unit's branch (the unit itself if it is a fonds)."),
     )
     folios = models.CharField(
         _("folios"), max_length=64, blank=True, help_text=_("Листы as written, e.g. 12-15 об. Leave empty if unknown.")
@@ -144,14 +144,15 @@ class Source(PlainText, EditorialModel, DatedModel):
         verbose_name_plural = _("sources")
         permissions = editorial_permissions("source")
         indexes = [
-            models.Index(fields=["repository", "fond", "opis", "delo"], name="archive_source_reference_idx"),
             # A unit's documents in order (the unit page pages through them).
             models.Index(fields=["unit", "date_start", "identifier"], name="archive_source_unit_idx"),
             models.Index(F("unit"), FIRST_FOLIO, F("identifier"), name="archive_source_unit_folio_idx"),
             models.Index(fields=["unit", "title", "identifier"], name="archive_source_unit_title_idx"),
+            # Everything in a fonds, whatever the depth, in order.
+            models.Index(fields=["fonds", "date_start", "identifier"], name="archive_source_fonds_idx"),
             *search_indexes("source", "title", "title_original"),
             # The admin's search fields (curation/admin/sources.py).
-            *icontains_indexes("source", "identifier", "title", "title_original", "fond", "opis", "delo", "summary"),
+            *icontains_indexes("source", "identifier", "title", "title_original", "summary"),
             # The default order, and the newest published first.
             models.Index(fields=["date_start", "identifier"], name="archive_source_chrono_idx"),
             models.Index(fields=["-published_at"], condition=Q(status="published"), name="archive_source_newest_idx"),
@@ -164,9 +165,9 @@ class Source(PlainText, EditorialModel, DatedModel):
                 condition=Q(document_type__in=DocumentType.values), name="archive_source_document_type_valid"
             ),
             models.CheckConstraint(
-                condition=Q(repository__isnull=False) | Q(fond="", opis="", delo="", folios=""),
+                condition=Q(repository__isnull=False) | Q(unit__isnull=True, folios=""),
                 name="archive_source_reference_needs_repository",
-                violation_error_message=_("A fond, opis, delo or folios need the repository that holds them."),
+                violation_error_message=_("A file, inventory, fonds or folios need the repository that holds them."),
             ),
         ]
 
@@ -175,11 +176,27 @@ class Source(PlainText, EditorialModel, DatedModel):
 
     def clean(self):
         super().clean()
-        if self.repository_id is None and any((self.fond, self.opis, self.delo, self.folios)):
+        if self.repository_id is None and (self.unit_id is not None or self.folios):
             raise ValidationError(
-                {"repository": _("A fond, opis, delo or folios need the repository that holds them.")},
+                {"repository": _("A file, inventory, fonds or folios need the repository that holds them.")},
                 code="reference_needs_repository",
             )
+        if (
+            self.unit_id is not None
+            and self.repository_id is not None
+            and self.unit.repository_id != self.repository_id
+        ):
+            raise ValidationError(
+                {"unit": _("The unit is in another repository than the source.")}, code="unit_repository"
+            )
+
+    def save(self, *args, **kwargs):
+        # Derived field only, as the dates are: the fonds facet and "everything in fond 558" read one column.
+        self.derive_fonds()
+        super().save(*args, **kwargs)
+
+    def derive_fonds(self) -> None:
+        self.fonds_id = None if self.unit_id is None else (self.unit.fonds_id or self.unit_id)
 
     def get_absolute_url(self):
         return reverse("archive:source-detail", kwargs={"slug": self.slug})
@@ -191,6 +208,11 @@ class Source(PlainText, EditorialModel, DatedModel):
     @property
     def citation_en(self) -> str:
         return citation.cite_en(self)
+
+    @property
+    def reference_numbers(self) -> dict[str, str]:
+        """The fond, opis and delo numbers from the unit tree, by level: {"fonds": "558", "series": "11", ...}."""
+        return citation.reference_numbers(self)
 
 
 class AgentRole(models.TextChoices):

@@ -133,6 +133,18 @@ class Facet:
         return english or value
 
 
+@dataclass
+class FondsFacet(Facet):
+    """The fonds a source is in, by its slug, labelled with its reference and title in the interface's language:
+    "Ф. 558: Stalin's personal fond". A fonds is a record with its own visibility: only published ones are offered
+    (the facet is guarded), so an unpublished fonds's title is never shown."""
+
+    def label_for(self, row: dict, russian: bool | None = None) -> str:
+        title = super().label_for(row, russian)
+        number = row.get(self.label_paths[2])
+        return f"Ф. {number}: {title}" if number else title
+
+
 # The facets of the source list, in the order shown: the query-string parameter, its label, the value's path from
 # a source, and the paths of the value's labels. The list's filters (archive.public.filters) and the in-memory index
 # (archive.public.facet_index) are derived from this table.
@@ -143,7 +155,7 @@ FACETS = (
         "repository__code",
         ("repository__code", "repository__abbreviation_original"),
     ),
-    Facet("fond", _("Fond"), "fond"),
+    FondsFacet("fond", _("Fond"), "fonds__slug", ("fonds__title", "fonds__title_original", "fonds__number")),
     Facet("document_type", _("Document type"), "document_type"),
     Facet("language", _("Language"), "languages__code", ("languages__name",)),
     Facet("event", _("Event"), "events__slug", ("events__name", "events__name_original")),

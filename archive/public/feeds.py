@@ -5,6 +5,7 @@ from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
+from archive.citation import CITED
 from archive.models import Source
 
 FEED_SIZE = 30
@@ -17,7 +18,7 @@ class NewSourcesFeed(Feed):
     link = reverse_lazy("archive:source-list")
 
     def items(self):
-        return Source.objects.published().select_related("repository").order_by("-published_at")[:FEED_SIZE]
+        return Source.objects.published().select_related(*CITED).order_by("-published_at")[:FEED_SIZE]
 
     def item_title(self, source):
         return source.title

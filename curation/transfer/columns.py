@@ -11,9 +11,13 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator, validate_slug
 from django.db import models
+from django.db.models import Case, F, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext_lazy as _
 
+from archive.models import Level, Unit
 from archive.models.base import identifier_validator, wikidata_validator
 
 from .cells import CellError, check_text, edtf_range, normalise_edtf
@@ -33,6 +37,7 @@ class Column:
 
     def __init__(self, name: str, *, help: str = "", filled_on_import: bool | None = None):
         self.name = name
+        self.field_name = name  # the model field it binds to
         self.attr = name
         self.help = help
         if filled_on_import is not None:
@@ -43,7 +48,7 @@ class Column:
         """Take the rules of the model field: its column, its length, its name for people (verbose name), and
         whether a cell is required (when the field may not be blank and has no default, and the import does not
         fill it in)."""
-        self.attr = field.attname
+        self.attr = self.read = field.attname
         self.label = field.verbose_name
         self.required = not field.blank and not field.has_default() and not self.filled_on_import
         self.max_length = field.max_length
@@ -223,6 +228,43 @@ class Lines(Text):
 
     def dump(self, value, keys=None):
         return SEPARATOR.join(line.strip() for line in (value or "").splitlines() if line.strip())
+
+
+class UnitNumber(Text):
+    """One level of a source's archival reference, the fond, opis or delo number, read from the unit tree.
+
+    The source stores only its lowest unit (`unit`): the three columns are read from that unit and its
+    ancestors, and an import resolves them together to a unit of the row's repository (validation.UnitPaths).
+    A column with no `attr` is not written as it stands.
+    """
+
+    type_name = "number"
+    LABELS = {Level.FONDS: _("fond"), Level.SERIES: _("opis"), Level.FILE: _("delo")}
+
+    def __init__(self, name, level: Level, **kwargs):
+        super().__init__(name, **kwargs)
+        self.level, self.field_name = level, "unit"
+
+    def bind(self, field):
+        super().bind(field)
+        self.attr, self.required, self.label = None, False, self.LABELS[self.level]
+        self.max_length = Unit._meta.get_field("number").max_length
+        self.read = Coalesce(self._number(), Value(""))
+
+    def _number(self):
+        """The number of this level on the source's unit's path, as a query expression."""
+        if self.level == Level.FONDS:
+            return Case(When(unit__level=Level.FONDS, then=F("unit__number")), default=F("unit__fonds__number"))
+        if self.level == Level.SERIES:
+            return Case(
+                When(unit__level=Level.SERIES, then=F("unit__number")),
+                When(unit__parent__level=Level.SERIES, then=F("unit__parent__number")),
+                default=Value(""),
+            )
+        return Case(When(unit__level=Level.FILE, then=F("unit__number")), default=Value(""))
+
+    def describe(self):
+        return f"At most {self.max_length} characters. {self.help}".strip()
 
 
 class Reference(Column):

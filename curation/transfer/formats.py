@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db import models
 
-from archive.models import Agent, Commentary, Event, Place, Source, Subject
+from archive.models import Agent, Commentary, Event, Level, Place, Source, Subject
 from archive.models.base import EditorialModel
 
 from .columns import (
@@ -25,6 +25,7 @@ from .columns import (
     RoleLinks,
     Slug,
     Text,
+    UnitNumber,
     Url,
     wikidata,
 )
@@ -42,7 +43,7 @@ class Kind:
     def __post_init__(self):
         self.by_name = {column.name: column for column in self.columns}
         for column in self.columns:
-            column.bind(self.model._meta.get_field(column.name))
+            column.bind(self.model._meta.get_field(column.field_name))
 
     @property
     def header(self) -> list[str]:
@@ -55,6 +56,11 @@ class Kind:
     @property
     def links(self) -> list[Links]:
         return [column for column in self.columns if column.is_link]
+
+    @property
+    def unit_numbers(self) -> list[UnitNumber]:
+        """The fond, opis and delo columns, which together name the record's unit."""
+        return [column for column in self.columns if isinstance(column, UnitNumber)]
 
     @property
     def editorial(self) -> bool:
@@ -100,9 +106,9 @@ SOURCES = Kind(
             keys=("code",),
             help="Empty when the document is known only from a publication; a fond, opis, delo or folios need it.",
         ),
-        Text("fond"),
-        Text("opis"),
-        Text("delo"),
+        UnitNumber("fond", Level.FONDS, help="The fonds number, e.g. 558: a fonds of the row's repository."),
+        UnitNumber("opis", Level.SERIES, help="The inventory number, e.g. 11: an inventory of that fonds."),
+        UnitNumber("delo", Level.FILE, help="The file number, e.g. 374: a file of that inventory (or fonds)."),
         Text("folios"),
         Text("publication", help="The edition the document is published in (title, volume, year, document number)."),
         Url("publication_url", help="Where the published text can be read online."),

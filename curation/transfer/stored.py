@@ -12,10 +12,14 @@ from .keys import Keys, among
 def fetch(kind: Kind, queryset) -> list[dict]:
     """Rows of {column name: database value} plus "id" (and "version" for editorial records)."""
     extra = ["pk", "version"] if kind.editorial else ["pk"]
+    if kind.unit_numbers:
+        extra += ["unit_id", "fonds_id"]  # row["unit"] and row["fonds"]: what the fond, opis and delo resolve to
     scalars = kind.scalars
     rows = []
-    for values in queryset.values_list(*extra, *(column.attr for column in scalars)):
+    for values in queryset.values_list(*extra, *(column.read for column in scalars)):
         row = {"id": values[0], "version": values[1] if kind.editorial else None}
+        if kind.unit_numbers:
+            row["unit"], row["fonds"] = values[len(extra) - 2 : len(extra)]
         offset = len(extra)
         for index, column in enumerate(scalars):
             row[column.name] = values[offset + index]

@@ -15,6 +15,7 @@ from .columns import Text
 from .formats import Kind
 from .keys import Keys, among
 from .stored import fetch
+from .unit_paths import UnitPaths, lowest_column
 
 CONTROLLED = {Status.PUBLISHED, Status.WITHDRAWN}
 # PostgreSQL cannot store a NUL character in text; it is shown as this symbol in errors and the error CSV.
@@ -78,6 +79,7 @@ class Validator:
         self.seen: dict[str, int] = {}  # identifier -> line
         self.unique_seen: dict[str, dict[str, str]] = {name: {} for name in kind.unique_fields if name != "identifier"}
         self.pending_parents: list[tuple[int, str]] = []
+        self.unit_paths = UnitPaths()
         self.now = timezone.now()
         self._check_header()
 
@@ -123,7 +125,23 @@ class Validator:
         self.keys.load_for_export(self.kind, list(current.values()))
         self.publish_rights = publish_rights_needed(model=self.kind.model, pks=[row["id"] for row in current.values()])
         self._load_unique_owners(parsed)
+        if self.kind.unit_numbers:
+            self.unit_paths.load(
+                self._unit_path(values, current.get(values.get("identifier"))) for _, values, _ in parsed
+            )
         return current
+
+    def _unit_path(self, values, current) -> tuple:
+        """(repository id, fond, opis, delo) of a row as it will be: its cells, else the record's current ones."""
+        if "repository" in values:
+            key = values["repository"]
+            repository = self.keys[self.kind.by_name["repository"].model].ids.get(key) if key is not None else None
+        else:
+            repository = current["repository"] if current else None
+        numbers = [
+            values[c.name] if c.name in values else (current[c.name] if current else "") for c in self.kind.unit_numbers
+        ]
+        return (repository, *numbers)
 
     def check(self, parsed: list[tuple], errors: list[RowError], current: dict) -> tuple[list[Planned], list[RowError]]:
         """Parsed rows against what `load` read: relations, uniqueness, editorial rules. No queries, so it may
@@ -314,8 +332,23 @@ class Validator:
                 errors.append(RowError(line, "slug", "", "Cannot derive a slug from the identifier; give one."))
         if "author" in self.kind.by_name and merged.get("author") is None:
             merged["author"] = self.user.pk
+        if self.kind.unit_numbers:
+            self._derive_unit(line, merged, errors)
         if self.kind.editorial and merged["status"] == Status.PUBLISHED and merged["published_at"] is None:
             merged["published_at"] = self.now
+
+    def _derive_unit(self, line, merged, errors):
+        """The unit the fond, opis and delo cells name, under the row's repository (checked by _check_rules)."""
+        path = (merged["repository"], *(merged[column.name] for column in self.kind.unit_numbers))
+        merged["unit"] = merged["fonds"] = None
+        if path[0] is None or any(error.column == "repository" for error in errors):
+            return
+        found, message = self.unit_paths.resolve(path)
+        if found:
+            merged["unit"], merged["fonds"] = found
+        if message:
+            column = lowest_column(path)
+            errors.append(RowError(line, column, merged[column], message))
 
     def _check_unique(self, line, merged, errors):
         for name, seen in self.unique_seen.items():

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from archive.models import Commentary, Event, Source, Status
-from tests.factories import CommentaryFactory, EventFactory, PlaceFactory, SourceFactory
+from tests.factories import CommentaryFactory, EventFactory, PlaceFactory, RepositoryFactory, SourceFactory, unit_path
 
 pytestmark = pytest.mark.django_db
 
@@ -141,11 +141,26 @@ def test_markup_is_refused_in_plain_text_as_the_csv_import_refuses_it():
 def test_an_archival_reference_needs_its_repository():
     source = SourceFactory(repository=None, publication="Foreign Relations of the United States, 1935, vol. III")
     with pytest.raises(IntegrityError), transaction.atomic():
-        Source.objects.filter(pk=source.pk).update(fond="558")
-    source.fond = "558"
+        Source.objects.filter(pk=source.pk).update(unit=unit_path("558"))
+    source.unit = unit_path("558")
     with pytest.raises(ValidationError) as excinfo:
         source.full_clean()
     assert "repository" in excinfo.value.message_dict
+
+
+def test_a_source_unit_is_in_the_source_repository():
+    source = SourceFactory(unit=unit_path("R-5446", repository=RepositoryFactory(code="GARF", name="GARF")))
+    with pytest.raises(ValidationError) as excinfo:
+        source.full_clean()
+    assert list(excinfo.value.message_dict) == ["unit"]
+
+
+def test_a_source_keeps_the_fonds_of_its_unit():
+    source = SourceFactory(unit=unit_path("558", "11", "374"))
+    assert source.fonds == source.unit.fonds and source.fonds.number == "558"
+    source.unit = source.fonds
+    source.save()
+    assert Source.objects.get(pk=source.pk).fonds_id == source.unit_id
 
 
 def test_an_authority_is_public_when_and_only_when_a_published_record_refers_to_it():

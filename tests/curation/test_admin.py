@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from archive.models import Agent, Commentary, Event, Place, Source, Status, Subject
 from curation.demo import load_demo
-from tests.factories import CommentaryFactory, EventFactory, SourceFactory
+from tests.factories import CommentaryFactory, EventFactory, SourceFactory, unit_path
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +56,7 @@ def test_agent_options_are_not_all_rendered(curator_client, demo):
 
 
 def test_source_changelist_shows_status_and_citation(curator_client):
-    SourceFactory(identifier="RGASPI-558-11-123", fond="558", opis="11", delo="123", folios="12-15 об.")
+    SourceFactory(identifier="RGASPI-558-11-123", unit=unit_path("558", "11", "123"), folios="12-15 об.")
     html = curator_client.get(reverse("admin:archive_source_changelist")).text
     assert "РГАСПИ. Ф. 558. Оп. 11. Д. 123. Л. 12-15 об." in html
     assert 'class="status status-draft"' in html

@@ -170,33 +170,33 @@ def test_restore_from_the_history_page_is_itself_recorded(client, curator_user):
 
 
 def test_a_stale_save_is_refused_with_the_changes_and_keeps_the_input(client, curator_user, make_member):
-    source = SourceFactory(title="Protocol", summary="Old summary", fond="558")
+    source = SourceFactory(title="Protocol", summary="Old summary", folios="5")
     other = make_member(CURATOR, username="other")
     loaded = change_form_data(source)  # both curators open the same version
 
     client.force_login(other)
-    theirs = {**loaded, "title": "Protocol of 12 March 1936", "fond": "17"}
+    theirs = {**loaded, "title": "Protocol of 12 March 1936", "folios": "17"}
     assert client.post(change_url(source), theirs).status_code == 302
 
     client.force_login(curator_user)
-    response = client.post(change_url(source), {**loaded, "summary": "My careful new summary", "fond": "495"})
+    response = client.post(change_url(source), {**loaded, "summary": "My careful new summary", "folios": "495"})
     assert response.status_code == 200
     html = response.text
     assert "Not saved: other saved this record" in html
     assert "Taken into the form from their save: Title “Protocol” → “Protocol of 12 March 1936”" in html
-    assert "You both changed it; the form keeps yours: Fond “558” → “17”" in html
+    assert "You both changed it; the form keeps yours: Folios “5” → “17”" in html
     assert "My careful new summary" in html  # nothing typed is lost
     assert 'value="Protocol of 12 March 1936"' in html  # their change is not undone by an untouched field
-    assert 'name="fond" value="495"' in html
+    assert 'name="folios" value="495"' in html
     assert 'name="expected_version" value="2"' in html
     stored = Source.objects.get(pk=source.pk)
     assert (stored.title, stored.summary, stored.version) == ("Protocol of 12 March 1936", "Old summary", 2)
 
     # Saving the refused form again is a deliberate choice, made knowing the other change.
-    again = {**loaded, "title": "Protocol of 12 March 1936", "summary": "My careful new summary", "fond": "495"}
+    again = {**loaded, "title": "Protocol of 12 March 1936", "summary": "My careful new summary", "folios": "495"}
     assert client.post(change_url(source), {**again, "expected_version": 2}).status_code == 302
     stored = Source.objects.get(pk=source.pk)
-    assert (stored.title, stored.summary, stored.fond, stored.version) == (
+    assert (stored.title, stored.summary, stored.folios, stored.version) == (
         "Protocol of 12 March 1936",
         "My careful new summary",
         "495",

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from archive.models import Agent, Commentary, Event, Place, Source, SourceAgent, Status
+from archive.models import Agent, Commentary, Event, Place, Source, SourceAgent, Status, Unit
 from curation.demo import load_demo
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +40,15 @@ def test_demo_dates_follow_the_timeline():
 
 def test_demo_invents_no_archival_references():
     load_demo()
-    assert not Source.objects.exclude(fond="", opis="", delo="", folios="").exists()
+    assert not Source.objects.exclude(unit=None, folios="").exists()
+
+
+def test_demo_has_the_well_known_fonds_of_rgaspi():
+    load_demo()
+    fonds = {unit.number: unit for unit in Unit.objects.fonds().published()}
+    assert sorted(fonds, key=int) == ["17", "495", "558"]
+    assert fonds["558"].title == "Stalin's personal fond" and fonds["558"].repository.code == "RGASPI"
+    assert list(fonds["558"].creators.values_list("identifier", flat=True)) == ["stalin"]
 
 
 def test_demo_records_have_one_version_with_their_links():

@@ -31,8 +31,8 @@ def test_large_lists_use_the_table_statistics_not_a_count():
 
 
 def test_filtered_large_lists_use_the_planner_estimate_and_never_report_fewer_than_counted():
-    SourceFactory.create_batch(12, fond="558")
-    paginator = SmallThreshold(Source.objects.filter(fond="558"), 5)
+    SourceFactory.create_batch(12, folios="5")
+    paginator = SmallThreshold(Source.objects.filter(folios="5"), 5)
     assert paginator.count >= 6
 
 

@@ -13,7 +13,7 @@ from curation.transfer.exporting import write_csv
 from curation.transfer.formats import KINDS
 from curation.transfer.importer import run_import
 from curation.transfer.undo import UndoRefused, undo_batch
-from tests.factories import AgentFactory, CommentaryFactory, PlaceFactory, SourceFactory
+from tests.factories import AgentFactory, CommentaryFactory, PlaceFactory, SourceFactory, UnitFactory, unit_path
 
 from .conftest import SAMPLES, stream
 
@@ -42,7 +42,12 @@ def collection(importer):
         transcription="Товарищ <неразборчиво> доложил <...> о положении",  # editorial marks, not markup
         date_edtf="1939-05~",
         date_text="май 1939",
+        unit=unit_path("558", "11", "374"),
+        folios="12–15",
     )
+    # A file kept directly in a fonds, and a source of the fonds itself.
+    SourceFactory(identifier="RGASPI-TEST-2", unit=UnitFactory(parent=unit_path("17"), level="file", number="5"))
+    SourceFactory(identifier="RGASPI-TEST-3", unit=unit_path("17"))
     SourceAgent.objects.create(source=source, agent=Agent.objects.get(identifier="anon"), role="mentioned")
     source.places.set(Place.objects.all())
     return importer

@@ -6,6 +6,7 @@ too, exactly as an address that names nothing."""
 from django.db.models import Prefetch
 from django.views.generic import DetailView, ListView
 
+from archive.citation import CITED
 from archive.models import Agent, Event, Place, Source
 from archive.public.maps import MAP_MARKERS, map_data
 
@@ -17,7 +18,7 @@ class AgentDetailView(DetailView):
 
     def get_queryset(self):
         return Agent.objects.public().prefetch_related(
-            Prefetch("sources", queryset=Source.objects.published().select_related("repository").distinct()),
+            Prefetch("sources", queryset=Source.objects.published().select_related(*CITED).distinct()),
             Prefetch("events", queryset=Event.objects.published()),
         )
 
@@ -27,7 +28,7 @@ class PlaceDetailView(DetailView):
 
     def get_queryset(self):
         return Place.objects.public().prefetch_related(
-            Prefetch("sources", queryset=Source.objects.published().select_related("repository")),
+            Prefetch("sources", queryset=Source.objects.published().select_related(*CITED)),
             Prefetch("events", queryset=Event.objects.published()),
         )
 

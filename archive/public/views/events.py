@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.generic import DetailView, ListView
 
+from archive.citation import CITED
 from archive.models import Commentary, Event, Source
 from archive.public.cache import cached_count
 from archive.public.jsonld import event_jsonld
@@ -50,7 +51,7 @@ class EventDetailView(FormerSlugMixin, PublishedMixin, DetailView):
         event = self.object
         sources = Source.objects.published().filter(events=event)
         context["sources"] = list(
-            sources.select_related("repository").only(*LISTED).order_by("date_start", "identifier")[:EVENT_SOURCES]
+            sources.select_related(*CITED).only(*LISTED).order_by("date_start", "identifier")[:EVENT_SOURCES]
         )
         context["source_count"] = (
             len(context["sources"])

@@ -5,6 +5,7 @@ import csv
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.views import View
 
+from archive.citation import CITED, reference_numbers
 from archive.models import Source
 from archive.spreadsheet import escape_formula
 
@@ -19,9 +20,9 @@ COLUMNS = (
     ("date_text", lambda s: s.date_text),
     ("date_edtf", lambda s: s.date_edtf),
     ("repository", lambda s: s.repository.code if s.repository else ""),
-    ("fond", lambda s: s.fond),
-    ("opis", lambda s: s.opis),
-    ("delo", lambda s: s.delo),
+    ("fond", lambda s: reference_numbers(s)["fonds"]),
+    ("opis", lambda s: reference_numbers(s)["series"]),
+    ("delo", lambda s: reference_numbers(s)["file"]),
     ("folios", lambda s: s.folios),
     ("publication", lambda s: s.publication),
     ("citation_ru", lambda s: s.citation_ru),
@@ -46,7 +47,7 @@ class SourceExportView(View):
         # (archive.public.timeout): a list too costly to read is answered as such, before any download begins. Not
         # through a server-side cursor: PostgreSQL reads a held cursor's rows after the statement's limit has ended.
         ids = list(filterset.qs.order_by("date_start", "identifier").values_list("pk", flat=True))
-        published = Source.objects.published().select_related("repository")
+        published = Source.objects.published().select_related(*CITED)
         writer = csv.writer(_Echo())
         url = request.build_absolute_uri
 

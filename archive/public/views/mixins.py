@@ -38,8 +38,10 @@ class PublishedMixin:
 # these columns, not a million rows' worth of transcriptions and translations.
 LISTED = (
     *("slug", "identifier", "title", "title_original", "document_type"),
-    *("date_text", "date_edtf", "date_start", "date_end", "fond", "opis", "delo", "folios", "publication"),
+    *("date_text", "date_edtf", "date_start", "date_end", "folios", "publication"),
     *("repository__code", "repository__abbreviation_original"),
+    # The citation's numbers, from the source's unit up to its fonds (archive.citation.CITED).
+    *(f"unit__{up}{name}" for up in ("", "parent__", "parent__parent__") for name in ("level", "number", "parent_id")),
 )
 
 

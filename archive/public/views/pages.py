@@ -3,6 +3,7 @@
 from django.urls import reverse
 from django.views.generic import TemplateView
 
+from archive.citation import CITED
 from archive.models import Event, Source
 from archive.public.cache import cached_value
 
@@ -21,7 +22,7 @@ class HomeView(TemplateView):
         # Counting a million rows takes a while: once per change to the records, not once per visit.
         context["source_count"] = cached_value("home:source-count", sources.count)
         context["event_count"] = cached_value("home:event-count", events.count)
-        context["newest_sources"] = sources.select_related("repository").only(*LISTED).order_by("-published_at")[:5]
+        context["newest_sources"] = sources.select_related(*CITED).only(*LISTED).order_by("-published_at")[:5]
         context["timeline"] = events.filter(parent__isnull=True).order_by("date_start")[:TIMELINE_TEASER]
         return context
 

@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView
 
+from archive.citation import CITED
 from archive.citations import EXPORTS, full_en, full_ru
 from archive.iiif.manifest import page_images
-from archive.models import Commentary, Event, Source, SourceAgent
+from archive.models import Commentary, Event, Level, Source, SourceAgent
 from archive.public.cache import cached_count, cached_value
 from archive.public.facets import FACETS, Facet, compute_facets, index_ids, list_ids
 from archive.public.filters import SourceFilter, applicable
@@ -36,7 +37,7 @@ def source_filter_class(request):
 def filtered_sources(request, filter_class=None) -> SourceFilter:
     """The published sources as the query string filters them: the list, its facets and its CSV export. Every
     filter of the query string, valid or not (archive.public.filters.applicable keeps the valid ones)."""
-    queryset = Source.objects.published().select_related("repository")
+    queryset = Source.objects.published().select_related(*CITED)
     return (filter_class or source_filter_class(request))(request.GET, queryset=queryset)
 
 
@@ -174,7 +175,7 @@ class SourceDetailView(FormerSlugMixin, PublishedMixin, DetailView):
         return without_search_vector(
             super()
             .get_queryset()
-            .select_related("repository", "unit__repository", "unit__parent__parent")
+            .select_related(*CITED, "unit__repository")
             .defer("unit__search_vector", "unit__parent__search_vector", "unit__parent__parent__search_vector")
             .prefetch_related(
                 "languages",
@@ -228,11 +229,11 @@ def citation_context(request, source) -> dict:
 
 def neighbours_in_delo(source) -> tuple[Source | None, Source | None]:
     """The published documents before and after this one in the same file (delo), in one query."""
-    if not (source.fond and source.opis and source.delo):
+    if source.unit is None or source.unit.level != Level.FILE:
         return None, None
     siblings = list(
         Source.objects.published()
-        .filter(repository_id=source.repository_id, fond=source.fond, opis=source.opis, delo=source.delo)
+        .filter(unit_id=source.unit_id)
         .order_by("date_start", "identifier")
         .only("slug", "title", "title_original", "folios", "date_start", "identifier")
     )

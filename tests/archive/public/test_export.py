@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from archive.spreadsheet import escape_formula, unescape_formula
-from tests.factories import SourceFactory
+from tests.factories import SourceFactory, unit_path
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ def test_export_follows_the_filters_of_the_list(client):
 
 
 def test_export_neutralises_formulae(client):
-    SourceFactory(published=True, title='=HYPERLINK("http://evil")', summary="+1+1", fond="-2")
+    SourceFactory(published=True, title='=HYPERLINK("http://evil")', summary="+1+1", unit=unit_path("-2"))
     row = _rows(client)[0]
     assert row["title"] == '\'=HYPERLINK("http://evil")'
     assert row["summary"] == "'+1+1" and row["fond"] == "'-2"

@@ -26,6 +26,7 @@ from tests.factories import (
     RepositoryFactory,
     SourceFactory,
     SubjectFactory,
+    UnitFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +50,8 @@ QUERIES = [
     {"agent": ["zhukov", "nobody"], "fond": ["17", "558"], "subject": "army"},
     {"language": ["ru", "mn"], "place": ["khalkhin-gol"], "sort": "title"},
     {"fond": ["558", "17"], "language": "mn"},  # a chosen value no source of the list has: counted 0
+    {"fond": "avprf-17"},  # a draft fonds filters as an unknown one (to nothing), and is never offered
+    {"fond": ["avprf-17", "17"], "language": "mn"},
 ]
 
 
@@ -61,6 +64,12 @@ def collection():
     army = SubjectFactory(slug="army", term="Army")
     zhukov = AgentFactory(slug="zhukov", name="G. K. Zhukov")
     khalkhin_gol = PlaceFactory(slug="khalkhin-gol", name="Khalkhin Gol")
+    # The fond facet's values are the fonds' slugs; AVPRF's fonds 17 is a draft holding a published source (S-3).
+    fonds = {
+        (rgaspi, "558"): UnitFactory(repository=rgaspi, number="558", slug="558", published=True),
+        (rgaspi, "17"): UnitFactory(repository=rgaspi, number="17", slug="17", published=True),
+        (other, "17"): UnitFactory(repository=other, number="17", slug="avprf-17"),
+    }
     specs = [
         # identifier, repository, type, date, fond, languages, events, published
         ("S-0", rgaspi, "protocol", "1936-03-12", "558", [ru, mn], [], True),
@@ -77,7 +86,10 @@ def collection():
             repository=repository,
             document_type=kind,
             date_edtf=date,
-            fond=fond,
+            # S-0 is in an inventory of its fonds: the facet counts it under the fonds all the same.
+            unit=UnitFactory(parent=fonds[repository, fond], number="1")
+            if identifier == "S-0"
+            else fonds[repository, fond],
             published=published,
         )
         source.languages.set(languages)
@@ -143,8 +155,8 @@ EXPECTED = [
     ),
     (
         {"fond": ["558", "17"], "language": "mn", "date_from": "spring"},  # a bad date: left out, the rest applies
-        ["S-0", "S-3"],
-        {"fond": {"558": (1, True), "17": (1, True)}, "language": {"ru": (4, False), "mn": (2, True)}},
+        ["S-0"],  # S-3 is in AVPRF's fonds 17, a draft: never counted nor filtered by
+        {"fond": {"558": (1, True), "17": (0, True)}, "language": {"ru": (4, False), "mn": (1, True)}},
     ),
 ]
 
@@ -186,6 +198,7 @@ def test_drafts_and_unpublished_events_are_never_counted(collection):
     assert ("battles", "Battles", 3, False) in facets["event"]
     assert [value for value, *_ in facets["event"]] == ["battles"]  # the draft event is not offered
     assert ("zhukov", "G. K. Zhukov", 1, False) in facets["agent"]  # S-5, a draft, names him too
+    assert facets["fond"] == [("17", "Ф. 17: Fonds 17", 2, False), ("558", "Ф. 558: Fonds 558", 2, False)]
 
 
 def test_a_change_is_listed_at_once(client, collection):

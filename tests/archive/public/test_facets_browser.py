@@ -11,7 +11,7 @@ from django.utils import translation
 from archive.models import DocumentType, Language, Repository, Source
 from curation.demo import load_demo
 from tests.archive.public.test_public_browser import _violations
-from tests.factories import SourceFactory
+from tests.factories import SourceFactory, unit_path
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -50,9 +50,7 @@ def collection(db):
             title_original=f"Донесение 57-го особого корпуса о боях на Халхин-Голе № {number}",
             date_edtf=day.isoformat(),
             date_text=day.strftime("%d.%m.%Y"),
-            fond="37977",
-            opis="1",
-            delo=str(number),
+            unit=unit_path("37977", "1", str(number), repository=rgaspi),
         )
         source.languages.add(russian)
 

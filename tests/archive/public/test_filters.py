@@ -12,7 +12,14 @@ from archive.models import Source, Status
 from archive.public.facets import FACETS, compute_facets
 from archive.public.filters import SourceFilter
 from tests.archive.public.markup import checkboxes, chips, page_links
-from tests.factories import EventFactory, LanguageFactory, RepositoryFactory, SourceFactory, SubjectFactory
+from tests.factories import (
+    EventFactory,
+    LanguageFactory,
+    RepositoryFactory,
+    SourceFactory,
+    SubjectFactory,
+    UnitFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +30,8 @@ def collection():
     battle = EventFactory(published=True, slug="battles", name="Battles")
     treaty = EventFactory(published=True, slug="treaty", name="Treaty")
     army = SubjectFactory(slug="army", term="Army")
+    # The fond facet's values are the fonds' slugs: here their numbers.
+    fonds = {number: UnitFactory(number=number, slug=number, published=True) for number in ("558", "17")}
     specs = [
         ("protocol", "1936-03-12", "558", [ru, mn], [treaty], True),
         ("letter", "1934-11-27", "558", [ru], [treaty], True),
@@ -32,7 +41,7 @@ def collection():
     ]
     for number, (kind, date, fond, languages, events, published) in enumerate(specs):
         source = SourceFactory(
-            identifier=f"S-{number}", document_type=kind, date_edtf=date, fond=fond, published=published
+            identifier=f"S-{number}", document_type=kind, date_edtf=date, unit=fonds[fond], published=published
         )
         source.languages.set(languages)
         source.events.set(events)
@@ -220,7 +229,23 @@ def test_a_chosen_value_over_a_large_list_shows_itself_and_how_to_see_the_others
 def test_a_chosen_value_without_results_stays_selected(client, collection):
     body = client.get(reverse("archive:source-list") + "?event=treaty&fond=17").content.decode()
     assert checkboxes(body, "event")["treaty"] == ("Treaty (0)", True)  # still named: it names a published event
-    assert checkboxes(body, "fond")["17"] == ("17 (0)", True)
+    assert checkboxes(body, "fond")["17"] == ("Ф. 17: Fonds 17 (0)", True)
+
+
+def test_the_fond_facet_names_published_fonds_by_reference_and_title(client, collection):
+    draft = UnitFactory(number="495", slug="495", title="Comintern: a draft title")
+    SourceFactory(identifier="S-5", published=True, unit=draft)  # a published source in a draft fonds
+    stalin = Source.objects.get(identifier="S-0").unit
+    stalin.title, stalin.title_original = "Stalin's personal fond", "Сталин Иосиф Виссарионович"
+    stalin.save()
+    SourceFactory(identifier="S-6", published=True, unit=UnitFactory(parent=stalin, number="11"))  # deeper down
+    body = client.get(reverse("archive:source-list")).content.decode()
+    assert checkboxes(body, "fond") == {
+        "558": ("Ф. 558: Stalin's personal fond (3)", False),
+        "17": ("Ф. 17: Fonds 17 (2)", False),
+    }
+    assert "draft title" not in body and _titles(client, "?fond=558") == ["S-0", "S-1", "S-6"]
+    assert "S-5" in _titles(client, "") and _titles(client, "?fond=495") == []
 
 
 def test_empty_facets_are_not_offered(client, collection):

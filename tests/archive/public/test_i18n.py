@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.factories import EventFactory, SourceFactory
+from tests.factories import EventFactory, SourceFactory, unit_path
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,9 @@ def test_english_shows_english_names_and_dates(client):
 
 
 def test_russian_source_page_shows_russian_title_first_and_russian_labels(client):
-    source = SourceFactory(published=True, title="Protocol", title_original="Протокол о взаимопомощи", fond="17")
+    source = SourceFactory(
+        published=True, title="Protocol", title_original="Протокол о взаимопомощи", unit=unit_path("17")
+    )
     _switch(client, "ru")
     body = client.get(source.get_absolute_url()).content.decode()
     assert '<h1 id="source-title">Протокол о взаимопомощи</h1>' in body

@@ -16,6 +16,7 @@ from tests.factories import (
     EventFactory,
     PlaceFactory,
     SourceFactory,
+    unit_path,
 )
 
 pytestmark = pytest.mark.django_db
@@ -158,7 +159,7 @@ def _jsonld(response) -> dict:
 
 
 def test_source_jsonld_is_an_archive_component_without_draft_events(client):
-    source = SourceFactory(published=True, title="Protocol </script><b>x", fond="558", opis="11", delo="1")
+    source = SourceFactory(published=True, title="Protocol </script><b>x", unit=unit_path("558", "11", "1"))
     source.events.set([EventFactory(published=True, name="Open event"), EventFactory(name="Draft event")])
     response = client.get(source.get_absolute_url())
     assert "</script><b>" not in response.content.decode()
@@ -181,7 +182,7 @@ def test_event_jsonld_is_an_event_with_published_sub_events(client):
 
 
 def test_source_page_shows_both_citations_and_neighbours_in_the_delo(client):
-    reference = {"fond": "558", "opis": "11", "delo": "7", "published": True}
+    reference = {"unit": unit_path("558", "11", "7"), "published": True}
     first = SourceFactory(identifier="A-1", title="First", folios="1-2", **reference)
     middle = SourceFactory(identifier="A-2", title="Middle", folios="3", **reference)
     SourceFactory(identifier="A-3", title="Hidden", **{**reference, "published": False})
