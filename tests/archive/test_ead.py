@@ -14,7 +14,8 @@ from django.utils import timezone
 from lxml import etree
 
 from archive.ead import find_fonds, fonds_ead, validate
-from archive.models import AgentKind, AgentRole, Level, SourceAgent, Status, Unit
+from archive.models import AgentKind, AgentRole, SourceAgent, Status, Unit
+from tests import factories
 from tests.factories import (
     AgentFactory,
     EventFactory,
@@ -26,23 +27,12 @@ from tests.factories import (
 )
 
 NS = {"e": "http://ead3.archivists.org/schema/"}
-BELOW = {None: Level.FONDS, Level.FONDS: Level.SERIES, Level.SERIES: Level.FILE}
 TRICKY = 'Letters & telegrams <secret> "urgent" \x0b1936'
 
 
-class UnitFactory(factory.django.DjangoModelFactory):
-    """A fonds by default; with `parent`, the level below it, in the parent's repository."""
+class UnitFactory(factories.UnitFactory):
+    """Published by default: the EAD3 shows published units only."""
 
-    class Meta:
-        model = Unit
-
-    parent = None
-    level = factory.LazyAttribute(lambda o: BELOW[o.parent and Level(o.parent.level)])
-    repository = factory.LazyAttribute(lambda o: o.parent.repository if o.parent else RepositoryFactory())
-    number = factory.Sequence(lambda n: str(n + 1))
-    identifier = factory.Sequence(lambda n: f"UNIT-{n}")
-    slug = factory.Sequence(lambda n: f"unit-{n}")
-    title = factory.Sequence(lambda n: f"Unit {n}")
     status = Status.PUBLISHED
     published_at = factory.LazyFunction(timezone.now)
 

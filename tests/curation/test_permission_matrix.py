@@ -21,10 +21,9 @@ from tests.factories import (
     RepositoryFactory,
     SourceFactory,
     SubjectFactory,
+    UnitFactory,
     UserFactory,
 )
-
-from .unit_factories import UnitFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,10 +7,9 @@ from django.urls import reverse
 
 from archive.models import Level, Source, Status, Unit
 from curation.roles import CURATOR, EDITOR
-from tests.factories import AgentFactory, RepositoryFactory, SourceFactory
+from tests.factories import AgentFactory, RepositoryFactory, SourceFactory, UnitFactory
 
 from .html import find, find_all, page, text
-from .unit_factories import UnitFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,9 @@ from django.urls import reverse
 
 from archive.models import Level, Status, Unit
 from curation.roles import CURATOR
+from tests.factories import UnitFactory
 
 from .browser_helpers import signed_in_context
-from .unit_factories import UnitFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

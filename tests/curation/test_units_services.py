@@ -8,9 +8,7 @@ from django.utils import timezone
 from archive.models import Status, Unit
 from curation import services
 from curation.roles import ADMINISTRATOR, CURATOR, EDITOR
-from tests.factories import RepositoryFactory
-
-from .unit_factories import UnitFactory
+from tests.factories import RepositoryFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
 
