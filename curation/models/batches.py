@@ -128,7 +128,6 @@ class ImportBatch(models.Model):
     def kind_label(self) -> str:
         """The kind of records, named in the interface language (the model's plural name: документы)."""
         from curation.transfer.formats import KINDS  # not at the top: the formats import the archive's models
-
         from curation.transfer.profiles import PROFILES
 
         kind = KINDS.get(self.kind)

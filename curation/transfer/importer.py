@@ -24,9 +24,9 @@ from . import history_and_cache, writing
 from .clashes import AGAIN, Refused, clashes, lost_updates
 from .dead_batches import fail_dead_batches
 from .formats import KINDS, Kind
-from .profiles import PROFILES
 from .keys import Keys
 from .lease import ImportLease
+from .profiles import PROFILES
 from .readahead import read_ahead
 from .reading import FileError, open_csv
 from .stored import dump

@@ -1,4 +1,6 @@
-"""python manage.py import_records sources file.csv (or atom, atom-authorities for AtoM's CSV) [--dry-run] [--mode upsert] [--encoding cp1251] [--delimiter ";"]"""
+"""python manage.py import_records sources file.csv [--dry-run] [--mode upsert] [--encoding cp1251] [--delimiter ";"]
+
+The kind may also be a profile: atom (AtoM's ISAD(G) CSV) or atom-authorities (its authority-record CSV)."""
 
 import os
 

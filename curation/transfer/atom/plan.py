@@ -241,7 +241,9 @@ def _check_rights(described: list[Described], user, errors: list[RowError]) -> N
 
 
 def _access_points(described: list[Described]) -> tuple[AccessPoints, AccessPoints, AccessPoints]:
-    agents = _match(Agent, ("name", "name_original"), [n for i in described for n in (*i.names, *(c for c, _ in i.creators))])
+    agents = _match(
+        Agent, ("name", "name_original"), [n for i in described for n in (*i.names, *(c for c, _ in i.creators))]
+    )
     places = _match(Place, ("name", "name_original"), [n for i in described for n in i.places])
     subjects = _match(Subject, ("term", "term_original"), [n for i in described for n in i.subjects])
     return agents, places, subjects

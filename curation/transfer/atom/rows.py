@@ -102,7 +102,9 @@ def _one(group: list[tuple[int, dict]], errors: list[RowError]) -> Described | N
     for line, named in group:
         culture = _culture(named) or "en"
         if culture in seen:
-            message = f"legacyId {named.get('legacyid', '').strip()} has a {culture} row already, on line {seen[culture]}."
+            message = (
+                f"legacyId {named.get('legacyid', '').strip()} has a {culture} row already, on line {seen[culture]}."
+            )
             errors.append(RowError(line, "legacyId", named.get("legacyid", ""), message))
             return None
         seen[culture] = line
@@ -110,7 +112,7 @@ def _one(group: list[tuple[int, dict]], errors: list[RowError]) -> Described | N
     before = len(errors)
     described = _read(*primary, errors)
     for line, named in group:
-        if (line, named) is not primary and described is not None:
+        if line != primary[0] and described is not None:
             _translation(described, line, named, errors)
     return None if len(errors) > before else described
 

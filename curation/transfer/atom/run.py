@@ -6,12 +6,22 @@ from dataclasses import dataclass, field
 
 import psycopg
 from django.db import DatabaseError, transaction
+from django.utils.translation import gettext_lazy as _
 
+from archive.models import Level
 from curation.transfer.importer import _Abort, _finish, _HashingReader, _Progress
 from curation.transfer.reading import FileError, open_csv
 from curation.transfer.validation import RowError
 
 from .columns import AUTHORITIES, ISAD, by_lower_name
+
+LABELS = {
+    **{level.value: level.label for level in Level},
+    "item": _("items (sources)"),
+    "agents": _("people and organisations"),
+    "places": _("places"),
+    "subjects": _("subjects"),
+}
 
 
 @dataclass
@@ -23,6 +33,15 @@ class Report:
     created: dict[str, int] = field(default_factory=dict)  # access points the import creates
     homeless: list[str] = field(default_factory=list)  # AtoM columns with no field: kept in notes
     unknown: list[str] = field(default_factory=list)  # columns not in AtoM's template: kept in notes
+
+    def table(self) -> list[tuple[str, int, int | str]]:
+        """(what, to create, already in Opis) for the admin's preview, named in the interface language."""
+        rows: list[tuple[str, int, int | str]] = [
+            (str(LABELS.get(name, name)), count, "") for name, count in self.made.items()
+        ]
+        for name, count in self.created.items():
+            rows.append((str(LABELS[name]), count, self.matched.get(name, 0)))
+        return rows
 
     def summary(self) -> str:
         parts = [f"{count} {name}" for name, count in self.made.items() if count]

@@ -58,7 +58,13 @@ class AtomWriter:
         rows = []
         for key, name in points.created.items():
             identifier, slug = authority_keys(points.model, name)
-            rows.append((key, identifier, {**blank_row(points.model), "identifier": identifier, "slug": slug, **build(key, name)}))
+            rows.append(
+                (
+                    key,
+                    identifier,
+                    {**blank_row(points.model), "identifier": identifier, "slug": slug, **build(key, name)},
+                )
+            )
         ids = writing.insert(points.model, [row for _, _, row in rows])
         for (key, identifier, _), pk in zip(rows, ids, strict=True):
             points.ids[key] = pk
@@ -104,7 +110,11 @@ class AtomWriter:
         rows = []
         for item in units:
             texts = item.texts
-            histories = [f"{name}: {history}" if len(item.creators) > 1 else history for name, history in item.creators if history]
+            histories = [
+                f"{name}: {history}" if len(item.creators) > 1 else history
+                for name, history in item.creators
+                if history
+            ]
             rows.append(
                 {
                     **self._editorial(Unit, item),
