@@ -151,6 +151,7 @@ class ImportBatchRecord(models.Model):
         _("model"),
         max_length=64,
         blank=True,
+        db_default="",  # the native kinds' COPY leaves it out
         help_text=_("The record's model (archive.unit) when a batch writes several; empty means the batch's kind."),
     )
     identifier = models.CharField(_("identifier"), max_length=64)
