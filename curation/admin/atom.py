@@ -56,7 +56,10 @@ def atom_import_view(model_admin, request):
         batch = _stored_batch(request, form)
         if batch.expected_rows > background_threshold():
             queue_import(batch=batch)
-            messages.info(request, _("The file is large: it is checked in the background. This page shows it."))
+            messages.info(
+                request,
+                _("The file is large: it is being checked in the background. This page shows progress and the result."),
+            )
             return HttpResponseRedirect(batch.get_absolute_url())
         with default_storage.open(batch.stored_file, "rb") as stream:
             result = run_import(
