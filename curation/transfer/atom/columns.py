@@ -6,13 +6,12 @@ note, an agent's description): nothing in the file is dropped. A column AtoM's t
 goes there too, and the preview names both sorts.
 """
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.exceptions import ValidationError
-
-from archive.edtf import date_range
+from archive.edtf import DateRange
 from curation.transfer.cells import CellError, check_text
 
 NOTES = "notes"
@@ -165,11 +164,23 @@ def edtf_date(raw: str) -> str:
         value = f"{year}-{month}-{day}"
     try:
         # A month past 12 would read as an EDTF season (2016-21 is spring): only calendar months and days here.
-        date(int(year), int(month or 1) or 1, int(day or 1) or 1)
-        date_range(value)
-    except (ValueError, ValidationError) as exc:
+        bounds(value)
+    except ValueError as exc:
         raise CellError(f"“{raw}” is not a real date.") from exc
     return value
+
+
+def bounds(value: str) -> DateRange:
+    """The first and last day of a YYYY, YYYY-MM or YYYY-MM-DD date: what archive.edtf gives for these forms,
+    without its grammar, which costs a tenth of a second a date."""
+    year, month, day = (int(part) for part in (value.split("-") + ["0", "0"])[:3])
+    if day:
+        start = end = date(year, month, day)
+    elif month:
+        start, end = date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+    else:
+        start, end = date(year, 1, 1), date(year, 12, 31)
+    return DateRange(start, end)
 
 
 def notes_block(pairs: list[tuple[str, str]]) -> str:

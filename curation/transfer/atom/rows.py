@@ -1,12 +1,14 @@
 """One AtoM ISAD(G) description, read from its row (and its rows in other cultures) without the database."""
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from archive.models import Level, Status
-from curation.transfer.cells import CellError, edtf_range
+from curation.transfer.cells import CellError
 from curation.transfer.validation import RowError
 
 from .columns import ISAD, NOTES, by_lower_name, edtf_date, text, values
+from .columns import bounds as date_bounds
 
 ITEM = "item"  # a source, not a unit
 # AtoM's level names (its default taxonomy and the Russian ones) to Opis levels. Opis has three levels above the
@@ -51,6 +53,8 @@ class Described:
     repository: str
     date_text: str = ""
     date_edtf: str = ""
+    date_start: date | None = None
+    date_end: date | None = None
     status: str = Status.DRAFT
     texts: dict[str, str] = field(default_factory=dict)  # AtoM column -> cell, for the columns with a home
     notes: list[tuple[str, str]] = field(default_factory=list)
@@ -196,7 +200,7 @@ def _events(described: Described, named: dict, errors: list[RowError]) -> None:
             except CellError as exc:
                 errors.append(RowError(line, name, event[name], exc.message))
                 bounds.append(None)
-        if bounds[0] and bounds[1] and _start(bounds[1]) < _start(bounds[0]):
+        if bounds[0] and bounds[1] and date_bounds(bounds[1]).end < date_bounds(bounds[0]).start:
             errors.append(RowError(line, "eventEndDates", event["eventEndDates"], "The event ends before it starts."))
         actor = event["eventActors"]
         if actor:
@@ -209,17 +213,14 @@ def _events(described: Described, named: dict, errors: list[RowError]) -> None:
     described.date_text = "; ".join(written)
     if len(described.date_text) > LIMITS["eventDates"]:
         errors.append(RowError(line, "eventDates", described.date_text[:60], "Too long: at most 120 characters."))
-    described.date_edtf = _span(starts, ends)
-
-
-def _start(value: str):
-    return edtf_range(value).start
-
-
-def _span(starts: list[str], ends: list[str]) -> str:
-    first = min(starts or ends, key=lambda value: edtf_range(value).start, default="")
-    last = max(ends or starts, key=lambda value: edtf_range(value).end, default="")
-    return first if first == last else f"{first}/{last}" if first else ""
+    first = min(starts or ends, key=lambda value: date_bounds(value).start, default="")
+    last = max(ends or starts, key=lambda value: date_bounds(value).end, default="")
+    if first:
+        described.date_edtf = first if first == last else f"{first}/{last}"
+        described.date_start, described.date_end = date_bounds(first).start, date_bounds(last).end
+        if described.date_end < described.date_start:
+            message = f"The events end ({last}) before they start ({first})."
+            errors.append(RowError(line, "eventEndDates", last, message))
 
 
 def _lists(described: Described, named: dict, errors: list[RowError]) -> None:

@@ -8,7 +8,6 @@ from django.utils import timezone
 from archive.models import AgentRole, Language, Script, Source, SourceAgent, Status, Unit
 from curation.models import ImportBatchRecord, RecordAction
 from curation.transfer import writing
-from curation.transfer.cells import edtf_range
 from curation.transfer.history_and_cache import record_written
 
 from .columns import notes_block
@@ -82,7 +81,6 @@ class AtomWriter:
     # -- units and sources -----------------------------------------------------------------
 
     def _editorial(self, model, item: Described) -> dict:
-        span = edtf_range(item.date_edtf) if item.date_edtf else None
         return {
             **blank_row(model),
             "identifier": item.identifier,
@@ -92,8 +90,8 @@ class AtomWriter:
             "repository_id": item.repository_id,
             "date_text": item.date_text,
             "date_edtf": item.date_edtf,
-            "date_start": span.start if span else None,
-            "date_end": span.end if span else None,
+            "date_start": item.date_start,
+            "date_end": item.date_end,
             "status": item.status,
             "published_at": self.now if item.status == Status.PUBLISHED else None,
             "created_by_id": self.user.pk,
