@@ -169,8 +169,8 @@ def test_russian_level_names_and_qubit_parent_slug_attach_to_an_existing_unit(im
         [
             {"legacyId": "10", "qubitParentSlug": "example-f1", "title": "Пример описи", "levelOfDescription": "Опись",
              "culture": "ru"},
-            {"legacyId": "11", "parentId": "10", "identifier": "5", "title": "Пример дела", "levelOfDescription": "Дело",
-             "culture": "ru"},
+            {"legacyId": "11", "parentId": "10", "identifier": "5", "title": "Пример дела",
+             "levelOfDescription": "Дело", "culture": "ru"},
             {"legacyId": "12", "parentId": "11", "title": "Пример документа", "levelOfDescription": "Документ",
              "eventStartDates": "2015-00-00", "culture": "ru"},
         ]
