@@ -249,3 +249,17 @@ def _documented(section: str) -> list[list[str]]:
 def test_docs_csv_md_maps_every_atom_column_as_the_import_does():
     assert _documented("atom") == [[column.name, column.unit, column.source] for column in ISAD]
     assert _documented("atom-authorities") == [[column.name, column.unit] for column in AUTHORITIES]
+
+
+def test_a_unit_extent_longer_than_its_field_is_refused_with_its_column(importer, example_repository):
+    data = _isad_csv(
+        [
+            {"legacyId": "1", "identifier": "F9", "title": "A fonds", "levelOfDescription": "Fonds",
+             "repository": "Example Repository", "extentAndMedium": "x" * 256},
+        ]
+    )  # fmt: skip
+
+    result = atom(importer, data=data)
+
+    assert errors_of(result) == {(2, "extentAndMedium")}
+    assert not Unit.objects.exists()

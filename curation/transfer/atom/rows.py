@@ -279,8 +279,10 @@ def _texts(described: Described, named: dict, errors: list[RowError]) -> None:
             continue
         column = COLUMNS.get(lower)
         name = column.name if column else lower
-        value = _cell(described.line, named, name, errors, limit=100_000)
         home = (column.source if described.is_item else column.unit) if column else NOTES
+        # A unit's extent is a short field; every other home (and the notes) is free text.
+        limit = LIMITS.get(name) if home == "extent" else 100_000
+        value = _cell(described.line, named, name, errors, limit=limit)
         if home == NOTES:
             described.notes.append((name, value))
         else:
