@@ -4,11 +4,13 @@
 
 Generates N realistic sources (Cyrillic and Latin text, relations, multi-valued cells) and times, each in
 a fresh child process so that peak memory is its own: a raw psycopg COPY of the rows into the sources
-table (the ceiling); our import of N new rows; undo of that batch; our re-import of the same N rows
-with changed values (updates); undo of that update batch; stock django-import-export with its bulk
-options on the same file. (A second, untimed import of the new rows sits between the two undos.)
-COPY and our import of new rows run --repeat times (3), alternately; the median run counts. Every timed
-phase starts after a CHECKPOINT. Prints rows per second, peak memory growth, and the ratio to COPY.
+table (the ceiling); our import of N new rows; the same N as AtoM's ISAD(G) CSV through the atom profile
+(units generated to match, 1,006 rows a fonds) and undo of that batch; undo of the native batch; our
+re-import of the same N rows with changed values (updates); undo of that update batch; stock
+django-import-export with its bulk options on the same file. (A second, untimed import of the new rows
+sits between the two undos.) COPY, our import of new rows and the AtoM import run --repeat times (3),
+alternately; the median run counts. Every timed phase starts after a CHECKPOINT. Prints rows per second,
+peak memory growth, the ratio to COPY, and the AtoM profile's ratio to the native import.
 """
 
 import argparse
@@ -153,12 +155,67 @@ def generate(path: Path, rows: int, *, authorities: int, variant: str, seed: int
             writer.writerow([cells.get(name, "") for name in SOURCES.header])
 
 
+def generate_atom(path: Path, rows: int, *, authorities: int, seed: int = 1936) -> None:
+    """The same sources as AtoM's ISAD(G) CSV would give them, with units to match: each fonds holds 5 series of
+    20 files of 9 items (1,006 rows), parents before children as AtoM exports them."""
+    from curation.transfer.atom.columns import ISAD
+
+    header = [column.name for column in ISAD]
+    rng = random.Random(seed)
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(header)
+        written = 0
+
+        def row(legacy, parent, level, number, title, **cells):
+            nonlocal written
+            base = {"legacyId": legacy, "parentId": parent, "identifier": number, "title": title}
+            base |= {"levelOfDescription": level, "culture": "en", "publicationStatus": "Draft"}
+            writer.writerow([(base | cells).get(name, "") for name in header])
+            written += 1
+
+        fonds = 0
+        while written < rows:
+            fonds += 1
+            row(f"f{fonds}", "", "Fonds", str(fonds), f"Fonds {fonds}", repository="RGASPI", generalNote="NULL")
+            for s in range(1, 6):
+                row(f"f{fonds}s{s}", f"f{fonds}", "Series", str(s), f"Inventory {s}")
+                for d in range(1, 21):
+                    row(f"f{fonds}s{s}d{d}", f"f{fonds}s{s}", "File", str(d), f"File {d}")
+                    for i in range(1, 10):
+                        if written >= rows:
+                            return
+                        k = rng.randrange(len(TITLES_RU))
+                        day = f"19{rng.randint(31, 39)}-{rng.randint(1, 12):02d}-00"
+                        numbers = {rng.randrange(authorities) for _ in range(rng.randint(1, 2))}
+                        actors = sorted(f"Агент {n} / Agent {n}" for n in numbers)
+                        row(
+                            f"f{fonds}s{s}d{d}i{i}",
+                            f"f{fonds}s{s}d{d}",
+                            "Item",
+                            f"{i}",
+                            f"{TITLES_EN[k]} No. {written}",
+                            scopeAndContent=SUMMARY,
+                            language="ru|mn" if rng.random() < 0.3 else "ru",
+                            script="Cyrl",
+                            eventDates=day[:7],
+                            eventTypes="Creation",
+                            eventStartDates=day,
+                            eventEndDates=day,
+                            eventActors="|".join(actors),
+                            eventActorHistories="|".join("NULL" for _ in actors),
+                            subjectAccessPoints="|".join(sorted({f"Subject {rng.randrange(100)}" for _ in range(2)})),
+                            placeAccessPoints=f"Place {rng.randrange(200)}",
+                            generalNote="Листы пронумерованы." if rng.random() < 0.5 else "",
+                        )
+
+
 def empty_sources() -> None:
     """Between phases, untimed: TRUNCATE, since an ORM delete records each row's deletion one by one."""
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE archive_source CASCADE")
+        cursor.execute("TRUNCATE archive_source, archive_unit CASCADE")
 
 
 def median(runs: list[dict]) -> dict:
@@ -249,6 +306,19 @@ def phase_import(path: str) -> int:
     return result.batch.created + result.batch.updated
 
 
+def phase_atom(path: str) -> int:
+    from django.contrib.auth.models import User
+
+    from curation.transfer.importer import run_import
+
+    with open(path, "rb") as f:
+        result = run_import("atom", f, user=User.objects.get(username="bench"), file_name=Path(path).name)
+    if result.errors:
+        raise SystemExit(f"AtoM import failed: {result.errors[:3]}")
+    print(json.dumps({"batch": result.batch.pk}), file=sys.stderr)
+    return result.batch.rows
+
+
 def phase_undo(batch: str) -> int:
     from django.contrib.auth.models import User
 
@@ -292,7 +362,7 @@ def phase_stock(path: str) -> int:
     return result.totals["new"]
 
 
-PHASES = {"copy": phase_copy, "import": phase_import, "undo": phase_undo, "stock": phase_stock}
+PHASES = {"copy": phase_copy, "import": phase_import, "atom": phase_atom, "undo": phase_undo, "stock": phase_stock}
 
 
 def run_child(phase: str, arg: str) -> dict:
@@ -352,21 +422,29 @@ def main() -> None:
     prepare_database(args.authorities)
     with tempfile.TemporaryDirectory() as tmp:
         new_file, update_file = Path(tmp) / "sources.csv", Path(tmp) / "sources-updated.csv"
+        atom_file = Path(tmp) / "atom-isad.csv"
         generate(new_file, args.rows, authorities=args.authorities, variant="new")
+        generate_atom(atom_file, args.rows, authorities=args.authorities)
         generate(update_file, args.rows, authorities=args.authorities, variant="update")
         size = new_file.stat().st_size / 2**20
         results = {}
         # The two figures of the main target are taken `--repeat` times, alternately, each after a CHECKPOINT
         # (untimed): on a shared machine one run can be off by a third either way.
-        copies, creates = [], []
+        copies, creates, atoms = [], [], []
         for _ in range(args.repeat):
             empty_sources()
             copies.append(run_child("copy", str(new_file)))
             empty_sources()
             creates.append(run_child("import", str(new_file)))
+            empty_sources()
+            atoms.append(run_child("atom", str(atom_file)))
         results["COPY (ceiling)"] = median(copies)
         results["our import, new rows"] = median(creates)
-        results["undo of the create batch"] = run_child("undo", str(creates[-1]["batch"]))
+        results["AtoM profile, same rows"] = median(atoms)
+        results["undo of the AtoM batch"] = run_child("undo", str(atoms[-1]["batch"]))
+        empty_sources()
+        again = run_child("import", str(new_file))  # untimed: the rows of the native batch undo times
+        results["undo of the create batch"] = run_child("undo", str(again["batch"]))
         run_child("import", str(new_file))
         results["our re-import, updates"] = updated = run_child("import", str(update_file))
         results["undo of the update batch"] = run_child("undo", str(updated["batch"]))
@@ -390,6 +468,10 @@ def report(args, size, results) -> None:
             f"{rate / copy_rate:>8.2f} {figures['peak_growth_mb']:>8.1f}"
             + (f"  median of {', '.join(f'{t:.2f}' for t in runs)} s" if runs else "")
         )
+    native, atom = (
+        results[name]["rows"] / results[name]["seconds"] for name in ("our import, new rows", "AtoM profile, same rows")
+    )
+    print(f"AtoM profile: {atom / native:.2f} of the native sources import's rows per second (target >= 0.33).")
     print("Targets: new rows >= 0.50 of COPY; updates >= 0.33 of COPY; peak memory growth < 150 MB at 100,000.")
 
 

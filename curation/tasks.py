@@ -13,8 +13,8 @@ from django.db import transaction
 from django.tasks import task
 
 from curation.models import BatchStatus, ImportBatch
-from curation.transfer.formats import KINDS
 from curation.transfer.importer import run_import
+from curation.transfer.profiles import may_import
 
 
 def background_threshold() -> int:
@@ -75,9 +75,8 @@ def retry_batch(*, batch: ImportBatch, user) -> ImportBatch:
     """Queue a new batch for a failed batch's stored upload, with the same options (a check stays a check).
     The failed batch stays as the record of what happened; the upload moves to the new one."""
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-    kind = KINDS[batch.kind]
-    if not user.has_perm(kind.permission("import")):
-        raise PermissionDenied(f"Retrying an import of {kind.name} needs {kind.permission('import')}.")
+    if not may_import(user, batch.kind):
+        raise PermissionDenied(f"Retrying an import of {batch.kind} needs the right to import it.")
     if not can_retry(batch):
         raise RetryRefused(f"Batch #{batch.pk} cannot be retried: only a failed batch with its upload kept can.")
     retry = batch.queued_again(user=user, dry_run=batch.dry_run, expected_rows=batch.expected_rows)

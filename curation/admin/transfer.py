@@ -1,8 +1,10 @@
 """The admin's door onto CSV import and export, and the list of import batches with undo."""
 
 import uuid
+from functools import partial
 
 from django import forms
+from django.apps import apps
 from django.contrib import admin, messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.files.storage import default_storage
@@ -10,7 +12,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.text import capfirst
@@ -25,6 +27,7 @@ from curation.tasks import RetryRefused, background_threshold, can_retry, queue_
 from curation.transfer.dead_batches import fail_dead_batches
 from curation.transfer.errors import format_error, write_error_csv
 from curation.transfer.formats import KINDS, kind_for_model
+from curation.transfer.profiles import PROFILES, may_import
 from curation.transfer.reading import count_rows
 from curation.transfer.undo import UndoRefused, preview_undo, undo_batch
 from curation.uploads import csv_upload_help, validate_csv_upload
@@ -195,7 +198,8 @@ class KindListFilter(admin.SimpleListFilter):
     parameter_name = "kind"
 
     def lookups(self, request, model_admin):
-        return [(name, capfirst(kind.model._meta.verbose_name_plural)) for name, kind in KINDS.items()]
+        kinds = [(name, capfirst(kind.model._meta.verbose_name_plural)) for name, kind in KINDS.items()]
+        return kinds + [(name, profile.label) for name, profile in PROFILES.items()]
 
     def queryset(self, request, queryset):
         return queryset.filter(kind=self.value()) if self.value() else queryset
@@ -247,6 +251,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
         ),
     )
     change_form_template = "admin/curation/importbatch/change_form.html"
+    change_list_template = "admin/curation/importbatch/change_list.html"
     view_on_site = False  # a batch has no public page: its get_absolute_url is this admin page
 
     def has_view_permission(self, request, obj=None):
@@ -265,12 +270,18 @@ class ImportBatchAdmin(admin.ModelAdmin):
         return False
 
     def get_urls(self):
+        from .atom import atom_confirm_view, atom_import_view  # it builds on this module's choices
+
         errors = self.admin_site.admin_view(self.error_csv)
         confirm = self.admin_site.admin_view(self.confirm_background)
         retry = self.admin_site.admin_view(self.retry)
         undo = self.admin_site.admin_view(self.undo)
         progress = self.admin_site.admin_view(self.progress)
+        atom = self.admin_site.admin_view(partial(atom_import_view, self))
+        atom_confirm = self.admin_site.admin_view(partial(atom_confirm_view, self))
         return [
+            path("atom/", atom, name="curation_importbatch_atom"),
+            path("<int:pk>/atom-confirm/", atom_confirm, name="curation_importbatch_atom_confirm"),
             path("<int:pk>/errors.csv", errors, name="curation_importbatch_errors"),
             path("<int:pk>/confirm/", confirm, name="curation_importbatch_confirm"),
             path("<int:pk>/retry/", retry, name="curation_importbatch_retry"),
@@ -290,15 +301,13 @@ class ImportBatchAdmin(admin.ModelAdmin):
         if pk is not None:
             fail_dead_batches(batch_ids=[pk])
         batch = ImportBatch.objects.filter(pk=pk).first() if pk is not None else None
-        if batch is not None and batch.kind in KINDS:
-            kind = KINDS[batch.kind]
-            meta = kind.model._meta
-            may_import = request.user.has_perm(kind.permission("import"))
+        if batch is not None and (batch.kind in KINDS or batch.kind in PROFILES):
+            allowed = may_import(request.user, batch.kind)
             extra_context = {
                 **(extra_context or {}),
-                "can_retry": can_retry(batch) and may_import,
-                "can_undo": batch.status == BatchStatus.SUCCEEDED and may_import,
-                "import_url": reverse(f"admin:{meta.app_label}_{meta.model_name}_import"),
+                "can_retry": can_retry(batch) and allowed,
+                "can_undo": batch.status == BatchStatus.SUCCEEDED and allowed,
+                "import_url": _import_url(batch.kind),
                 "progress": batch_progress(batch),
                 "records": self._records_page(request, batch),
             }
@@ -308,15 +317,19 @@ class ImportBatchAdmin(admin.ModelAdmin):
         """A page of the records the batch wrote, each with its admin page while the record exists."""
         paginator = Paginator(batch.records.order_by("pk"), RECORDS_PER_PAGE)
         page = paginator.get_page(request.GET.get("records"))
-        model = KINDS[batch.kind].model
-        meta = model._meta
-        existing = set(model.objects.filter(pk__in=[r.object_id for r in page]).values_list("pk", flat=True))
+        default = KINDS[batch.kind].model if batch.kind in KINDS else None
+        by_model: dict = {}
         for record in page:
-            record.admin_url = (
-                reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[record.object_id])
-                if record.object_id in existing
-                else ""
-            )
+            by_model.setdefault(apps.get_model(record.model) if record.model else default, []).append(record)
+        for model, records in by_model.items():
+            meta = model._meta
+            existing = set(model.objects.filter(pk__in=[r.object_id for r in records]).values_list("pk", flat=True))
+            for record in records:
+                record.admin_url = (
+                    _admin_url(f"admin:{meta.app_label}_{meta.model_name}_change", record.object_id)
+                    if record.object_id in existing
+                    else ""
+                )
         return page
 
     def progress(self, request, pk):
@@ -329,8 +342,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
     def undo(self, request, pk):
         """GET: what undoing the batch would change, with a button; POST (from that page): undo it."""
         batch = get_object_or_404(ImportBatch, pk=pk)
-        kind = KINDS[batch.kind]
-        if not request.user.has_perm(kind.permission("import")):
+        if not may_import(request.user, batch.kind):
             raise PermissionDenied
         if request.method == "POST":
             try:
@@ -344,15 +356,20 @@ class ImportBatchAdmin(admin.ModelAdmin):
                 % {"batch": batch.pk, **counts},
             )
             return HttpResponseRedirect(batch.get_absolute_url())
-        meta = kind.model._meta
+        if batch.kind in PROFILES:
+            # Records of several models: listed by identifier, without links.
+            kind_plural, record_url = PROFILES[batch.kind].label, ""
+        else:
+            meta = KINDS[batch.kind].model._meta
+            kind_plural, record_url = meta.verbose_name_plural, f"admin:{meta.app_label}_{meta.model_name}_change"
         context = {
             **self.admin_site.each_context(request),
             "title": _("Undo import batch #%(batch)s?") % {"batch": batch.pk},
             "opts": self.model._meta,
             "batch": batch,
             "plan": preview_undo(batch=batch, limit=UNDO_SHOWN),
-            "kind_plural": meta.verbose_name_plural,
-            "record_url": f"admin:{meta.app_label}_{meta.model_name}_change",
+            "kind_plural": kind_plural,
+            "record_url": record_url,
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/curation/importbatch/undo_confirmation.html", context)
@@ -375,7 +392,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
         preview = get_object_or_404(ImportBatch, pk=pk, status=BatchStatus.PREVIEWED, dry_run=True)
         if request.method != "POST" or not preview.stored_file:
             raise PermissionDenied
-        if not request.user.has_perm(KINDS[preview.kind].permission("import")):
+        if not may_import(request.user, preview.kind):
             raise PermissionDenied
         batch = preview.queued_again(user=request.user, dry_run=False, expected_rows=preview.rows)
         queue_import(batch=batch)
@@ -396,7 +413,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
     def error_csv(self, request, pk):
         batch = get_object_or_404(ImportBatch, pk=pk)
         # The failing rows are the records' data: only their importer or someone who may import that kind.
-        if batch.user_id != request.user.pk and not request.user.has_perm(KINDS[batch.kind].permission("import")):
+        if batch.user_id != request.user.pk and not may_import(request.user, batch.kind):
             raise PermissionDenied
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="errors-batch-{batch.pk}.csv"'
@@ -417,6 +434,21 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
 
 RUNNING = (BatchStatus.QUEUED, BatchStatus.RUNNING)
+
+
+def _import_url(kind_name: str) -> str:
+    if kind_name in PROFILES:
+        return reverse("admin:curation_importbatch_atom")
+    meta = KINDS[kind_name].model._meta
+    return reverse(f"admin:{meta.app_label}_{meta.model_name}_import")
+
+
+def _admin_url(name: str, pk: int) -> str:
+    """The record's admin page, or "" for a model the admin does not show."""
+    try:
+        return reverse(name, args=[pk])
+    except NoReverseMatch:
+        return ""
 
 
 def batch_progress(batch: ImportBatch) -> dict:

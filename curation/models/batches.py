@@ -128,9 +128,12 @@ class ImportBatch(models.Model):
     def kind_label(self) -> str:
         """The kind of records, named in the interface language (the model's plural name: документы)."""
         from curation.transfer.formats import KINDS  # not at the top: the formats import the archive's models
+        from curation.transfer.profiles import PROFILES
 
         kind = KINDS.get(self.kind)
-        return str(kind.model._meta.verbose_name_plural) if kind else self.kind
+        if kind:
+            return str(kind.model._meta.verbose_name_plural)
+        return str(PROFILES[self.kind].label) if self.kind in PROFILES else self.kind
 
 
 class RecordAction(models.TextChoices):
@@ -144,6 +147,13 @@ class ImportBatchRecord(models.Model):
     # No index of its own: the (batch, action) index serves lookups by batch.
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="records", db_index=False)
     object_id = models.BigIntegerField(_("record id"))
+    model = models.CharField(
+        _("model"),
+        max_length=64,
+        blank=True,
+        db_default="",  # the native kinds' COPY leaves it out
+        help_text=_("The record's model (archive.unit) when a batch writes several; empty means the batch's kind."),
+    )
     identifier = models.CharField(_("identifier"), max_length=64)
     action = models.CharField(_("action"), max_length=8, choices=RecordAction.choices)
     version = models.PositiveIntegerField(_("version after the import"), null=True, blank=True)

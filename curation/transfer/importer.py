@@ -26,6 +26,7 @@ from .dead_batches import fail_dead_batches
 from .formats import KINDS, Kind
 from .keys import Keys
 from .lease import ImportLease
+from .profiles import PROFILES
 from .readahead import read_ahead
 from .reading import FileError, open_csv
 from .stored import dump
@@ -44,6 +45,8 @@ class ImportResult:
     preview: list[Planned] = field(default_factory=list)  # the first PREVIEW_ROWS rows, for the admin's diff
     error_rows: list[tuple[int, list[str]]] = field(default_factory=list)
     header: list[str] = field(default_factory=list)
+    # What a profile's import found beyond its rows (curation.transfer.atom.run.Report), for the preview.
+    report: object | None = None
     # Refused for a reason outside the file (another import got in the way, the database failed): the same
     # file may succeed when imported again.
     retryable: bool = False
@@ -102,9 +105,16 @@ def run_import(
     The batch is marked running under a lease (curation.transfer.lease) that ends with this process, so a
     batch whose process dies is recognised and failed. Success is saved in the import's own transaction:
     a batch still running has written nothing."""
-    kind = KINDS[kind_name]
-    if not user.has_perm(kind.permission("import")):
-        raise PermissionDenied(f"You may not import {kind.name}: that needs {kind.permission('import')}.")
+    if kind_name in PROFILES:
+        from .atom.run import import_profile  # the profiles' modules build on this one
+
+        kind, run = PROFILES[kind_name], import_profile
+        if not kind.allowed(user):
+            raise PermissionDenied(f"You may not import {kind.label}: that needs {', '.join(kind.permissions)}.")
+    else:
+        kind, run = KINDS[kind_name], _import
+        if not user.has_perm(kind.permission("import")):
+            raise PermissionDenied(f"You may not import {kind.name}: that needs {kind.permission('import')}.")
     fail_dead_batches()  # batches left running by a process that died are seen to by the next import
     if batch is None:
         batch = ImportBatch(kind=kind.name, user=user)
@@ -116,7 +126,7 @@ def run_import(
         batch.save()
         result = ImportResult(batch=batch)
         try:
-            _import(kind, stream, result, user, (mode, dry_run, skip_unchanged, encoding, delimiter), lease, progress)
+            run(kind, stream, result, user, (mode, dry_run, skip_unchanged, encoding, delimiter), lease, progress)
         except BaseException as exc:
             _fail(batch, exc)
             raise

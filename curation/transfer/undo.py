@@ -15,9 +15,11 @@ from curation.history import record_bulk_deletion
 from curation.models import BatchStatus, ChangeChannel, ImportBatch, RecordAction
 
 from . import history_and_cache, writing
+from .atom import undo as atom_undo
 from .columns import Text
 from .formats import KINDS
 from .keys import Keys, among
+from .profiles import PROFILES
 from .stored import dump, fetch
 from .validation import Validator
 
@@ -58,6 +60,8 @@ class UndoPreview:
 
 def preview_undo(*, batch: ImportBatch, limit: int = 50) -> UndoPreview:
     """The differences undo_batch would make, read without writing, with the refusal it would meet now."""
+    if batch.kind in PROFILES:
+        return _preview_profile(batch, limit)
     kind = KINDS[batch.kind]
     records = batch.records.order_by("pk")
     created = records.filter(action=RecordAction.CREATED)
@@ -96,6 +100,14 @@ def _refusal(kind, batch, created_ids) -> str:
 @transaction.atomic
 def undo_batch(*, batch: ImportBatch, user) -> dict[str, int]:
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.kind in PROFILES:
+        _check_status(batch)
+        try:
+            counts = atom_undo.undo_profile(batch=batch, user=user)
+        except atom_undo.Refused as exc:
+            raise UndoRefused(str(exc)) from exc
+        _mark_undone(batch, user)
+        return counts
     kind = KINDS[batch.kind]
     if not user.has_perm(kind.permission("import")):
         raise PermissionDenied(f"Undoing an import of {kind.name} needs {kind.permission('import')}.")
@@ -114,11 +126,28 @@ def undo_batch(*, batch: ImportBatch, user) -> dict[str, int]:
         batch=batch,
         reason=f"Undo of import batch #{batch.pk}",
     )
+    _mark_undone(batch, user)
+    return {"deleted": len(created_ids), "restored": restored}
+
+
+def _mark_undone(batch, user) -> None:
     batch.status = BatchStatus.UNDONE
     batch.undone_at = timezone.now()
     batch.undone_by = user
     batch.save(update_fields=["status", "undone_at", "undone_by"])
-    return {"deleted": len(created_ids), "restored": restored}
+
+
+def _preview_profile(batch, limit) -> UndoPreview:
+    """A profile's batch only created records: undo deletes them all, of every model."""
+    records = batch.records.order_by("pk")
+    preview = UndoPreview(deleted=records.count())
+    preview.to_delete = list(records.values_list("object_id", "identifier")[:limit])
+    try:
+        _check_status(batch)
+        preview.refusal = atom_undo.refusal(batch, atom_undo.created_by_model(batch))
+    except UndoRefused as exc:
+        preview.refusal = str(exc)
+    return preview
 
 
 def _check_status(batch):

@@ -1,4 +1,6 @@
-"""python manage.py import_records sources file.csv [--dry-run] [--mode upsert] [--encoding cp1251] [--delimiter ";"]"""
+"""python manage.py import_records sources file.csv [--dry-run] [--mode upsert] [--encoding cp1251] [--delimiter ";"]
+
+The kind may also be a profile: atom (AtoM's ISAD(G) CSV) or atom-authorities (its authority-record CSV)."""
 
 import os
 
@@ -10,6 +12,7 @@ from curation.models import ImportMode
 from curation.transfer.errors import format_error, write_error_csv
 from curation.transfer.formats import KINDS
 from curation.transfer.importer import run_import
+from curation.transfer.profiles import PROFILES
 from curation.transfer.progress import Progress
 from curation.transfer.reading import count_rows
 
@@ -20,7 +23,7 @@ class Command(BaseCommand):
     help = "Import a CSV file of one kind of record: all rows or none. Exit status 1 on any error."
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=sorted(KINDS))
+        parser.add_argument("kind", choices=sorted([*KINDS, *PROFILES]))
         parser.add_argument("file")
         parser.add_argument("--user", required=True, help="Username of the importing curator (rights and stamps).")
         parser.add_argument("--mode", choices=ImportMode.values, default=ImportMode.UPSERT)
@@ -77,6 +80,8 @@ class Command(BaseCommand):
                     write_error_csv(batch, out)
                 self.stderr.write(f"Failing rows with their errors: {errors_csv}")
             raise CommandError(f"{len(result.errors)} error(s): nothing was written. {summary}")
+        if result.report is not None:
+            summary += f" {result.report.summary()}."
         if dry_run:
             self.stdout.write(summary)
         else:
