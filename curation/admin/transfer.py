@@ -6,7 +6,7 @@ from functools import partial
 from django import forms
 from django.apps import apps
 from django.contrib import admin, messages
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
@@ -81,11 +81,12 @@ class OpisExportForm(SelectableFieldsExportForm):
     model = None  # the records' model: set by TransferAdminMixin.get_export_form_class
 
     def _get_field_label(self, resource, field_name):
-        try:
-            field = self.model._meta.get_field(field_name)
-        except (AttributeError, FieldDoesNotExist):
+        # The CSV column's own label: a model field's name, or what a derived column (fond, opis, delo) stands for.
+        kinds = [kind for kind in KINDS.values() if kind.model is self.model]
+        column = kinds[0].by_name.get(field_name) if kinds else None
+        if column is None:
             return super()._get_field_label(resource, field_name)
-        label = capfirst(field.verbose_name)
+        label = capfirst(column.label)
         return label if f"({field_name})" in label else f"{label} ({field_name})"
 
 

@@ -31,8 +31,9 @@ TRICKY = 'Letters & telegrams <secret> "urgent" \x0b1936'
 
 
 class UnitFactory(factories.UnitFactory):
-    """Published by default: the EAD3 shows published units only."""
+    """Published by default (the EAD3 shows published units only), with no original-language title unless given."""
 
+    title_original = ""
     status = Status.PUBLISHED
     published_at = factory.LazyFunction(timezone.now)
 

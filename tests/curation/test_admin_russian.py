@@ -167,13 +167,14 @@ TECHNICAL = {
 
 
 def _data_words() -> set[str]:
-    """Every Latin word the records and accounts hold: what the curator typed, not the interface."""
+    """Every Latin word the records and accounts hold: what the curator typed or uploaded (file names), not the
+    interface."""
     from django.apps import apps
     from django.db import models
 
     words = set()
     for model in [*apps.get_app_config("archive").get_models(), apps.get_model("auth", "User")]:
-        fields = [f.name for f in model._meta.concrete_fields if isinstance(f, models.CharField | models.TextField)]
+        fields = [f.name for f in model._meta.concrete_fields if isinstance(f, models.CharField | models.TextField | models.FileField)]
         if not fields:  # values_list() without names would give every column
             continue
         for row in model.objects.values_list(*fields):
