@@ -174,7 +174,11 @@ def _data_words() -> set[str]:
 
     words = set()
     for model in [*apps.get_app_config("archive").get_models(), apps.get_model("auth", "User")]:
-        fields = [f.name for f in model._meta.concrete_fields if isinstance(f, models.CharField | models.TextField | models.FileField)]
+        fields = [
+            f.name
+            for f in model._meta.concrete_fields
+            if isinstance(f, models.CharField | models.TextField | models.FileField)
+        ]
         if not fields:  # values_list() without names would give every column
             continue
         for row in model.objects.values_list(*fields):
