@@ -111,7 +111,11 @@ def test_datestamp_is_the_last_public_change(client):
 def test_a_bounded_list_ends_where_it_began_and_the_next_harvest_has_the_rest(client, settings):
     settings.OPIS_OAI_PAGE_SIZE = 2
     long_ago = timezone.now() - timedelta(days=30)
-    sources = [SourceFactory(identifier=f"S{n}", published=True) for n in range(5)]
+    # published and last changed long ago: none of them belongs to a list from the first list's responseDate
+    sources = [
+        SourceFactory(identifier=f"S{n}", status=Status.PUBLISHED, published_at=long_ago + timedelta(minutes=n))
+        for n in range(5)
+    ]
     for n, source in enumerate(sources):
         source.updated_at = long_ago + timedelta(minutes=n)
         source.save()
