@@ -160,6 +160,7 @@ def _resource_for(kind: Kind) -> type[TransferResource]:
 
 
 SourceResource = _resource_for(KINDS["sources"])
+UnitResource = _resource_for(KINDS["units"])
 EventResource = _resource_for(KINDS["events"])
 CommentaryResource = _resource_for(KINDS["commentary"])
 AgentResource = _resource_for(KINDS["agents"])

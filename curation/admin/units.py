@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from archive.models import Level, Source, Unit
+from curation.resources import UnitResource
 from curation.services import carry_fonds
 
 from .counts import counted
@@ -17,6 +18,7 @@ from .large_tables import LargeTableMixin
 from .locking import VersionedAdminForm
 from .mixins import EditorialAdminMixin
 from .pagination import EstimatedCountPaginator
+from .transfer import TransferAdminMixin
 
 CHILDREN_SHOWN = 25  # the children a unit's form lists of each kind; the list of all is a link away
 
@@ -82,7 +84,8 @@ class UnitAdminForm(VersionedAdminForm):
 
 
 @admin.register(Unit)
-class UnitAdmin(LargeTableMixin, EditorialAdminMixin, admin.ModelAdmin):
+class UnitAdmin(TransferAdminMixin, LargeTableMixin, EditorialAdminMixin, admin.ModelAdmin):
+    resource_classes = [UnitResource]
     form = UnitAdminForm
     change_form_template = "admin/archive/unit/change_form.html"
     list_display = ("identifier", "title", "level", "status_badge", "parent", "repository", "date_text", "updated_at")

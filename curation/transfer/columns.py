@@ -230,6 +230,31 @@ class Lines(Text):
         return SEPARATOR.join(line.strip() for line in (value or "").splitlines() if line.strip())
 
 
+class Codes(Column):
+    """An array of short codes (a unit's scripts), written as codes separated by |, each at most the array's
+    item length."""
+
+    type_name = "codes (|)"
+    empty: list = []  # noqa: RUF012 - shared, never mutated: compared with and written as the stored list
+
+    def bind(self, field):
+        super().bind(field)
+        self.max_length = field.base_field.max_length
+
+    def parse(self, raw):
+        codes = [part.strip() for part in check_text(raw).split(SEPARATOR) if part.strip()]
+        long = [code for code in codes if len(code) > self.max_length]
+        if long:
+            raise CellError(f"“{long[0]}” is too long: a code has at most {self.max_length} characters.")
+        return codes
+
+    def dump(self, value, keys=None):
+        return SEPARATOR.join(value or ())
+
+    def describe(self):
+        return f"Codes of at most {self.max_length} characters, separated by |. {self.help}".strip()
+
+
 class UnitNumber(Text):
     """One level of a source's archival reference, the fond, opis or delo number, read from the unit tree.
 

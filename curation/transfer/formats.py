@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 
 from django.db import models
 
-from archive.models import Agent, Commentary, Event, Level, Place, Source, Subject
+from archive.models import Agent, Commentary, Event, Level, Place, Source, Subject, Unit
 from archive.models.base import EditorialModel
 
 from .columns import (
     Choice,
+    Codes,
     Column,
     DateTimeColumn,
     DecimalColumn,
@@ -152,6 +153,43 @@ EVENTS = Kind(
     title_field="name",
 )
 
+UNITS = Kind(
+    "units",
+    Unit,
+    [
+        Identifier(help="Required; re-imports find the unit by it, and rows name their parent by it."),
+        Slug("slug"),
+        Reference("repository", keys=("code",), help="The parent's repository too."),
+        Choice("level", help="By its code."),
+        Reference(
+            "parent",
+            keys=("identifier",),
+            help="Empty for a fonds, else a unit of a higher level: in the database, or earlier or later in the "
+            "same file.",
+        ),
+        Text("number", help="As the archive writes it; unique among the parent's units of the level."),
+        Text("title"),
+        Text("title_original"),
+        *_dates(),
+        Text("extent"),
+        Links("creators"),
+        Text("administrative_history"),
+        Text("scope_content"),
+        Text("arrangement"),
+        Text("access_conditions"),
+        Text("reproduction_conditions"),
+        Links("languages", keys=("code",)),
+        Codes("scripts", help="ISO 15924, e.g. Cyrl|Latn."),
+        Text("finding_aids"),
+        Text("notes"),
+        Links("agents"),
+        Links("places"),
+        Links("subjects"),
+        *_editorial_columns(),
+    ],
+    title_field="title",
+)
+
 COMMENTARY = Kind(
     "commentary",
     Commentary,
@@ -219,7 +257,7 @@ SUBJECTS = Kind(
     unique_fields=("identifier", "slug", "term"),
 )
 
-KINDS: dict[str, Kind] = {kind.name: kind for kind in (SOURCES, EVENTS, COMMENTARY, AGENTS, PLACES, SUBJECTS)}
+KINDS: dict[str, Kind] = {kind.name: kind for kind in (SOURCES, UNITS, EVENTS, COMMENTARY, AGENTS, PLACES, SUBJECTS)}
 
 
 def kind_for_model(model) -> Kind:

@@ -18,7 +18,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 
-from curation.models import BatchStatus, ImportBatch, ImportBatchRecord, ImportMode, RecordAction
+from archive.models import Level, Unit
+from curation.models import BatchStatus, ChangeChannel, ImportBatch, ImportBatchRecord, ImportMode, RecordAction
 
 from . import history_and_cache, writing
 from .clashes import AGAIN, Refused, clashes, lost_updates
@@ -311,6 +312,11 @@ class _Writer:
         self.keys = Keys()
         self.created: list[int] = []  # ids, for the history recorded at the end
         self.updated: list[int] = []
+        # Units whose parent comes later in the file: written last, parents first (a unit's parent may not be
+        # empty, so it cannot be set afterwards as an event's is), with the ids and fonds of those written.
+        self.held: list[Planned] = []
+        self.units: dict[str, tuple[int, int | None]] = {}
+        self.moved: list[Planned] = []
 
     def prepare(self, planned: list[Planned]) -> None:
         """The rows to write, built from checked rows: pure Python, so the check thread does it while the
@@ -328,6 +334,12 @@ class _Writer:
     def write(self, planned: list[Planned]):
         """Write one checked chunk, or refuse the import, naming the rows another import or curator has made
         impossible since they were checked (a unique value taken, a record changed)."""
+        if self.kind.name == "units":
+            self.held.extend(plan for plan in planned if plan.parent_in_file)
+            planned = [plan for plan in planned if not plan.parent_in_file]
+        self._guarded(planned)
+
+    def _guarded(self, planned: list[Planned]):
         try:
             with transaction.atomic():  # a savepoint: after a refused write the transaction can still ask why
                 self._write(planned)
@@ -364,7 +376,13 @@ class _Writer:
                 for link in p.values[column.name]
             ]
             writing.replace_links(column, [p.values["id"] for p in touched], links)
-        self.parents.extend((p.identifier, p.parent_in_file) for p in planned if p.parent_in_file)
+        if kind.name == "units":
+            self.units.update(
+                (p.identifier, (p.values.get("id") or p.current["id"], p.values["fonds"])) for p in planned
+            )
+            self.moved.extend(p for p in updates if "parent" in p.changed)
+        else:
+            self.parents.extend((p.identifier, p.parent_in_file) for p in planned if p.parent_in_file)
         self.created.extend(ids)
         self.updated.extend(p.row["id"] for p in updates)
         self._record(creates, updates)
@@ -400,7 +418,11 @@ class _Writer:
         }
 
     def finish(self):
-        """Parents that came later in the same file, now that every event exists."""
+        """Parents that came later in the same file, now that every event exists; for units, the units held back
+        for them, then what is under a moved unit (units and sources) to its new fonds."""
+        if self.kind.name == "units":
+            self._finish_units()
+            return
         if not self.parents:
             return
         model = self.kind.model
@@ -413,3 +435,20 @@ class _Writer:
         for child, parent in self.parents:
             children[ids[child]].parent_id = ids[parent]
         model.objects.bulk_update(children.values(), ["parent"], batch_size=500)
+
+    def _finish_units(self):
+        from curation.services import carry_fonds  # services build on the transfer package
+
+        for level in Level:  # a parent is of a higher level than its units: written before them
+            planned = [plan for plan in self.held if plan.values["level"] == level]
+            for plan in planned:
+                parent, fonds = self.units[plan.parent_in_file]
+                plan.values["parent"], plan.values["fonds"] = parent, fonds or parent
+                if plan.row is not None:
+                    plan.row["parent_id"], plan.row["fonds_id"] = plan.values["parent"], plan.values["fonds"]
+                plan.parent_in_file = None
+            self._guarded(planned)
+        moved = sorted(self.moved, key=lambda plan: Level(plan.values["level"]).rank)
+        units = Unit.objects.in_bulk([plan.values["id"] for plan in moved])
+        for plan in moved:
+            carry_fonds(unit=units[plan.values["id"]], user=self.user, via=ChangeChannel.IMPORT)

@@ -80,6 +80,11 @@ class Validator:
         self.unique_seen: dict[str, dict[str, str]] = {name: {} for name in kind.unique_fields if name != "identifier"}
         self.pending_parents: list[tuple[int, str]] = []
         self.unit_paths = UnitPaths()
+        self.tree = None
+        if kind.name == "units":
+            from .unit_tree import UnitTree  # it builds on this module's RowError
+
+            self.tree = UnitTree(keys)
         self.now = timezone.now()
         self._check_header()
 
@@ -129,7 +134,24 @@ class Validator:
             self.unit_paths.load(
                 self._unit_path(values, current.get(values.get("identifier"))) for _, values, _ in parsed
             )
+        if self.tree is not None:
+            self._load_tree(parsed, current)
         return current
+
+    def _load_tree(self, parsed, current) -> None:
+        """For a units file: the parents named that are in the database, and the holders of the rows' numbers."""
+        parent, repository = self.kind.by_name["parent"], self.kind.by_name["repository"]
+        units = self.keys.for_model(parent.model, parent.keys).ids
+        repositories = self.keys.for_model(repository.model, repository.keys).ids
+        parents, numbers, places = [], [], []
+        for _, values, _ in parsed:
+            stored = current.get(values["identifier"]) or {}
+            parent = values.get("parent")
+            parents.append(units.get(parent) if parent is not None else stored.get("parent"))
+            numbers.append(values["number"] if "number" in values else stored.get("number"))
+            places.append(repositories.get(values["repository"]) if values.get("repository") else None)
+            places.append(stored.get("repository"))
+        self.tree.load(parents, numbers, places)
 
     def _unit_path(self, values, current) -> tuple:
         """(repository id, fond, opis, delo) of a row as it will be: its cells, else the record's current ones."""
@@ -153,6 +175,8 @@ class Validator:
             errors.extend(row_errors)
             if plan is not None and not row_errors:
                 planned.append(plan)
+                if self.tree is not None:
+                    self.tree.add(line, plan.values, plan.parent_in_file, plan.current)
         return planned, errors
 
     def _parse_row(self, line, cells, errors):
@@ -257,6 +281,8 @@ class Validator:
         self._derive(line, merged, current, values, errors)
         self._check_unique(line, merged, errors)
         self._check_rules(line, merged, current, errors)
+        if self.tree is not None:
+            self.tree.check_row(line, merged, parent_in_file, errors)
         if current is None:
             return Planned(line, identifier, "create", merged, None, list(values), raw, parent_in_file)
         changed = [name for name in values if merged[name] != current[name]]
@@ -315,7 +341,8 @@ class Validator:
                     # The parent may come later in the same file: checked when the file is read to the end.
                     parent_in_file, values[name] = key, None
                     if key == values.get("identifier"):
-                        errors.append(RowError(line, name, key, "An event cannot be part of itself."))
+                        label = self.kind.model._meta.verbose_name
+                        errors.append(RowError(line, name, key, f"The {label} cannot be part of itself."))
                     else:
                         self.pending_parents.append((line, key))
                 else:
@@ -334,6 +361,8 @@ class Validator:
             merged["author"] = self.user.pk
         if self.kind.unit_numbers:
             self._derive_unit(line, merged, errors)
+        if self.tree is not None:
+            merged["fonds"] = self.tree.fonds_of(merged["parent"])
         if self.kind.editorial and merged["status"] == Status.PUBLISHED and merged["published_at"] is None:
             merged["published_at"] = self.now
 
@@ -400,9 +429,14 @@ class Validator:
             errors.append(RowError(line, "latitude", "", "Give both latitude and longitude, or neither."))
 
     def finish(self) -> list[RowError]:
-        """Parents named by events later in the file are checked once every identifier is known."""
-        return [
-            RowError(line, "parent", key, f"Unknown event “{key}” (not in the database nor in this file).")
+        """Parents named by rows later in the file are checked once every identifier is known; for units, the
+        tree the whole file makes."""
+        label = self.kind.model._meta.verbose_name
+        errors = [
+            RowError(line, "parent", key, f"Unknown {label} “{key}” (not in the database nor in this file).")
             for line, key in self.pending_parents
             if key not in self.seen
         ]
+        if self.tree is not None:
+            errors = sorted([*errors, *self.tree.finish(self.seen)], key=lambda error: error.line)
+        return errors

@@ -25,6 +25,8 @@ def record_attrs(kind: Kind, values: dict, *, user, now, created: bool, old_vers
     attrs = {column.attr: values[column.name] for column in kind.scalars if column.attr}
     if kind.unit_numbers:
         attrs["unit_id"], attrs["fonds_id"] = values["unit"], values["fonds"]
+    if kind.name == "units":
+        attrs["fonds_id"] = values["fonds"]  # derived from the parent, as Unit.save does
     if kind.dated:
         span = edtf_range(values["date_edtf"]) if values["date_edtf"] else None
         attrs["date_start"], attrs["date_end"] = (span.start, span.end) if span else (None, None)
