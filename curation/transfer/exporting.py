@@ -4,6 +4,10 @@ import csv
 from collections.abc import Iterator
 from typing import TextIO
 
+from django.db.models import Q
+
+from archive.models import Level, Unit
+
 from .formats import Kind
 from .keys import Keys
 from .stored import dump, iter_chunks
@@ -28,3 +32,10 @@ def write_csv(kind: Kind, queryset, out: TextIO, *, delimiter: str = ",", progre
         if progress and count and count % 2000 == 0:
             progress(count)
     return max(count, 0)
+
+
+def units_under(unit: Unit):
+    """The unit and every unit under it: what `export_records units --under IDENTIFIER` writes."""
+    if unit.level == Level.FONDS:
+        return Unit.objects.filter(Q(pk=unit.pk) | Q(fonds=unit))  # one indexed lookup, whatever the depth
+    return Unit.objects.filter(Q(pk=unit.pk) | Q(parent=unit) | Q(parent__parent=unit))

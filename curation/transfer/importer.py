@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from archive.models import Level, Unit
 from curation.models import BatchStatus, ChangeChannel, ImportBatch, ImportBatchRecord, ImportMode, RecordAction
+from curation.services import carry_fonds
 
 from . import history_and_cache, writing
 from .clashes import AGAIN, Refused, clashes, lost_updates
@@ -437,8 +438,6 @@ class _Writer:
         model.objects.bulk_update(children.values(), ["parent"], batch_size=500)
 
     def _finish_units(self):
-        from curation.services import carry_fonds  # services build on the transfer package
-
         for level in Level:  # a parent is of a higher level than its units: written before them
             planned = [plan for plan in self.held if plan.values["level"] == level]
             for plan in planned:

@@ -10,9 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import capfirst
 
+from archive.models import Level, Unit
 from archive.spreadsheet import unescape_formula
 from curation.history import record_bulk_deletion
 from curation.models import BatchStatus, ChangeChannel, ImportBatch, RecordAction
+from curation.services import carry_fonds
 
 from . import history_and_cache, writing
 from .atom import undo as atom_undo
@@ -268,8 +270,17 @@ def _restore(kind, batch, user) -> int:
             touched = [p for p in planned if column.name in p.changed]
             links = [(p.values["id"], *column.link_values(link)) for p in touched for link in p.values[column.name]]
             writing.replace_links(column, [p.values["id"] for p in touched], links)
+        if kind.name == "units":
+            _carry_moved_back([p for p in planned if "parent" in p.changed], user)
         restored += len(rows)
     return restored
+
+
+def _carry_moved_back(planned, user) -> None:
+    """Units put back under their earlier parent take what is under them back to its fonds, as a move does."""
+    units = Unit.objects.in_bulk([plan.values["id"] for plan in planned])
+    for plan in sorted(planned, key=lambda plan: Level(plan.values["level"]).rank):
+        carry_fonds(unit=units[plan.values["id"]], user=user, via=ChangeChannel.IMPORT)
 
 
 class _RestoreValidator(Validator):

@@ -5,11 +5,12 @@ import csv
 import io
 
 import pytest
+from django.core.management import call_command
 
 from archive.models import Language, Level, Source, Unit
 from curation.models import BatchStatus, ImportBatchRecord
 from curation.transfer import writing
-from curation.transfer.exporting import write_csv
+from curation.transfer.exporting import units_under, write_csv
 from curation.transfer.formats import KINDS
 from curation.transfer.importer import run_import
 from curation.transfer.undo import undo_batch
@@ -190,6 +191,11 @@ def test_moving_an_inventory_to_another_fonds_carries_its_files_and_documents(im
     file = Unit.objects.get(identifier="T-558-11-374")
     assert (file.parent.parent, file.fonds, Source.objects.get(pk=source.pk).fonds) == (other, other, other)
 
+    undo_batch(batch=result.batch, user=importer)
+    file.refresh_from_db()
+    fonds = Unit.objects.get(identifier="T-558")
+    assert (file.parent.parent, file.fonds, Source.objects.get(pk=source.pk).fonds) == (fonds, fonds, fonds)
+
 
 def test_a_level_change_that_leaves_a_unit_above_its_own_is_refused(importer, rgaspi):
     fonds = UnitFactory(identifier="F", repository=rgaspi)
@@ -257,14 +263,23 @@ def test_the_tree_rebuilds_from_its_export_in_any_row_order(importer, described)
     assert sorted(csv.reader(io.StringIO(export()))) == sorted(csv.reader(io.StringIO(before)))
 
 
-def test_a_fonds_subtree_exports_alone_and_reimports_unchanged(importer, described):
-    subtree = Unit.objects.filter(pk=described.pk) | Unit.objects.filter(fonds=described)
-    exported = export(subtree)
+def test_a_fonds_subtree_or_a_repository_exports_alone_and_reimports_unchanged(importer, described, tmp_path):
+    UnitFactory(identifier="GARF-1", repository=RepositoryFactory(code="GARF"))
+    call_command("export_records", "units", "--under", "RGASPI-558", "-o", str(tmp_path / "fonds.csv"))
+    call_command("export_records", "units", "--repository", "RGASPI", "-o", str(tmp_path / "rgaspi.csv"))
+    fonds, repository = ((tmp_path / name).read_bytes().decode() for name in ("fonds.csv", "rgaspi.csv"))
 
-    assert [row["identifier"] for row in csv.DictReader(io.StringIO(exported))] == [
+    assert [row["identifier"] for row in csv.DictReader(io.StringIO(fonds))] == [
         "RGASPI-558",
         "RGASPI-558-11",
         "RGASPI-558-11-374",
     ]
-    result = run_import("units", stream(exported), user=importer)
+    assert fonds == export(units_under(described))
+    assert len(list(csv.DictReader(io.StringIO(repository)))) == 4
+    result = run_import("units", stream(fonds), user=importer)
     assert result.errors == [] and result.batch.unchanged == 3
+    series = Unit.objects.get(identifier="RGASPI-558-11")
+    assert [row["identifier"] for row in csv.DictReader(io.StringIO(export(units_under(series))))] == [
+        "RGASPI-558-11",
+        "RGASPI-558-11-374",
+    ]
