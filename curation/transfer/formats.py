@@ -160,7 +160,7 @@ UNITS = Kind(
         Identifier(help="Required; re-imports find the unit by it, and rows name their parent by it."),
         Slug("slug"),
         Reference("repository", keys=("code",), help="The parent's repository too."),
-        Choice("level", help="By its code."),
+        Choice("level"),
         Reference(
             "parent",
             keys=("identifier",),

@@ -16,9 +16,9 @@ from .conftest import SAMPLES
 
 pytestmark = pytest.mark.django_db
 
-ORDER = ["agents", "places", "subjects", "events", "sources", "commentary"]
-# A new record's unique columns must differ from the copied row's.
-UNIQUE_SUFFIX = {"identifier": "-COPY", "slug": "-copy", "term": " (copy)"}
+ORDER = ["agents", "places", "subjects", "events", "units", "sources", "commentary"]
+# A new record's unique columns must differ from the copied row's (a unit's number among its parent's units too).
+UNIQUE_SUFFIX = {"identifier": "-COPY", "slug": "-copy", "term": " (copy)", "number": "a"}
 
 
 def _url(kind, action):
