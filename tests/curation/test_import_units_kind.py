@@ -9,16 +9,23 @@ from django.core.management import call_command
 
 from archive.models import Language, Level, Source, Unit
 from curation.models import BatchStatus, ImportBatchRecord
+from curation.transfer import importer as importer_module
 from curation.transfer import writing
 from curation.transfer.exporting import units_under, write_csv
 from curation.transfer.formats import KINDS
 from curation.transfer.importer import run_import
 from curation.transfer.undo import undo_batch
-from tests.factories import AgentFactory, PlaceFactory, RepositoryFactory, SourceFactory, SubjectFactory, UnitFactory
+from tests.factories import (
+    AgentFactory,
+    PlaceFactory,
+    RepositoryFactory,
+    SourceFactory,
+    SubjectFactory,
+    UnitFactory,
+    UserFactory,
+)
 
 from .conftest import read, stream
-
-pytestmark = pytest.mark.django_db
 
 
 def export(queryset=None) -> str:
@@ -32,6 +39,7 @@ def errors_of(result) -> list[tuple]:
     return sorted((error.line, error.column, error.value) for error in result.errors)
 
 
+@pytest.mark.django_db
 def test_a_fonds_series_and_file_with_parents_after_children_import_in_one_batch_undone_whole(importer, rgaspi):
     result = run_import("units", stream(read("units_parent_after_child.csv")), user=importer)
 
@@ -59,6 +67,7 @@ def test_a_fonds_series_and_file_with_parents_after_children_import_in_one_batch
     assert not Unit.objects.exists()
 
 
+@pytest.mark.django_db
 def test_a_dry_run_checks_the_tree_and_writes_nothing(importer, rgaspi):
     result = run_import("units", stream(read("units_parent_after_child.csv")), user=importer, dry_run=True)
 
@@ -67,6 +76,7 @@ def test_a_dry_run_checks_the_tree_and_writes_nothing(importer, rgaspi):
     assert not Unit.objects.exists()
 
 
+@pytest.mark.django_db
 def test_a_faulty_file_is_refused_whole_with_each_row_and_column(importer, rgaspi):
     result = run_import("units", stream(read("units_faulty.csv")), user=importer)
 
@@ -82,6 +92,7 @@ def test_a_faulty_file_is_refused_whole_with_each_row_and_column(importer, rgasp
     assert not Unit.objects.exists()  # not even the faultless fonds
 
 
+@pytest.mark.django_db
 def test_a_unit_may_not_become_its_own_ancestor(importer, rgaspi):
     result = run_import("units", stream(read("units_cycle.csv")), user=importer)
 
@@ -90,6 +101,7 @@ def test_a_unit_may_not_become_its_own_ancestor(importer, rgaspi):
     assert not Unit.objects.exists()
 
 
+@pytest.mark.django_db
 def test_an_existing_inventory_put_under_its_own_file_is_a_cycle(importer, rgaspi):
     fonds = UnitFactory(identifier="F", repository=rgaspi)
     UnitFactory(identifier="S", parent=fonds)
@@ -101,6 +113,7 @@ def test_an_existing_inventory_put_under_its_own_file_is_a_cycle(importer, rgasp
     assert Unit.objects.get(identifier="S").parent == fonds
 
 
+@pytest.mark.django_db
 def test_the_tree_rules_name_their_row_and_column(importer, rgaspi):
     fonds = UnitFactory(identifier="F", repository=rgaspi, number="558")
     UnitFactory(identifier="S", parent=fonds, number="11")
@@ -136,6 +149,7 @@ def test_the_tree_rules_name_their_row_and_column(importer, rgaspi):
     assert Unit.objects.count() == 3
 
 
+@pytest.mark.django_db
 def test_an_update_by_identifier_changes_the_unit_records_history_and_undoes(importer, rgaspi):
     run_import("units", stream(read("units_parent_after_child.csv")), user=importer)
     series = Unit.objects.get(identifier="T-558-11")
@@ -162,6 +176,7 @@ def test_an_update_by_identifier_changes_the_unit_records_history_and_undoes(imp
     assert (series.title, series.scripts, series.version) == ("Inventory 11", ["Cyrl", "Latn"], 3)
 
 
+@pytest.mark.django_db
 def test_a_unit_saved_by_someone_else_between_check_and_write_refuses_the_import(importer, rgaspi, monkeypatch):
     """The optimistic lock of the writing, as for every editorial kind: the version read must still be there."""
     run_import("units", stream(read("units_parent_after_child.csv")), user=importer)
@@ -180,6 +195,7 @@ def test_a_unit_saved_by_someone_else_between_check_and_write_refuses_the_import
     assert Unit.objects.get(identifier="T-558").title == "Stalin, J. V."
 
 
+@pytest.mark.django_db
 def test_moving_an_inventory_to_another_fonds_carries_its_files_and_documents(importer, rgaspi):
     run_import("units", stream(read("units_parent_after_child.csv")), user=importer)
     other = UnitFactory(identifier="T-17", repository=rgaspi, number="17")
@@ -197,6 +213,7 @@ def test_moving_an_inventory_to_another_fonds_carries_its_files_and_documents(im
     assert (file.parent.parent, file.fonds, Source.objects.get(pk=source.pk).fonds) == (fonds, fonds, fonds)
 
 
+@pytest.mark.django_db
 def test_a_level_change_that_leaves_a_unit_above_its_own_is_refused(importer, rgaspi):
     fonds = UnitFactory(identifier="F", repository=rgaspi)
     series = UnitFactory(identifier="S", parent=fonds)
@@ -233,6 +250,7 @@ def described(rgaspi):
     return fonds
 
 
+@pytest.mark.django_db
 def test_the_export_reimports_unchanged(importer, described):
     before = export()
     versions = list(Unit.objects.values_list("pk", "version"))
@@ -249,6 +267,7 @@ def test_the_export_reimports_unchanged(importer, described):
     assert rows["RGASPI-558-11"]["parent"] == "RGASPI-558" and rows["RGASPI-558-11"]["scripts"] == "Cyrl|Latn"
 
 
+@pytest.mark.django_db
 def test_the_tree_rebuilds_from_its_export_in_any_row_order(importer, described):
     before = export()
     header, *rows = list(csv.reader(io.StringIO(before)))
@@ -263,6 +282,7 @@ def test_the_tree_rebuilds_from_its_export_in_any_row_order(importer, described)
     assert sorted(csv.reader(io.StringIO(export()))) == sorted(csv.reader(io.StringIO(before)))
 
 
+@pytest.mark.django_db
 def test_a_fonds_subtree_or_a_repository_exports_alone_and_reimports_unchanged(importer, described, tmp_path):
     UnitFactory(identifier="GARF-1", repository=RepositoryFactory(code="GARF"))
     call_command("export_records", "units", "--under", "RGASPI-558", "-o", str(tmp_path / "fonds.csv"))
@@ -283,3 +303,32 @@ def test_a_fonds_subtree_or_a_repository_exports_alone_and_reimports_unchanged(i
         "RGASPI-558-11",
         "RGASPI-558-11-374",
     ]
+
+
+@pytest.mark.parametrize(
+    "way",
+    [
+        pytest.param("inside-a-transaction", marks=pytest.mark.django_db),
+        pytest.param("outside-a-transaction", marks=pytest.mark.django_db(transaction=True)),
+    ],
+)
+def test_a_tree_across_chunks_names_parents_written_in_earlier_and_later_chunks(way, monkeypatch):
+    """Outside a transaction the check reads on a connection of its own, which does not see the chunks this import
+    has written: a parent from an earlier chunk is then one 'in the file' too."""
+    monkeypatch.setattr(importer_module, "FIRST_CHUNK_ROWS", 2)
+    monkeypatch.setattr(importer_module, "CHUNK_ROWS", 4)
+    RepositoryFactory(code="RGASPI")
+    user = UserFactory(is_superuser=True)
+    lines = ["identifier,repository,level,parent,number,title"]
+    lines += [f"F-{n},RGASPI,file,S-{n % 2},{n},File {n}" for n in range(4)]  # before their inventories
+    lines += ["S-0,RGASPI,series,FONDS,1,Inventory 1", "FONDS,RGASPI,fonds,,558,Fonds 558"]
+    lines += [f"G-{n},RGASPI,file,S-0,{10 + n},File {10 + n}" for n in range(4)]  # after theirs
+    lines += ["S-1,RGASPI,series,FONDS,2,Inventory 2"]
+
+    result = run_import("units", stream("\n".join(lines) + "\n"), user=user)
+
+    assert result.errors == [] and result.batch.created == 11
+    fonds = Unit.objects.get(identifier="FONDS")
+    assert set(Unit.objects.exclude(pk=fonds.pk).values_list("fonds", flat=True)) == {fonds.pk}
+    assert Unit.objects.get(identifier="F-3").parent.identifier == "S-1"
+    assert Unit.objects.get(identifier="G-3").parent.identifier == "S-0"
