@@ -68,7 +68,8 @@ class UnitTree:
         """A fonds at the top, anything else under a parent; the number free among the parent's units."""
         level, has_parent = merged["level"], merged["parent"] is not None or parent_in_file is not None
         if level == Level.FONDS and has_parent:
-            errors.append(RowError(line, "parent", "", "A fonds has no parent: leave this cell empty."))
+            parent = self.parent_identifier(merged, parent_in_file)
+            errors.append(RowError(line, "parent", parent, "A fonds has no parent: leave this cell empty."))
         elif level != Level.FONDS and not has_parent:
             errors.append(RowError(line, "parent", "", f"A unit at the level “{level}” needs a parent unit."))
         number = merged["number"]
@@ -129,7 +130,7 @@ class UnitTree:
             asked |= missing
             self._load_stored(missing)
         return {
-            identifier: Placed(identifier, level, repository, self.stored[parent][0] if parent else None, id=pk)
+            identifier: Placed(identifier, level, repository, self.stored.get(parent, (None,))[0], id=pk)
             for pk, (identifier, level, repository, _fonds, parent) in self.stored.items()
         }
 
