@@ -10,6 +10,8 @@ publication time, so a scheduled publication is new to harvesters when it goes l
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import reduce
+from operator import or_
 
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
@@ -71,6 +73,12 @@ class Item:
     fonds_id: int | None
     record: models.Model | None = None
     sets: list[str] = field(default_factory=list)
+    tombstone: Tombstone | None = None  # what is kept of a record deleted outright
+
+    @property
+    def row(self) -> models.Model:
+        """The row a format's scope is a condition on: the record's own, or its tombstone's."""
+        return self.record if self.record is not None else self.tombstone
 
 
 def was_public() -> Q:
@@ -182,6 +190,7 @@ class TombstoneStage:
                 key=(row.datestamp, row.pk),
                 repository_id=row.repository_id,
                 fonds_id=row.fonds_id,
+                tombstone=row,
             )
             for row in rows
         ]
@@ -214,11 +223,17 @@ class Query:
         return item.key[-len(self.order) :]
 
 
+def tombstone_scope(scope: dict[str, Q]) -> Q:
+    """The tombstones of the records a format describes: of its kinds, under each kind's condition (a condition
+    names only fields a Tombstone keeps too, such as `level`)."""
+    return reduce(or_, (Q(kind=kind) & rows for kind, rows in scope.items()))
+
+
 def stage_rows(stage, query: Query, after: tuple | None, limit: int, *, headers_only: bool) -> list[Item]:
     """Up to `limit` rows of one stage after the key `after`, in the query's order, from an index."""
     queryset = stage.harvested()
     if stage.kind is None:
-        queryset = queryset.filter(kind__in=list(query.scope))
+        queryset = queryset.filter(tombstone_scope(query.scope))
     elif stage.kind not in query.scope:
         return []
     else:

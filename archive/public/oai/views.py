@@ -21,6 +21,7 @@ for prefix, uri in (
     ("xsi", XSI),
     ("oai_dc", formats.FORMATS["oai_dc"].namespace),
     ("dc", "http://purl.org/dc/elements/1.1/"),
+    ("ead", formats.FORMATS["ead3"].namespace),
 ):
     register_namespace(prefix, uri)
 
@@ -187,7 +188,8 @@ def list_items(verb: str, arguments, context) -> Element:
     if position.set and spec is None:  # the set's fonds was withdrawn since the list began
         raise OaiError("badResumptionToken", "The set of this list is gone; start again.")
     query = records.Query(entry.scope, spec, position.lower, position.upper)
-    size, headers_only = settings.OPIS_OAI_PAGE_SIZE, verb == "ListIdentifiers"
+    headers_only = verb == "ListIdentifiers"
+    size = settings.OPIS_OAI_PAGE_SIZE if headers_only else getattr(settings, entry.page_setting)
     items, following = records.page(query, position.stage, position.after, size, headers_only=headers_only)
     if not items:  # (after a token: what was left has changed past the list's end since)
         raise OaiError("noRecordsMatch", "No record matches these arguments.")
