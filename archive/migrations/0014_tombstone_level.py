@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='tombstone',
             name='level',
-            field=models.CharField(blank=True, choices=[('fonds', 'Fonds'), ('series', 'Inventory (series)'), ('file', 'File')], help_text="A unit's level, for the OAI-PMH formats that describe one level only (EAD3: fonds).", max_length=16, verbose_name='level of description'),
+            field=models.CharField(blank=True, db_default='', choices=[('fonds', 'Fonds'), ('series', 'Inventory (series)'), ('file', 'File')], help_text="A unit's level, for the OAI-PMH formats that describe one level only (EAD3: fonds).", max_length=16, verbose_name='level of description'),
         ),
     ]

@@ -35,6 +35,7 @@ class Tombstone(models.Model):
         max_length=16,
         choices=Level.choices,
         blank=True,
+        db_default="",  # rows written by SQL (curation's migration 0008) are of sources: no level
         help_text=_("A unit's level, for the OAI-PMH formats that describe one level only (EAD3: fonds)."),
     )
     deleted_at = models.DateTimeField(_("deleted at"))

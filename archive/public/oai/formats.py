@@ -1,16 +1,17 @@
 """The metadata formats, one registry entry each: its prefix, schema, namespace, which records it can describe
 (per kind, a condition on their rows, which their tombstones meet too once they are deleted: records.Query),
-how it writes one record, and the setting that gives the size of its ListRecords pages."""
+how it writes one record, when its records change (their datestamp, when it is not their row's own) and the
+setting that gives the size of its ListRecords pages."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element
 
 from django.db.models import Q
 
 from archive.models import HarvestKind, Level
 
-from . import dublin_core, ead3
+from . import dublin_core, ead3, records
 from .protocol import OaiError
 
 
@@ -22,6 +23,8 @@ class Format:
     scope: dict[str, Q]  # kind: the rows of that kind it describes (no entry: none of that kind)
     prefetch: Callable[[list], None]  # loads what `metadata` reads for a page of records, in a few queries
     metadata: Callable[..., Element]  # (record, context) -> the metadata element
+    # kind: its records' datestamp (an expression), when their metadata changes with more than their own row
+    datestamps: dict[str, Callable] = field(default_factory=dict)
     page_setting: str = "OPIS_OAI_PAGE_SIZE"  # records a ListRecords page holds (headers: OPIS_OAI_PAGE_SIZE)
 
     def covers(self, item) -> bool:
@@ -52,6 +55,7 @@ FORMATS = {
             {HarvestKind.UNIT: Q(level=Level.FONDS)},
             ead3.prefetch,
             ead3.metadata,
+            datestamps={HarvestKind.UNIT: records.fonds_datestamp},
             page_setting="OPIS_OAI_EAD3_PAGE_SIZE",
         ),
     )

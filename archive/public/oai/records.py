@@ -8,14 +8,16 @@ listed, not even as deleted. Its datestamp is its last public change: the later 
 publication time, so a scheduled publication is new to harvesters when it goes live.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import reduce
 from operator import or_
 
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan
+from django.db.models.functions import Greatest
 
 from archive.models import HarvestKind, Level, Repository, Source, Status, Tombstone, Unit
 from archive.models.base import last_public_change
@@ -102,9 +104,12 @@ class LiveStage:
         through = {name.split("__")[0] for name in self.header if "__" in name}
         return (queryset.select_related(*through) if through else queryset).only(*self.header)
 
-    def harvested(self):
+    def harvested(self, datestamp=None):
+        """The rows that are or were public, with their datestamp: their last public change, unless a format's
+        records change with more than their own row (`datestamp`, an expression: records.fonds_datestamp)."""
         manager = self.model.objects
-        return (manager.published() | manager.filter(was_public())).annotate(datestamp=last_public_change())
+        rows = manager.published() | manager.filter(was_public())
+        return rows.annotate(datestamp=datestamp if datestamp is not None else last_public_change())
 
     def in_set(self, queryset, spec: SetSpec):
         return queryset.filter(self.set_condition(spec))
@@ -214,6 +219,11 @@ class Query:
     spec: SetSpec | None
     lower: datetime | None
     upper: datetime | None
+    datestamps: dict[str, Callable] = field(default_factory=dict)  # kind: its records' datestamp, if not their own
+
+    def datestamp(self, kind: str):
+        make = self.datestamps.get(kind)
+        return make() if make else None
 
     @property
     def order(self) -> tuple[str, ...]:
@@ -231,7 +241,7 @@ def tombstone_scope(scope: dict[str, Q]) -> Q:
 
 def stage_rows(stage, query: Query, after: tuple | None, limit: int, *, headers_only: bool) -> list[Item]:
     """Up to `limit` rows of one stage after the key `after`, in the query's order, from an index."""
-    queryset = stage.harvested()
+    queryset = stage.harvested() if stage.kind is None else stage.harvested(query.datestamp(stage.kind))
     if stage.kind is None:
         queryset = queryset.filter(tombstone_scope(query.scope))
     elif stage.kind not in query.scope:
@@ -268,17 +278,34 @@ def page(
     return items, (last_stage, query.key(last))
 
 
-def find(kind: str, identifier: str) -> Item:
-    """The one record an OAI identifier names, live or deleted, or idDoesNotExist."""
+def find(kind: str, identifier: str, datestamps: dict[str, Callable] | None = None) -> Item:
+    """The one record an OAI identifier names, live or deleted, or idDoesNotExist; with the datestamp a format
+    gives its records (`datestamps`, as in Query), if not their own."""
     stage = LIVE.get(kind)
     if stage is not None:
-        row = stage.rows(stage.harvested(), headers_only=False).filter(identifier=identifier).first()
+        make = (datestamps or {}).get(kind)
+        queryset = stage.harvested(make() if make else None)
+        row = stage.rows(queryset, headers_only=False).filter(identifier=identifier).first()
         if row is not None:
             return stage.items([row])[0]
     row = TombstoneStage().harvested().filter(kind=kind, identifier=identifier).first()
     if row is None:
         raise OaiError("idDoesNotExist", "No record has this identifier here.")
     return TombstoneStage().items([row])[0]
+
+
+def fonds_datestamp():
+    """When a fonds' EAD3 last changed: the latest of its own last public change and those of every unit and
+    source in it that is or was public, and of its records deleted outright. (PostgreSQL's GREATEST passes over
+    the NULL of a part with no rows.)"""
+
+    def latest(queryset, name: str = "datestamp"):
+        return Subquery(queryset.order_by(f"-{name}").values(name)[:1])
+
+    units = LIVE[HarvestKind.UNIT].harvested().filter(fonds=OuterRef("pk"))
+    sources = LIVE[HarvestKind.SOURCE].harvested().filter(Q(unit=OuterRef("pk")) | Q(unit__fonds=OuterRef("pk")))
+    deleted = Tombstone.objects.filter(fonds=OuterRef("pk"))
+    return Greatest(last_public_change(), latest(units), latest(sources), latest(deleted, "deleted_at"))
 
 
 def attach_sets(items: list[Item]) -> None:

@@ -178,3 +178,43 @@ def test_units_deleted_before_tombstones_kept_their_level_get_it_from_their_hist
     assert levels == {"OLD-FONDS": "fonds", "OLD-INVENTORY": "series"}
     listed = identifiers(oai(client, verb="ListIdentifiers", metadataPrefix="ead3"))
     assert listed == [uid("KEPT"), uid("OLD-FONDS")]
+
+
+def stamps(client, prefix: str, **params) -> dict[str, str]:
+    tree = oai(client, verb="ListIdentifiers", metadataPrefix=prefix, **params)
+    return {
+        h.findtext("oai:identifier", namespaces=NS): h.findtext("oai:datestamp", namespaces=NS)
+        for h in tree.iterfind(".//oai:header", NS)
+    }
+
+
+def test_a_fonds_is_new_to_ead3_harvesters_when_anything_public_in_it_changes(client, tree):
+    """Its EAD3 holds its whole published tree: the record's datestamp is the latest public change in the fonds,
+    while its oai_dc record keeps its own."""
+    now = timezone.now().replace(microsecond=0)
+    long_ago = now - timedelta(days=30)
+    for record in tree.values():
+        type(record).objects.filter(pk=record.pk).update(published_at=long_ago, updated_at=long_ago)
+    UnitFactory(parent=tree["fonds"], title="A draft changed now")  # not in the EAD: no change to it
+    fonds, at = uid("TA-558"), lambda moment: moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert stamps(client, "ead3") == {fonds: at(long_ago)}
+
+    type(tree["document"]).objects.filter(pk=tree["document"].pk).update(
+        title="Edited", updated_at=now - timedelta(days=2)
+    )
+    assert stamps(client, "ead3") == {fonds: at(now - timedelta(days=2))}
+    assert stamps(client, "oai_dc")[fonds] == at(long_ago)
+    since = {"from": at(now - timedelta(days=3))}
+    assert list(stamps(client, "ead3", **since)) == [fonds]
+    assert list(stamps(client, "oai_dc", **since)) == [sid("TA-DOC")]
+    record = oai(client, verb="GetRecord", identifier=fonds, metadataPrefix="ead3")
+    assert record.findtext(".//oai:header/oai:datestamp", namespaces=NS) == at(now - timedelta(days=2))
+
+    file = tree["file"]
+    type(file).objects.filter(pk=file.pk).update(status=Status.WITHDRAWN, updated_at=now - timedelta(days=1))
+    assert stamps(client, "ead3") == {fonds: at(now - timedelta(days=1))}
+    tree["document"].delete()
+    Tombstone.objects.filter(identifier="TA-DOC").update(deleted_at=now - timedelta(hours=1))
+    assert stamps(client, "ead3") == {fonds: at(now - timedelta(hours=1))}
+    before = oai(client, verb="ListIdentifiers", metadataPrefix="ead3", until=at(now - timedelta(hours=2)))
+    assert error_codes(before) == ["noRecordsMatch"]  # the fonds has moved on: not listed again as it was
