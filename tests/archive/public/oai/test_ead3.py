@@ -133,7 +133,7 @@ def test_nothing_unpublished_inside_the_fonds_comes_through_oai(client, tree):
 
 def test_lists_hold_published_fonds_and_deleted_ones_over_pages(client, tree, settings):
     settings.OPIS_OAI_EAD3_PAGE_SIZE = 1
-    other = UnitFactory(identifier="TA-17", published=True)
+    other = UnitFactory(identifier="TA-17", repository__code="GARF", published=True)
     withdrawn = UnitFactory(identifier="TA-WITHDRAWN", published=True)
     withdrawn.status, withdrawn.updated_at = Status.WITHDRAWN, timezone.now()
     withdrawn.save()
@@ -160,7 +160,11 @@ def test_lists_hold_published_fonds_and_deleted_ones_over_pages(client, tree, se
     assert uid("TA-17-1") in identifiers(oai(client, verb="ListIdentifiers", metadataPrefix="oai_dc"))
     gone = oai(client, verb="GetRecord", identifier=uid("TA-GONE"), metadataPrefix="ead3")
     assert gone.find(".//oai:header", NS).get("status") == "deleted"
-    assert prefixes(uid("TA-GONE"), client) == ["oai_dc", "ead3"]
+    assert prefixes(uid("TA-GONE"), client) == prefixes(uid("TA-WITHDRAWN"), client) == ["oai_dc", "ead3"]
+    by_repository = oai(
+        client, verb="ListIdentifiers", metadataPrefix="ead3", set=f"repository:{other.repository.code}"
+    )
+    assert identifiers(by_repository) == [uid("TA-17")]
     assert prefixes(uid("TA-17-1"), client) == ["oai_dc"]
     file_gone = oai(client, verb="GetRecord", identifier=uid("TA-17-1"), metadataPrefix="ead3")
     assert error_codes(file_gone) == ["cannotDisseminateFormat"]
