@@ -1,5 +1,6 @@
 """The metadata formats, one registry entry each: its prefix, schema, namespace, which records it can describe
-(per kind, a condition on their rows, which their tombstones meet too once they are deleted: records.Query),
+(per kind, a condition on their rows, which their tombstones meet too once they are deleted:
+records.tombstone_scope),
 how it writes one record, when its records change (their datestamp, when it is not their row's own) and the
 setting that gives the size of its ListRecords pages."""
 

@@ -5,7 +5,8 @@ A record is listed when it is published (`published()`, the one visibility rule)
 not published now but was before (withdrawn, or taken back to draft or review: its publication time came before
 its last change) or was deleted outright while public (a Tombstone). A draft that was never public is never
 listed, not even as deleted. Its datestamp is its last public change: the later of its last edit and its
-publication time, so a scheduled publication is new to harvesters when it goes live.
+publication time, so a scheduled publication is new to harvesters when it goes live. A format whose record holds
+more than its row gives it the datestamp of that (`fonds_datestamp`: ead3, a fonds' whole published tree).
 """
 
 from collections.abc import Callable
