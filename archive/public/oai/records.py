@@ -16,7 +16,7 @@ from functools import reduce
 from operator import or_
 
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, Max, OuterRef, Q, Subquery
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan
 from django.db.models.functions import Greatest
 
@@ -301,12 +301,14 @@ def fonds_datestamp():
     the NULL of a part with no rows.)"""
 
     def latest(queryset, name: str = "datestamp"):
-        return Subquery(queryset.order_by(f"-{name}").values(name)[:1])
+        # Grouped by fonds, read through the fonds index: as ORDER BY … LIMIT 1 (or an ungrouped MAX), PostgreSQL
+        # walks the harvest index back from the newest row of the whole table until it meets one of this fonds.
+        return Subquery(
+            queryset.filter(fonds=OuterRef("pk")).values("fonds").annotate(latest=Max(name)).values("latest")
+        )
 
-    units = LIVE[HarvestKind.UNIT].harvested().filter(fonds=OuterRef("pk"))
-    sources = LIVE[HarvestKind.SOURCE].harvested().filter(Q(unit=OuterRef("pk")) | Q(unit__fonds=OuterRef("pk")))
-    deleted = Tombstone.objects.filter(fonds=OuterRef("pk"))
-    return Greatest(last_public_change(), latest(units), latest(sources), latest(deleted, "deleted_at"))
+    units, sources = (LIVE[kind].harvested() for kind in (HarvestKind.UNIT, HarvestKind.SOURCE))
+    return Greatest(last_public_change(), latest(units), latest(sources), latest(Tombstone.objects, "deleted_at"))
 
 
 def attach_sets(items: list[Item]) -> None:
