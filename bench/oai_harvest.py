@@ -2,6 +2,7 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/opis_bench .venv/bin/python -m bench.oai_harvest
     options: --verb ListRecords|ListIdentifiers  --page-size 200  --from 2000-01-01 (a list bounded in time)
+             --prefix oai_dc|ead3 (ead3: every published fonds, OPIS_OAI_EAD3_PAGE_SIZE a ListRecords page)
 
 Fill the database first (.venv/bin/python -m bench.generate --sources 1000000). Requests go through Django in
 this process (no HTTP), so the figures are the server's own cost per page: the rate in records per second, and
@@ -62,16 +63,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--verb", choices=["ListRecords", "ListIdentifiers"], default="ListRecords")
     parser.add_argument("--page-size", type=int, default=settings.OPIS_OAI_PAGE_SIZE)
     parser.add_argument("--from", dest="lower", help="harvest from this date (a list bounded in time)")
+    parser.add_argument("--prefix", choices=["oai_dc", "ead3"], default="oai_dc")
     args = parser.parse_args(argv)
     settings.OPIS_OAI_PAGE_SIZE = args.page_size
+    if args.prefix == "ead3" and args.verb == "ListRecords":
+        args.page_size = settings.OPIS_OAI_EAD3_PAGE_SIZE
     settings.OPIS_PUBLIC_STATEMENT_TIMEOUT_MS = 0  # the bench measures; it is not a visitor to protect against
-    first = {"metadataPrefix": "oai_dc", **({"from": args.lower} if args.lower else {})}
+    first = {"metadataPrefix": args.prefix, **({"from": args.lower} if args.lower else {})}
     start, cpu = time.perf_counter(), time.process_time()
     times, records, deleted = harvest(Client(), args.verb, first)
     elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     tenth = max(1, len(times) // 10)
     print(f"command: {' '.join(sys.argv)}  (database {settings.DATABASES['default']['NAME']})")
-    print(f"{args.verb}, {args.page_size} a page{', from ' + args.lower if args.lower else ''}:")
+    print(f"{args.verb} {args.prefix}, {args.page_size} a page{', from ' + args.lower if args.lower else ''}:")
     print(f"  {records:,} records ({deleted:,} deleted) in {len(times):,} pages, {elapsed:.1f} s")
     print(f"  rate: {records / elapsed:,.0f} records/s (load average {os.getloadavg()[0]:.1f} at the end)")
     print(f"  Django's own CPU time: {cpu:.1f} s, {records / cpu:,.0f} records per CPU second (PostgreSQL's apart)")

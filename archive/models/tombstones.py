@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .agents import Repository
+from .units import Level
 
 
 class HarvestKind(models.TextChoices):
@@ -28,6 +29,14 @@ class Tombstone(models.Model):
         null=True,
         related_name="+",
         help_text=_("The fonds the record was in, for its OAI-PMH sets (for a fonds: none)."),
+    )
+    level = models.CharField(
+        _("level of description"),
+        max_length=16,
+        choices=Level.choices,
+        blank=True,
+        db_default="",  # rows written by SQL (curation's migration 0008) are of sources: no level
+        help_text=_("A unit's level, for the OAI-PMH formats that describe one level only (EAD3: fonds)."),
     )
     deleted_at = models.DateTimeField(_("deleted at"))
 

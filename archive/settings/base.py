@@ -196,4 +196,6 @@ OPIS_OAI_REPOSITORY_NAME = os.environ.get("OPIS_OAI_REPOSITORY_NAME", "Opis")
 OPIS_OAI_REPOSITORY_IDENTIFIER = os.environ.get("OPIS_OAI_REPOSITORY_IDENTIFIER", "")
 OPIS_OAI_ADMIN_EMAIL = os.environ.get("OPIS_OAI_ADMIN_EMAIL", "archive@opis.example.org")
 OPIS_OAI_PAGE_SIZE = int(os.environ.get("OPIS_OAI_PAGE_SIZE", "200"))
+# An ead3 record holds a whole fonds: a ListRecords page of ead3 holds this many.
+OPIS_OAI_EAD3_PAGE_SIZE = int(os.environ.get("OPIS_OAI_EAD3_PAGE_SIZE", "10"))
 OPIS_OAI_TOKEN_SECONDS = int(os.environ.get("OPIS_OAI_TOKEN_SECONDS", str(24 * 3600)))

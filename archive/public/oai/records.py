@@ -5,15 +5,20 @@ A record is listed when it is published (`published()`, the one visibility rule)
 not published now but was before (withdrawn, or taken back to draft or review: its publication time came before
 its last change) or was deleted outright while public (a Tombstone). A draft that was never public is never
 listed, not even as deleted. Its datestamp is its last public change: the later of its last edit and its
-publication time, so a scheduled publication is new to harvesters when it goes live.
+publication time, so a scheduled publication is new to harvesters when it goes live. A format whose record holds
+more than its row gives it the datestamp of that (`fonds_datestamp`: ead3, a fonds' whole published tree).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import reduce
+from operator import or_
 
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, Max, OuterRef, Q, Subquery
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan
+from django.db.models.functions import Greatest
 
 from archive.models import HarvestKind, Level, Repository, Source, Status, Tombstone, Unit
 from archive.models.base import last_public_change
@@ -71,6 +76,12 @@ class Item:
     fonds_id: int | None
     record: models.Model | None = None
     sets: list[str] = field(default_factory=list)
+    tombstone: Tombstone | None = None  # what is kept of a record deleted outright
+
+    @property
+    def row(self) -> models.Model:
+        """The row a format's scope is a condition on: the record's own, or its tombstone's."""
+        return self.record if self.record is not None else self.tombstone
 
 
 def was_public() -> Q:
@@ -94,9 +105,12 @@ class LiveStage:
         through = {name.split("__")[0] for name in self.header if "__" in name}
         return (queryset.select_related(*through) if through else queryset).only(*self.header)
 
-    def harvested(self):
+    def harvested(self, datestamp=None):
+        """The rows that are or were public, with their datestamp: their last public change, unless a format's
+        records change with more than their own row (`datestamp`, an expression: records.fonds_datestamp)."""
         manager = self.model.objects
-        return (manager.published() | manager.filter(was_public())).annotate(datestamp=last_public_change())
+        rows = manager.published() | manager.filter(was_public())
+        return rows.annotate(datestamp=datestamp if datestamp is not None else last_public_change())
 
     def in_set(self, queryset, spec: SetSpec):
         return queryset.filter(self.set_condition(spec))
@@ -182,6 +196,7 @@ class TombstoneStage:
                 key=(row.datestamp, row.pk),
                 repository_id=row.repository_id,
                 fonds_id=row.fonds_id,
+                tombstone=row,
             )
             for row in rows
         ]
@@ -205,6 +220,11 @@ class Query:
     spec: SetSpec | None
     lower: datetime | None
     upper: datetime | None
+    datestamps: dict[str, Callable] = field(default_factory=dict)  # kind: its records' datestamp, if not their own
+
+    def datestamp(self, kind: str):
+        make = self.datestamps.get(kind)
+        return make() if make else None
 
     @property
     def order(self) -> tuple[str, ...]:
@@ -214,11 +234,17 @@ class Query:
         return item.key[-len(self.order) :]
 
 
+def tombstone_scope(scope: dict[str, Q]) -> Q:
+    """The tombstones of the records a format describes: of its kinds, under each kind's condition (a condition
+    names only fields a Tombstone keeps too, such as `level`)."""
+    return reduce(or_, (Q(kind=kind) & rows for kind, rows in scope.items()))
+
+
 def stage_rows(stage, query: Query, after: tuple | None, limit: int, *, headers_only: bool) -> list[Item]:
     """Up to `limit` rows of one stage after the key `after`, in the query's order, from an index."""
-    queryset = stage.harvested()
+    queryset = stage.harvested() if stage.kind is None else stage.harvested(query.datestamp(stage.kind))
     if stage.kind is None:
-        queryset = queryset.filter(kind__in=list(query.scope))
+        queryset = queryset.filter(tombstone_scope(query.scope))
     elif stage.kind not in query.scope:
         return []
     else:
@@ -253,17 +279,36 @@ def page(
     return items, (last_stage, query.key(last))
 
 
-def find(kind: str, identifier: str) -> Item:
-    """The one record an OAI identifier names, live or deleted, or idDoesNotExist."""
+def find(kind: str, identifier: str, datestamps: dict[str, Callable] | None = None) -> Item:
+    """The one record an OAI identifier names, live or deleted, or idDoesNotExist; with the datestamp a format
+    gives its records (`datestamps`, as in Query), if not their own."""
     stage = LIVE.get(kind)
     if stage is not None:
-        row = stage.rows(stage.harvested(), headers_only=False).filter(identifier=identifier).first()
+        make = (datestamps or {}).get(kind)
+        queryset = stage.harvested(make() if make else None)
+        row = stage.rows(queryset, headers_only=False).filter(identifier=identifier).first()
         if row is not None:
             return stage.items([row])[0]
     row = TombstoneStage().harvested().filter(kind=kind, identifier=identifier).first()
     if row is None:
         raise OaiError("idDoesNotExist", "No record has this identifier here.")
     return TombstoneStage().items([row])[0]
+
+
+def fonds_datestamp():
+    """When a fonds' EAD3 last changed: the latest of its own last public change and those of every unit and
+    source in it that is or was public, and of its records deleted outright. (PostgreSQL's GREATEST passes over
+    the NULL of a part with no rows.)"""
+
+    def latest(queryset, name: str = "datestamp"):
+        # Grouped by fonds, read through the fonds index: as ORDER BY … LIMIT 1 (or an ungrouped MAX), PostgreSQL
+        # walks the harvest index back from the newest row of the whole table until it meets one of this fonds.
+        return Subquery(
+            queryset.filter(fonds=OuterRef("pk")).values("fonds").annotate(latest=Max(name)).values("latest")
+        )
+
+    units, sources = (LIVE[kind].harvested() for kind in (HarvestKind.UNIT, HarvestKind.SOURCE))
+    return Greatest(last_public_change(), latest(units), latest(sources), latest(Tombstone.objects, "deleted_at"))
 
 
 def attach_sets(items: list[Item]) -> None:

@@ -21,6 +21,7 @@ def bury(sender, instance, using, **kwargs) -> None:
             "repository_id": instance.repository_id,
             # a fonds deleted is no set any more (and the row about to go cannot be referred to)
             "fonds_id": None if fonds == instance.pk and stage.model is records.Unit else fonds,
+            "level": getattr(instance, "level", ""),  # a format for one level (EAD3: fonds) reports its deletion
             "deleted_at": timezone.now(),
         },
     )

@@ -21,6 +21,7 @@ for prefix, uri in (
     ("xsi", XSI),
     ("oai_dc", formats.FORMATS["oai_dc"].namespace),
     ("dc", "http://purl.org/dc/elements/1.1/"),
+    ("ead", formats.FORMATS["ead3"].namespace),
 ):
     register_namespace(prefix, uri)
 
@@ -146,7 +147,7 @@ def record(item, entry, context) -> Element:
 
 def get_record(arguments, context) -> Element:
     entry = formats.get(arguments["metadataPrefix"])
-    item = records.find(*context.parse_identifier(arguments["identifier"]))
+    item = records.find(*context.parse_identifier(arguments["identifier"]), entry.datestamps)
     if not entry.covers(item):
         raise OaiError("cannotDisseminateFormat", f"“{entry.prefix}” does not describe this record.")
     records.attach_sets([item])
@@ -186,8 +187,9 @@ def list_items(verb: str, arguments, context) -> Element:
     spec = records.parse_set(position.set) if position.set else None
     if position.set and spec is None:  # the set's fonds was withdrawn since the list began
         raise OaiError("badResumptionToken", "The set of this list is gone; start again.")
-    query = records.Query(entry.scope, spec, position.lower, position.upper)
-    size, headers_only = settings.OPIS_OAI_PAGE_SIZE, verb == "ListIdentifiers"
+    query = records.Query(entry.scope, spec, position.lower, position.upper, entry.datestamps)
+    headers_only = verb == "ListIdentifiers"
+    size = settings.OPIS_OAI_PAGE_SIZE if headers_only else getattr(settings, entry.page_setting)
     items, following = records.page(query, position.stage, position.after, size, headers_only=headers_only)
     if not items:  # (after a token: what was left has changed past the list's end since)
         raise OaiError("noRecordsMatch", "No record matches these arguments.")

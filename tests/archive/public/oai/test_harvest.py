@@ -3,12 +3,15 @@ resumption pages: every published record, the withdrawn ones as deleted, never a
 
 import pytest
 from django.utils import timezone
+from lxml import etree
 from sickle import Sickle
 
+from archive.ead import validate
 from archive.models import Level, Status
 from tests.factories import SourceFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
+EAD = "{http://ead3.archivists.org/schema/}"
 
 
 def oai_id(kind: str, identifier: str) -> str:
@@ -103,3 +106,22 @@ def test_a_record_deleted_outright_stays_deleted(harvester, collection):
     assert oai_id("source", "DRAFT-GONE") not in headers
     record = harvester.GetRecord(identifier=oai_id("source", public.identifier), metadataPrefix="oai_dc")
     assert record.header.deleted
+
+
+def test_a_harvester_gets_the_ead3_of_every_published_fonds_to_the_end(harvester, collection, settings):
+    settings.OPIS_OAI_EAD3_PAGE_SIZE = 1
+    others = [UnitFactory(identifier=f"RGASPI-{n}", published=True) for n in (17, 82)]
+    UnitFactory(parent=others[0], identifier="RGASPI-17-1", published=True)  # an inventory: no ead3 record
+    withdrawn = UnitFactory(identifier="RGASPI-WITHDRAWN", published=True)
+    withdrawn.status, withdrawn.updated_at = Status.WITHDRAWN, timezone.now()
+    withdrawn.save()
+    records = list(harvester.ListRecords(metadataPrefix="ead3", ignore_deleted=False))  # four pages of one
+    live = {r.header.identifier: r for r in records if not r.header.deleted}
+    assert list(live) == [oai_id("unit", identifier) for identifier in ("RGASPI-558", "RGASPI-17", "RGASPI-82")]
+    assert [r.header.identifier for r in records if r.header.deleted] == [oai_id("unit", "RGASPI-WITHDRAWN")]
+    for record in live.values():
+        ead = record.xml.find(f".//{EAD}ead")
+        assert validate(etree.tostring(ead)) == []
+    fonds = live[oai_id("unit", "RGASPI-558")].xml
+    items = fonds.iterfind(f".//{EAD}c[@level='item']/{EAD}did/{EAD}unitid[@localtype='identifier']")
+    assert sorted(node.text for node in items) == sorted(source.identifier for source in collection["sources"])

@@ -35,9 +35,10 @@ def test_post_answers_as_get(client, source):
 
 
 def test_list_metadata_formats(client, source):
-    for params in ({}, {"identifier": ID}):
-        tree = oai(client, verb="ListMetadataFormats", **params)
-        assert [n.text for n in tree.iterfind(".//oai:metadataPrefix", NS)] == ["oai_dc"]
+    tree = oai(client, verb="ListMetadataFormats")
+    assert [n.text for n in tree.iterfind(".//oai:metadataPrefix", NS)] == ["oai_dc", "ead3"]
+    tree = oai(client, verb="ListMetadataFormats", identifier=ID)  # a source: no EAD3 of its own
+    assert [n.text for n in tree.iterfind(".//oai:metadataPrefix", NS)] == ["oai_dc"]
     tree = oai(client, verb="ListMetadataFormats", identifier="oai:testserver:source:nothing")
     assert error_codes(tree) == ["idDoesNotExist"]
 
