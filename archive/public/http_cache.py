@@ -68,7 +68,7 @@ def _cache_control(response) -> str:
 
 
 def is_private(request, response) -> bool:
-    """A response no cache but the visitor's own browser may keep, and that one only without a validator."""
+    """A response no cache may keep, nor revalidate: to a curator, from the admin, a preview, an error (see module)."""
     if request.method not in SAFE_METHODS or response.status_code >= 400:
         return True
     if _has_private_cookie(request) or response.cookies or "no-store" in _cache_control(response):
