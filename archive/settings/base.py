@@ -44,8 +44,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Cache-Control, Vary, ETag and 304 (archive/public/http_cache.py): outside the session, the locale and the page
+    # cache, so it sees the cookies and Vary they add, and page cache hits as well as misses.
+    "archive.public.http_cache.PublicHttpCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # The ETag of a public page, inside production's page cache (which goes right after LocaleMiddleware), so that
+    # the cache stores it with the page.
+    "archive.public.http_cache.PublicETagMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -59,6 +59,10 @@ MIDDLEWARE = with_whitenoise(MIDDLEWARE)
 MIDDLEWARE = with_page_cache([*MIDDLEWARE, "archive.db_routing.PublicReadsMiddleware"])
 # Public pages and figures are cached until the next change to a record (archive/public/cache.py); 0 turns it off.
 PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "300"))
+# Browsers keep a public page a minute, a CDN or reverse proxy five: the longest a committed change takes to reach a
+# visitor through them (nothing purges them; docs/deploy.md). Then they ask again and get 304 if it is unchanged.
+PUBLIC_HTTP_MAX_AGE = int(os.environ.get("PUBLIC_HTTP_MAX_AGE", "60"))
+PUBLIC_HTTP_S_MAXAGE = int(os.environ.get("PUBLIC_HTTP_S_MAXAGE", "300"))
 DATABASE_ROUTERS = ["archive.db_routing.PublicReadReplicaRouter"]
 PUBLIC_READ_DATABASE = REPLICA_ALIAS if REPLICA_ALIAS in DATABASES else None
 # Load balancers probe over plain HTTP from inside the network.

@@ -83,6 +83,22 @@ def test_the_page_cache_answers_right_after_the_language_is_known():
     assert middleware.index("django.contrib.auth.middleware.AuthenticationMiddleware") < generation
 
 
+def test_http_caching_wraps_the_page_cache_a_minute_for_browsers_five_for_proxies():
+    middleware, max_age, s_maxage = production(
+        {}, "[settings.MIDDLEWARE, settings.PUBLIC_HTTP_MAX_AGE, settings.PUBLIC_HTTP_S_MAXAGE]"
+    )
+    position = middleware.index
+    # Outside the session (its cookie, its Vary) and the page cache (its hits); the ETag inside the page cache,
+    # which stores it with the page.
+    assert position("archive.public.http_cache.PublicHttpCacheMiddleware") < position(
+        "django.contrib.sessions.middleware.SessionMiddleware"
+    )
+    assert position("archive.public.http_cache.PublicETagMiddleware") == (
+        position("archive.public.cache.PublicPageCacheMiddleware") + 1
+    )
+    assert (max_age, s_maxage) == (60, 300)
+
+
 def test_healthz_is_reachable_over_plain_http_behind_the_load_balancer():
     assert production({}, "settings.SECURE_REDIRECT_EXEMPT") == ["^healthz$"]
 
