@@ -150,6 +150,17 @@ class Source(PlainText, EditorialModel, DatedModel):
             models.Index(fields=["unit", "title", "identifier"], name="archive_source_unit_title_idx"),
             # Everything in a fonds, whatever the depth, in order.
             models.Index(fields=["fonds", "date_start", "identifier"], name="archive_source_fonds_idx"),
+            # A unit's and a fonds' published documents counted from the index alone (no heap page read: a cold
+            # count of 100,000 documents scattered over the table read 88,000 pages).
+            *(
+                models.Index(
+                    fields=[field],
+                    include=["published_at"],
+                    condition=Q(status="published"),
+                    name=f"archive_source_{field}_count_idx",
+                )
+                for field in ("unit", "fonds")
+            ),
             *search_indexes("source", "title", "title_original"),
             # The admin's search fields (curation/admin/sources.py).
             *icontains_indexes("source", "identifier", "title", "title_original", "summary"),

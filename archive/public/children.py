@@ -10,8 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db.models import Count, F, Q
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F
 
 from archive.models import Source, Unit
 from archive.models.sources import FIRST_FOLIO
@@ -92,12 +91,13 @@ class Children(Sequence):
 def documents_under(fonds_ids: list[int]) -> dict[int, int]:
     """The number of published documents anywhere under each of these fonds (in the fonds itself or in a unit
     below it, published or not: a published document shows wherever it sits)."""
-    branch = Unit.objects.filter(Q(pk__in=fonds_ids) | Q(fonds__in=fonds_ids)).values("pk")
+    # By the source's own fonds (kept with its unit's), counted from archive_source_fonds_count_idx alone.
     rows = (
         Source.objects.published()
-        .filter(unit__in=branch)
-        .values(top=Coalesce("unit__fonds", "unit"))
+        .filter(fonds__in=fonds_ids)
+        .values("fonds")
         .annotate(n=Count("pk"))
-        .values_list("top", "n")
+        .values_list("fonds", "n")
+        .order_by()
     )
     return dict(rows)
