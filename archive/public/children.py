@@ -2,7 +2,8 @@
 
 Each part is read with ORDER BY … LIMIT … OFFSET on an index that starts with the parent (archive_unit_child_*_idx,
 archive_source_unit_*_idx): the database walks the unit's branch of that index in order and stops after the page,
-whatever the number of children, instead of sorting all of them. A page reads only its own rows; the counts are
+whatever the number of children, instead of sorting all of them. The documents' indexes cover their published rows'
+ids, so the rows an OFFSET skips are skipped in the index alone. A page reads only its own rows; the counts are
 read once per public generation (archive/public/cache.py), as the source list's are.
 """
 
@@ -84,8 +85,15 @@ class Children(Sequence):
         units = self.unit_count
         found = list(self.units[start:stop]) if start < units else []
         if stop > units:
-            found += self.sources[max(start - units, 0) : stop - units]
+            found += self.page_of_sources(max(start - units, 0), stop - units)
         return [Child(record) for record in found]
+
+    def page_of_sources(self, start: int, stop: int) -> list[Source]:
+        """The documents from `start` to `stop` in order: their ids first, read from the order's covering index
+        alone however deep the page (archive_source_unit_*_idx), then those rows only."""
+        ids = list(self.sources.values_list("pk", flat=True)[start:stop])
+        rows = self.sources.order_by().in_bulk(ids)
+        return [rows[pk] for pk in ids if pk in rows]
 
 
 def documents_under(fonds_ids: list[int]) -> dict[int, int]:

@@ -295,3 +295,21 @@ def test_a_curator_previews_a_draft_unit_never_cached(curator_client, tree):
     assert "Not published" in response.content.decode()
     assert "no-store" in response["Cache-Control"] and response["X-Robots-Tag"] == "noindex"
     assert '<script type="application/ld+json">' not in response.content.decode()
+
+
+@pytest.mark.parametrize("sort", ["number", "title", "date"])
+def test_a_deep_page_of_documents_skips_in_the_index_alone(rgaspi, sort):
+    """The ids of a page deep into a large unit come from an index-only scan of that order's covering index: the
+    rows an OFFSET skips cost no heap page each (at 1M sources, 1.1 s cold for the last of 70,000)."""
+    from archive.public.children import Children
+
+    unit = UnitFactory(repository=rgaspi, published=True)
+    SourceFactory(unit=unit, published=True)
+    children = Children(unit, sort)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        plan = children.sources.values_list("pk", flat=True)[5000:5025].explain()
+    assert "Index Only Scan" in plan, plan
+    assert "Sort" not in plan, plan
