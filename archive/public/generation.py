@@ -27,7 +27,7 @@ record older than the last change committed before it began, however far the rep
 """
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -36,6 +36,8 @@ from functools import partial
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 
 from archive.db_routing import read_database, reading_public, refuse_replica, replica_alias, reset_replica
+
+from .changes import EVERYTHING, GENERATION, read_stale
 
 logger = logging.getLogger(__name__)
 
@@ -52,24 +54,35 @@ class _Request:
 _request: ContextVar[_Request | None] = ContextVar("opis_public_request", default=None)
 
 # The tables of archive.models.PublicGeneration and PublicChange.
-READ = (
-    "SELECT COALESCE((SELECT value FROM archive_publicgeneration WHERE id = 1), 0)"
-    " + (SELECT count(*) FROM archive_publicchange)"
-)
-CHANGED = "INSERT INTO archive_publicchange DEFAULT VALUES"
-FOLD = """
+READ = f"SELECT {GENERATION}"
+CHANGED = "INSERT INTO archive_publicchange DEFAULT VALUES"  # tags '*': everything changed
+CHANGED_TAGS = "INSERT INTO archive_publicchange (tags) VALUES (%s::text[])"
+# Deletes the rows, raises the total by their count (or to the clock), and stamps their tags with the generation
+# as this statement reads it (its snapshot still counts the rows it deletes, and rows another fold is folding).
+# The tags are upserted in order, after the total's row is locked: two folds never wait for each other crosswise.
+FOLD = f"""
     WITH folded AS (
         DELETE FROM archive_publicchange
         WHERE id IN (SELECT id FROM archive_publicchange FOR UPDATE SKIP LOCKED)
+        RETURNING tags
+    ), counted AS (SELECT count(*) AS n FROM folded),
+    seen AS (SELECT {GENERATION} AS generation),
+    raised AS (
+        INSERT INTO archive_publicgeneration AS total (id, value)
+        SELECT 1, GREATEST(n, (extract(epoch FROM clock_timestamp()) * 1000000)::bigint) FROM counted WHERE n > 0
+        ON CONFLICT (id) DO UPDATE
+        SET value = GREATEST(
+            total.value + (SELECT n FROM counted), (extract(epoch FROM clock_timestamp()) * 1000000)::bigint
+        )
         RETURNING 1
-    ), counted AS (SELECT count(*) AS n FROM folded)
-    INSERT INTO archive_publicgeneration AS total (id, value)
-    SELECT 1, GREATEST(n, (extract(epoch FROM clock_timestamp()) * 1000000)::bigint) FROM counted WHERE n > 0
-    ON CONFLICT (id) DO UPDATE
-    SET value = GREATEST(
-        total.value + (SELECT n FROM counted), (extract(epoch FROM clock_timestamp()) * 1000000)::bigint
     )
-"""
+    INSERT INTO archive_publictag AS stamped (tag, changed)
+    SELECT DISTINCT tag, seen.generation FROM folded, unnest(folded.tags) AS tag, seen, raised
+    ORDER BY tag
+    ON CONFLICT (tag) DO UPDATE SET changed = GREATEST(stamped.changed, EXCLUDED.changed)
+"""  # noqa: S608 (GENERATION is a constant)
+# Above this many tags a change names everything: one row that size is cheaper to read as '*'.
+MOST_TAGS = 50_000
 
 
 def read(using: str = DEFAULT_DB_ALIAS) -> int:
@@ -79,13 +92,16 @@ def read(using: str = DEFAULT_DB_ALIAS) -> int:
         return cursor.fetchone()[0]
 
 
-def public_changed(*, using: str = DEFAULT_DB_ALIAS) -> None:
-    """Everything public cached so far is stale from the moment the present transaction commits (at once outside
-    a transaction). Writes that send no signals (bulk_create, queryset.update, CSV imports) call it themselves, in
-    their transaction."""
+def public_changed(*, using: str = DEFAULT_DB_ALIAS, tags: Iterable[str] | None = None) -> None:
+    """What the tags name (archive/public/changes.py; None: everything) changed, from the moment the present
+    transaction commits (at once outside a transaction). Writes that send no signals (bulk_create,
+    queryset.update, CSV imports) call it themselves, in their transaction, with the tags of what they touched."""
+    tags = sorted(set(tags)) if tags is not None else [EVERYTHING]
+    if len(tags) > MOST_TAGS or EVERYTHING in tags:
+        tags = [EVERYTHING]
     connection = connections[using]
     with connection.cursor() as cursor:
-        cursor.execute(CHANGED)
+        cursor.execute(CHANGED_TAGS, [tags])
     # One fold after the commit covers every row: not queued again while one is (Django drops a queued callback
     # with the savepoint it was queued in, so a rolled-back part never takes the fold with it).
     if not any(getattr(queued, "func", None) is fold for _, queued, _ in connection.run_on_commit):
@@ -116,10 +132,27 @@ def begin(*, public: bool) -> int:
     if request is None:
         return read(read_database(public=public))
     if request.generation is None:
-        request.generation = read(DEFAULT_DB_ALIAS)
-        if public and replica_alias() and not replica_current(request.generation):
-            request.replica_token = refuse_replica()
+        _adopt(request, read(DEFAULT_DB_ALIAS), public=public)
     return request.generation
+
+
+def begin_unless_fresh(tags: Iterable[str], built: int) -> bool:
+    """For a public request holding something built at generation `built` from `tags`: whether it is still fresh,
+    read in the same statement as the generation, from the primary. If it is stale, the request begins as
+    `begin(public=True)` would, at that generation; if fresh, the request needs no generation (it reads no
+    record)."""
+    request = _request.get()
+    generation, is_stale = read_stale(tags, built)
+    if is_stale and request is not None and request.generation is None:
+        _adopt(request, generation, public=True)
+    return not is_stale
+
+
+def _adopt(request: _Request, generation: int, *, public: bool) -> None:
+    """The request's generation is `generation`; its records come from the replica only if it has replayed it."""
+    request.generation = generation
+    if public and replica_alias() and not replica_current(generation):
+        request.replica_token = refuse_replica()
 
 
 def replica_current(wanted: int) -> bool:
