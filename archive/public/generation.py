@@ -44,10 +44,11 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class _Request:
-    """The present request's generation, once read."""
+    """The present request's generation, once read, and what its page declared it shows."""
 
     generation: int | None = None
     replica_token: object = None  # set when this request's records come from the primary despite a replica
+    tags: set[str] | None = None  # archive/public/dependencies.py; None: nothing declared (everything)
 
 
 # The present request (None outside one). A holder, so that every middleware and view of one request shares it.

@@ -1,0 +1,57 @@
+"""What a public page shows, declared by its view, so that the page cache keeps it until one of those changes.
+
+A page depends on its own record and on every record it shows (archive/public/changes.py names them by tags):
+`depends_on(source, *source.events.all(), "list:event")`. A list depends on the list tag of its kind (any record of
+that kind saved or deleted, or relinked), and on whatever else decides what it shows. The declarations of one
+request add up in its scope (archive/public/generation.py); a page that declares nothing depends on everything,
+as every page did before tags: a view is safe before it declares anything, and its declarations must name all
+that it shows once it does.
+"""
+
+from collections.abc import Iterable
+
+from django.db.models import Model
+
+from .changes import EVERYTHING, record_tag, tags_of
+from .generation import _request
+
+
+def depends_on(*things) -> None:
+    """The present page shows these: records, models (their lists), tags, or iterables of them."""
+    request = _request.get()
+    if request is None:
+        return
+    tags = tags_of(*things)
+    request.tags = tags if request.tags is None else request.tags | tags
+
+
+def declared() -> set[str]:
+    """What the present page declared it shows; everything ('*') if it declared nothing."""
+    request = _request.get()
+    return {EVERYTHING} if request is None or not request.tags else set(request.tags)
+
+
+def loaded(record: Model | None, name: str) -> Model | None:
+    """The related record `name` if it is loaded already (select_related, or read before): never a query."""
+    return None if record is None else record._state.fields_cache.get(name)
+
+
+def unit_chain(unit: Model | None) -> Iterable[Model]:
+    """A unit and the parents loaded with it."""
+    while unit is not None:
+        yield unit
+        unit = loaded(unit, "parent")
+
+
+def listed_sources(sources: Iterable[Model]) -> set[str]:
+    """The tags of sources as a list shows them (includes/source_item.html): each source, its repository and the
+    units of its citation, as far as they are loaded (archive.citation.CITED; mixins.LISTED)."""
+    tags = set()
+    for source in sources:
+        tags.add(record_tag(source, source.pk))
+        if repository_id := source.__dict__.get("repository_id"):
+            tags.add(f"repository:{repository_id}")
+        if unit_id := source.__dict__.get("unit_id"):
+            tags.add(f"unit:{unit_id}")
+        tags |= tags_of(list(unit_chain(loaded(source, "unit"))))
+    return tags
