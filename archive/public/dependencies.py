@@ -1,8 +1,10 @@
 """What a public page shows, declared by its view, so that the page cache keeps it until one of those changes.
 
 A page depends on its own record and on every record it shows (archive/public/changes.py names them by tags):
-`depends_on(source, *source.events.all(), "list:event")`. A list depends on the list tag of its kind (any record of
-that kind saved or deleted, or relinked), and on whatever else decides what it shows. The declarations of one
+`depends_on(source, source.events.all(), Event)`. A page that lists or counts the records linking to one (an
+event's sources, a unit's children, what a person appears in) depends on that record's links tag too
+(`links_of(event)`). A list of one kind depends on that kind (`Event`: its list tag, moved by any record of that
+kind saved, deleted or relinked), and on whatever else decides what it shows. The declarations of one
 request add up in its scope (archive/public/generation.py); a page that declares nothing depends on everything,
 as every page did before tags: a view is safe before it declares anything, and its declarations must name all
 that it shows once it does.
@@ -12,7 +14,7 @@ from collections.abc import Iterable
 
 from django.db.models import Model
 
-from .changes import EVERYTHING, record_tag, tags_of
+from .changes import EVERYTHING, links_tag, record_tag, tags_of
 from .generation import _request
 
 
@@ -23,6 +25,11 @@ def depends_on(*things) -> None:
         return
     tags = tags_of(*things)
     request.tags = tags if request.tags is None else request.tags | tags
+
+
+def links_of(*records: Model | None) -> set[str]:
+    """The links tags of these records: their pages list what links to them."""
+    return {links_tag(record, record.pk) for record in records if record is not None}
 
 
 def declared() -> set[str]:

@@ -37,7 +37,7 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 
 from archive.db_routing import read_database, reading_public, refuse_replica, replica_alias, reset_replica
 
-from .changes import EVERYTHING, GENERATION, read_stale
+from .changes import EVERYTHING, GENERATION, UNFOLDED, Generation, read_stale
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ class _Request:
 _request: ContextVar[_Request | None] = ContextVar("opis_public_request", default=None)
 
 # The tables of archive.models.PublicGeneration and PublicChange.
-READ = f"SELECT {GENERATION}"
+READ = f"SELECT {GENERATION}, {UNFOLDED}"  # noqa: S608 (constants)
 CHANGED = "INSERT INTO archive_publicchange DEFAULT VALUES"  # tags '*': everything changed
 CHANGED_TAGS = "INSERT INTO archive_publicchange (tags) VALUES (%s::text[])"
 # Deletes the rows, raises the total by their count (or to the clock), and stamps their tags with the generation
@@ -86,11 +86,11 @@ FOLD = f"""
 MOST_TAGS = 50_000
 
 
-def read(using: str = DEFAULT_DB_ALIAS) -> int:
+def read(using: str = DEFAULT_DB_ALIAS) -> Generation:
     """The generation committed in that database now: the total and the rows not yet folded, in one snapshot."""
     with connections[using].cursor() as cursor:
         cursor.execute(READ)
-        return cursor.fetchone()[0]
+        return Generation(*cursor.fetchone())
 
 
 def public_changed(*, using: str = DEFAULT_DB_ALIAS, tags: Iterable[str] | None = None) -> None:
@@ -137,13 +137,13 @@ def begin(*, public: bool) -> int:
     return request.generation
 
 
-def begin_unless_fresh(tags: Iterable[str], built: int) -> bool:
+def begin_unless_fresh(tags: Iterable[str], built: int, seen: Iterable[int] = ()) -> bool:
     """For a public request holding something built at generation `built` from `tags`: whether it is still fresh,
     read in the same statement as the generation, from the primary. If it is stale, the request begins as
     `begin(public=True)` would, at that generation; if fresh, the request needs no generation (it reads no
     record)."""
     request = _request.get()
-    generation, is_stale = read_stale(tags, built)
+    generation, is_stale = read_stale(tags, built, seen)
     if is_stale and request is not None and request.generation is None:
         _adopt(request, generation, public=True)
     return not is_stale
