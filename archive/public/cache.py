@@ -1,14 +1,21 @@
-"""Caching of what the public sees, keyed by the public generation (archive/public/generation.py).
+"""Caching of what the public sees, invalidated per record (archive/public/changes.py, generation.py).
 
-Every key holds the generation its content was built at. Saving or deleting any archive record (or changing its
-relations) adds to the generation in the writer's transaction, so when that transaction commits every cached
-page and figure is stale at once, on every worker and server, whatever cache each one has (its own memory, or
-Redis): the generation is read from PostgreSQL. A publication, a withdrawal or an edit of a published source
-is visible to the first request that starts after the commit. A request reads the generation once, before any
-record, and keys everything it stores by that value, so a page rendered from the rows as they were before a
-commit is never served after it. Writes that skip signals (queryset.update, bulk_create, CSV imports) must
-call `public_changed()` themselves, in their transaction. Scheduled publication (a published_at in the future)
-becomes visible when the entry expires: PUBLIC_CACHE_SECONDS bounds that delay.
+Pages (PublicPageCacheMiddleware) are stored by host, language and full path, with the generation they were built
+at and the tags of what they show, declared by their views (archive/public/dependencies.py; a view that declares
+nothing depends on everything). Saving or deleting an archive record, or linking and unlinking records, inserts a
+change row in the writer's transaction naming the record, its kind's list, and the records it linked to before
+and links to now (their "links" tags: their pages list what links to them). From the moment that transaction
+commits, every page naming one of those tags is stale, on every worker and server, whatever cache each one has
+(its own memory, or Redis): the check reads PostgreSQL, in the statement that reads the request's generation,
+after the cache. Every other page stays cached: editing one source leaves the pages of the other sources of its
+event, fonds and repository as they were. A page rendered from the rows as they were before a commit is never
+served after it (its generation is lower than the one the change's tags get, or the change is not folded yet).
+Writes that skip signals (queryset.update, bulk_create, CSV imports) call `public_changed(tags=…)` themselves, in
+their transaction, with `written_tags()` of what they wrote (or no tags: everything).
+
+Figures (`cached_value`, `cached_count`: counts, facets) stay keyed by the generation: any committed change
+recomputes them. Scheduled publication (a published_at in the future) is no change to a record: it becomes
+visible when the page or figure expires, so PUBLIC_CACHE_SECONDS bounds that delay.
 """
 
 import hashlib
@@ -168,7 +175,7 @@ def connect_invalidation(models) -> None:
 
 class PublicGenerationMiddleware:
     """Every request to the public site reads the public generation once, after the user is known and before the
-    view reads any record, from the database its records come from; everything it caches is keyed by that value.
+    view reads any record, from the database its records come from; everything it caches is built at that value.
     """
 
     def __init__(self, get_response):

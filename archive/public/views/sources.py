@@ -26,6 +26,7 @@ from archive.models import (
     Unit,
 )
 from archive.public.cache import cached_count, cached_value
+from archive.public.changes import record_tag
 from archive.public.dependencies import depends_on, links_of, unit_chain
 from archive.public.facets import FACETS, Facet, compute_facets, index_ids, list_ids
 from archive.public.filters import SourceFilter, applicable
@@ -218,13 +219,13 @@ class SourceDetailView(FormerSlugMixin, PublishedMixin, DetailView):
         context["iiif_images"] = page_images(source) if source.is_published else []
         context["has_images"] = bool(source.images.all())
         # Its own links (commentary, images, people's roles), and the documents of its file (its neighbours).
-        in_file = source.unit if context["previous_in_delo"] or context["next_in_delo"] else None
+        in_file = source.unit if source.unit_id and source.unit.level == Level.FILE else None
         depends_on(
             source,
             links_of(source, in_file),
             source.repository,
             list(unit_chain(source.unit)),
-            source.events.all(),
+            events_linked(source),
             [link.agent for link in source.agent_links.all()],
             source.places.all(),
             source.subjects.all(),
@@ -243,6 +244,13 @@ class SourceDetailView(FormerSlugMixin, PublishedMixin, DetailView):
             # twice is no nonce, and a stored page's nonce would not match the next response's policy.
             patch_cache_control(response, private=True)
         return response
+
+
+def events_linked(source) -> list[str]:
+    """The tags of every event the source is linked to, published or not: one published later shows on its page
+    from then on (the page lists the published ones only)."""
+    through = Source.events.through.objects.filter(source=source)
+    return [record_tag(Event, pk) for pk in through.values_list("event_id", flat=True)]
 
 
 def citation_context(request, source) -> dict:
