@@ -5,17 +5,20 @@ A page depends on its own record and on every record it shows (archive/public/ch
 event's sources, a unit's children, what a person appears in) depends on that record's links tag too
 (`links_of(event)`). A list of one kind depends on that kind (`Event`: its list tag, moved by any record of that
 kind saved, deleted or relinked), and on whatever else decides what it shows. The declarations of one
-request add up in its scope (archive/public/generation.py); a page that declares nothing depends on everything,
-as every page did before tags: a view is safe before it declares anything, and its declarations must name all
-that it shows once it does.
+request add up in its scope (archive/public/generation.py); a page that declares nothing depends on everything
+(any change makes it stale): a view is safe before it declares anything, and its declarations must name all that
+it shows once it does.
 """
 
 from collections.abc import Iterable
 
 from django.db.models import Model
 
-from .changes import EVERYTHING, links_tag, record_tag, tags_of
+from .changes import EVERYTHING, links_tag, tags_of
 from .generation import _request
+
+# Above this many tags a page depends on everything.
+MOST_TAGS = 2_000
 
 
 def depends_on(*things) -> None:
@@ -33,9 +36,12 @@ def links_of(*records: Model | None) -> set[str]:
 
 
 def declared() -> set[str]:
-    """What the present page declared it shows; everything ('*') if it declared nothing."""
+    """What the present page declared it shows; everything ('*') if it declared nothing, or more than MOST_TAGS
+    (checking that many on each hit would cost more than rendering the page again after any change)."""
     request = _request.get()
-    return {EVERYTHING} if request is None or not request.tags else set(request.tags)
+    if request is None or not request.tags or len(request.tags) > MOST_TAGS:
+        return {EVERYTHING}
+    return set(request.tags)
 
 
 def loaded(record: Model | None, name: str) -> Model | None:
@@ -51,11 +57,13 @@ def unit_chain(unit: Model | None) -> Iterable[Model]:
 
 
 def listed_sources(sources: Iterable[Model]) -> set[str]:
-    """The tags of sources as a list shows them (includes/source_item.html): each source, its repository and the
-    units of its citation, as far as they are loaded (archive.citation.CITED; mixins.LISTED)."""
+    """What a list of sources names besides the sources (includes/source_item.html): their repositories and the
+    units of their citations, as far as they are loaded (archive.citation.CITED; mixins.LISTED). The sources
+    themselves are left to the tag the list hangs from: any change to one names the links tag of each record
+    it links to (an event's, a person's) and its kind's list, so an agent in 7,000 sources adds 7,000 tags to
+    no page."""
     tags = set()
     for source in sources:
-        tags.add(record_tag(source, source.pk))
         if repository_id := source.__dict__.get("repository_id"):
             tags.add(f"repository:{repository_id}")
         if unit_id := source.__dict__.get("unit_id"):

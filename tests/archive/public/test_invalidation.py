@@ -10,11 +10,13 @@ from django.urls import reverse
 
 from archive.models import Source
 from archive.public.cache import Page, fresh, page_key, store
+from archive.public.changes import tags_of
+from archive.public.dependencies import links_of
 from archive.public.generation import CHANGED_TAGS, read
 from archive.settings.production_parts import with_page_cache
 from curation import services
 from curation.roles import EDITOR
-from tests.factories import EventFactory, SourceFactory, unit_path
+from tests.factories import EventFactory, SourceFactory, UnitFactory, unit_path
 
 pytestmark = pytest.mark.django_db
 
@@ -186,3 +188,37 @@ def test_a_curators_preview_is_never_stored(client, curator_client):
     curator_client.logout()
     client.cookies.clear()
     assert client.get(source.get_absolute_url()).status_code == 404
+
+
+def test_a_unit_moved_to_another_fonds_makes_stale_what_it_leaves_and_joins_and_what_is_under_it(make_member):
+    editor = make_member(EDITOR)
+    stalin, central = UnitFactory(number="558"), UnitFactory(number="17")
+    moved, kept = UnitFactory(parent=stalin), UnitFactory(parent=stalin)
+    file = UnitFactory(parent=moved)
+    source = SourceFactory(unit=file, repository=stalin.repository)
+    built = read()
+
+    def page(*shown, listing=()):
+        return Page(b"", 200, {}, int(built), list(built.unfolded), sorted(tags_of(*shown) | links_of(*listing)))
+
+    pages = {  # each as its view declares it: itself, its crumbs, what links to it
+        "fonds 558": page(stalin, listing=[stalin]),
+        "fonds 17": page(central, listing=[central]),
+        "inventory kept in 558": page(kept, stalin, listing=[kept]),
+        "file moved": page(file, moved, stalin, listing=[file]),
+        "source moved": page(source, file, moved, stalin, listing=[source]),
+    }
+
+    services.unit_move(unit=moved, parent=central, user=editor)
+
+    assert [name for name, shown in pages.items() if fresh(shown)] == ["inventory kept in 558"]
+
+
+def test_clearing_links_names_both_sides_read_before_the_clear():
+    event = EventFactory(published=True)
+    source = SourceFactory(published=True)
+    source.events.add(event)
+    built = read()
+    event_page = Page(b"", 200, {}, int(built), list(built.unfolded), sorted(links_of(event)))
+    source.events.clear()
+    assert not fresh(event_page)
