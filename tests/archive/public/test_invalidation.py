@@ -9,7 +9,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from archive.models import Source
-from archive.public.cache import Page, fresh, page_key, store
+from archive.public.cache import Page, fresh, page_key, store, written_tags
 from archive.public.changes import tags_of
 from archive.public.dependencies import links_of
 from archive.public.generation import CHANGED_TAGS, read
@@ -222,3 +222,19 @@ def test_clearing_links_names_both_sides_read_before_the_clear():
     event_page = Page(b"", 200, {}, int(built), list(built.unfolded), sorted(links_of(event)))
     source.events.clear()
     assert not fresh(event_page)
+
+
+def test_a_bulk_write_names_its_records_and_what_they_link_to():
+    fonds = unit_path("558")
+    event = EventFactory()
+    source = SourceFactory(unit=fonds, repository=fonds.repository)
+    source.events.add(event)
+    assert written_tags(Source, [source.pk]) == {
+        f"source:{source.pk}",
+        f"links:source:{source.pk}",
+        "list:source",
+        f"links:event:{event.pk}",
+        f"links:unit:{fonds.pk}",
+        f"links:repository:{fonds.repository_id}",
+    }
+    assert written_tags(Source, range(50_001)) is None  # too many: everything
