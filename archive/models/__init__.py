@@ -2,7 +2,7 @@ from .agents import Agent, AgentKind, Language, Place, Repository, Subject
 from .base import DocumentForm, DocumentType, Status
 from .commentary import Commentary, CommentaryKind
 from .events import Event, EventType
-from .generation import PublicChange, PublicGeneration
+from .generation import PublicChange, PublicGeneration, PublicTag
 from .slugs import FormerSlug
 from .sources import AgentRole, Originality, Script, Source, SourceAgent, SourceImage
 from .tombstones import HarvestKind, Tombstone
@@ -27,6 +27,7 @@ __all__ = [
     "Place",
     "PublicChange",
     "PublicGeneration",
+    "PublicTag",
     "Repository",
     "Source",
     "SourceAgent",

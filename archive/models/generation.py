@@ -1,5 +1,8 @@
-"""Where the public generation is kept (archive/public/generation.py): a folded total and the changes not yet folded."""
+"""Where the public generation and the changes to the public records are kept (archive/public/generation.py,
+archive/public/changes.py): a folded total, the changes not yet folded with the tags of what they changed, and for
+each tag the generation at which it last changed."""
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
 
@@ -19,9 +22,13 @@ class PublicGeneration(models.Model):
 
 class PublicChange(models.Model):
     """One change to the public records, inserted in the writer's transaction, folded into the total after it
-    commits."""
+    commits. Its tags name what changed (archive/public/changes.py); a row inserted without tags changed
+    everything ('*')."""
 
     id = models.BigAutoField(primary_key=True)
+    # No index on the tags: the table holds only the rows committed and not yet folded (none between changes),
+    # which a sequential scan reads faster than an index that every change would have to update.
+    tags = ArrayField(models.TextField(), db_default=["*"])
 
     class Meta:
         db_table = "archive_publicchange"  # named in archive/public/generation.py's SQL
@@ -29,3 +36,17 @@ class PublicChange(models.Model):
 
     def __str__(self):
         return f"change {self.pk}"
+
+
+class PublicTag(models.Model):
+    """A tag (a record, a list of one kind, or '*') and the generation at which a change naming it was folded."""
+
+    tag = models.TextField(primary_key=True)
+    changed = models.BigIntegerField(db_index=True)
+
+    class Meta:
+        db_table = "archive_publictag"  # named in archive/public/generation.py's and changes.py's SQL
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.tag} at {self.changed}"

@@ -127,6 +127,7 @@ def undo_batch(*, batch: ImportBatch, user) -> dict[str, int]:
         user=user,
         batch=batch,
         reason=f"Undo of import batch #{batch.pk}",
+        deleted=bool(created_ids),
     )
     _mark_undone(batch, user)
     return {"deleted": len(created_ids), "restored": restored}
