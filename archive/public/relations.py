@@ -37,15 +37,16 @@ class Related:
         return f"_related_{self.name}"
 
 
-def with_related(queryset: models.QuerySet, relations: tuple[Related, ...]) -> models.QuerySet:
-    """The queryset with one JSON array column for each relation (read back by `install_related`)."""
+def with_related(queryset: models.QuerySet, relations: tuple[Related, ...], now=None) -> models.QuerySet:
+    """The queryset with one JSON array column for each relation (read back by `install_related`); `now` is the
+    time published() decides by (default the present)."""
     arrays = {}
     for relation in relations:
         columns = {name: F(name) for name in relation.fields}
         if relation.joined:
             joined = (f"{relation.joined}__{name}" for name in relation.joined_fields)
             columns |= {name: F(name) for name in joined}
-        rows = relation.model.objects.published() if relation.published else relation.model.objects.all()
+        rows = relation.model.objects.published(now) if relation.published else relation.model.objects.all()
         rows = rows.filter(**{relation.link: OuterRef("pk")}).order_by(*relation.order)
         arrays[relation.annotation] = ArraySubquery(rows.values(json=JSONObject(**columns)))
     return queryset.annotate(**arrays)

@@ -7,11 +7,14 @@ unpublished is read; the neighbours are the published sources before and after i
 identifier), each found by the (unit, date_start, identifier) index whatever the file's size.
 """
 
+from django.db import router
 from django.db.models import BooleanField, Case, Func, JSONField, OuterRef, Subquery, When
 from django.db.models.functions import Coalesce, JSONObject
+from django.utils import timezone
 
 from archive.models import Commentary, Event, Language, Level, Place, Source, SourceAgent, SourceImage, Subject
 
+from .prepared import SENTINEL_TEXT, SENTINEL_TIME, PreparedQuery
 from .relations import Related, install_related, instance, with_related
 
 # The source's own columns the page leaves out: the search's, and the curators' bookkeeping.
@@ -64,7 +67,7 @@ RELATIONS = (
         published=True,
     ),
 )
-NEIGHBOUR_SHOWN = ("slug", "title", "title_original")
+NEIGHBOUR_SHOWN = ("id", "identifier", "slug", "title", "title_original")
 
 
 class RowCompare(Func):
@@ -88,23 +91,23 @@ class RowCompare(Func):
         return f"({left}) {self.operator} ({right})", params
 
 
-def _sibling(ordered: tuple[str, ...], *conditions, **filters) -> Subquery:
+def _sibling(now, ordered: tuple[str, ...], *conditions, **filters) -> Subquery:
     """The first published source of the same unit in this order, matching the conditions, as a JSON object."""
-    row = Source.objects.published().filter(*conditions, unit_id=OuterRef("unit_id"), **filters).order_by(*ordered)
+    row = Source.objects.published(now).filter(*conditions, unit_id=OuterRef("unit_id"), **filters).order_by(*ordered)
     return Subquery(row.values(json=JSONObject(**{name: name for name in NEIGHBOUR_SHOWN}))[:1])
 
 
-def _neighbours() -> dict:
+def _neighbours(now) -> dict:
     """The previous and next published documents of a file, in its order (date_start, identifier) with the undated
     last, as the unit page lists them: four branches, each one step along the index."""
     mine = (OuterRef("date_start"), OuterRef("identifier"))
     key = ("date_start", "identifier")
-    before = _sibling(("-date_start", "-identifier"), RowCompare(key, "<", mine))
-    after = _sibling(key, RowCompare(key, ">", mine))
-    first_undated = _sibling(("identifier",), date_start__isnull=True)
-    last_dated = _sibling(("-date_start", "-identifier"), date_start__isnull=False)
-    undated_before = _sibling(("-identifier",), date_start__isnull=True, identifier__lt=OuterRef("identifier"))
-    undated_after = _sibling(("identifier",), date_start__isnull=True, identifier__gt=OuterRef("identifier"))
+    before = _sibling(now, ("-date_start", "-identifier"), RowCompare(key, "<", mine))
+    after = _sibling(now, key, RowCompare(key, ">", mine))
+    first_undated = _sibling(now, ("identifier",), date_start__isnull=True)
+    last_dated = _sibling(now, ("-date_start", "-identifier"), date_start__isnull=False)
+    undated_before = _sibling(now, ("-identifier",), date_start__isnull=True, identifier__lt=OuterRef("identifier"))
+    undated_after = _sibling(now, ("identifier",), date_start__isnull=True, identifier__gt=OuterRef("identifier"))
     in_file, dated = {"unit__level": Level.FILE}, {"date_start__isnull": False}
     return {
         "_previous_in_delo": Case(
@@ -120,9 +123,10 @@ def _neighbours() -> dict:
     }
 
 
-def source_page_queryset(queryset):
+def source_page_queryset(queryset, now=None):
     """`queryset` (the sources the visitor may see) narrowed to the page's columns, with its relations and the
-    neighbours in the file as columns of the same query (read back by `loaded`)."""
+    neighbours in the file as columns of the same query (read back by `loaded`); `now` is the time published()
+    decides by (default the present)."""
     units = [f"unit__{up}{name}" for up in ("", "parent__", "parent__parent__") for name in UNIT_SHOWN]
     own = [field.name for field in Source._meta.concrete_fields if field.name not in NOT_SHOWN]
     queryset = (
@@ -133,9 +137,23 @@ def source_page_queryset(queryset):
             *(f"repository__{name}" for name in REPOSITORY_SHOWN),
             *(f"unit__repository__{name}" for name in REPOSITORY_SHOWN),
         )
-        .annotate(**_neighbours())
+        .annotate(**_neighbours(now))
     )
-    return with_related(queryset, RELATIONS)
+    return with_related(queryset, RELATIONS, now)
+
+
+# The public's page: the same query, built and compiled once per process (archive/public/prepared.py).
+PUBLISHED_PAGE = PreparedQuery(
+    lambda now, slug: source_page_queryset(Source.objects.published(now), now).filter(slug=slug),
+    now=SENTINEL_TIME,
+    slug=SENTINEL_TEXT,
+)
+
+
+def published_source(slug: str) -> Source | None:
+    """The published source of that slug as its page shows it (see `loaded`), or None."""
+    found = PUBLISHED_PAGE.objects(router.db_for_read(Source), now=timezone.now(), slug=slug)
+    return loaded(found[0]) if found else None
 
 
 def loaded(source: Source) -> Source:

@@ -4,6 +4,7 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.http import Http404
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView
@@ -17,7 +18,7 @@ from archive.public.facets import FACETS, Facet, compute_facets, index_ids, list
 from archive.public.filters import SourceFilter, applicable
 from archive.public.jsonld import source_jsonld
 from archive.public.search import needs_near_spellings, searchable
-from archive.public.source_page import loaded, source_page_queryset
+from archive.public.source_page import loaded, published_source, source_page_queryset
 from archive.public.tree import source_trail
 
 from .citations import FormerSlugMixin, citation_of
@@ -172,7 +173,13 @@ class SourceDetailView(FormerSlugMixin, PublishedMixin, DetailView):
     former_field = "source"
 
     def get_object(self, queryset=None):
-        # The page's one query (archive/public/source_page.py): the source, its relations and its neighbours.
+        # The page's one query (archive/public/source_page.py): the source, its relations and its neighbours;
+        # compiled once for the public, built for each curator's preview.
+        if queryset is None and not self.can_preview():
+            source = published_source(self.kwargs[self.slug_url_kwarg])
+            if source is None:
+                raise Http404("No published source has this slug")
+            return source
         return loaded(super().get_object(source_page_queryset(queryset or self.get_queryset())))
 
     def get_context_data(self, **kwargs):
