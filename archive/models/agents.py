@@ -8,6 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from archive.edtf import validate_edtf
+from archive.links import slug_url
 
 from .authorities import AuthorityQuerySet
 from .base import PlainText, identifier_field, slug_field, transfer_permissions, wikidata_validator
@@ -170,7 +171,7 @@ class Agent(PlainText, models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("archive:agent-detail", kwargs={"slug": self.slug})
+        return slug_url("archive:agent-detail", self.slug)
 
 
 class Place(PlainText, models.Model):
@@ -230,7 +231,7 @@ class Place(PlainText, models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("archive:place-detail", kwargs={"slug": self.slug})
+        return slug_url("archive:place-detail", self.slug)
 
     def clean(self):
         super().clean()

@@ -1,7 +1,8 @@
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from archive.links import slug_url
 
 from .agents import Agent, Place
 from .base import (
@@ -73,7 +74,7 @@ class Event(PlainText, EditorialModel, DatedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("archive:event-detail", kwargs={"slug": self.slug})
+        return slug_url("archive:event-detail", self.slug)
 
     def clean(self):
         super().clean()

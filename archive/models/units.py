@@ -10,9 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from archive.links import slug_url
 
 from .agents import Agent, Language, Place, Repository, Subject
 from .base import (
@@ -206,7 +207,7 @@ class Unit(PlainText, EditorialModel, DatedModel):
         return f"{self.identifier}: {self.title}"
 
     def get_absolute_url(self):
-        return reverse("archive:unit-detail", kwargs={"slug": self.slug})
+        return slug_url("archive:unit-detail", self.slug)
 
     def clean(self):
         super().clean()

@@ -44,7 +44,9 @@ class EventDetailView(FormerSlugMixin, PublishedMixin, DetailView):
                 "places",
                 "participants",
                 Prefetch("children", queryset=Event.objects.published()),
-                Prefetch("commentary", queryset=Commentary.objects.published().select_related("author")),
+                # The notes as shown: their stored HTML, not their Markdown source or search vector; the
+                # signature, not the author's account.
+                Prefetch("commentary", queryset=Commentary.objects.published().defer("body", "search_vector")),
             )
         )
 

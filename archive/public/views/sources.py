@@ -4,7 +4,7 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.http import Http404
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView
@@ -14,7 +14,6 @@ from archive.citations import EXPORTS, full_en, full_ru
 from archive.iiif.manifest import page_images
 from archive.models import (
     Agent,
-    Commentary,
     Event,
     Language,
     Level,
@@ -32,10 +31,11 @@ from archive.public.facets import FACETS, Facet, compute_facets, index_ids, list
 from archive.public.filters import SourceFilter, applicable
 from archive.public.jsonld import source_jsonld
 from archive.public.search import needs_near_spellings, searchable
+from archive.public.source_page import loaded, published_source, source_page_queryset
 from archive.public.tree import source_trail
 
 from .citations import FormerSlugMixin, citation_of
-from .mixins import LISTED, ClampedPageMixin, PublishedMixin, filter_key, without_search_vector
+from .mixins import LISTED, ClampedPageMixin, PublishedMixin, filter_key
 
 PAGE_SIZES = (10, 25, 50, 100)
 
@@ -190,27 +190,19 @@ class SourceDetailView(FormerSlugMixin, PublishedMixin, DetailView):
     model = Source
     former_field = "source"
 
-    def get_queryset(self):
-        return without_search_vector(
-            super()
-            .get_queryset()
-            .select_related(*CITED, "unit__repository")
-            .defer("unit__search_vector", "unit__parent__search_vector", "unit__parent__parent__search_vector")
-            .prefetch_related(
-                "languages",
-                "places",
-                "subjects",
-                "images",
-                Prefetch("events", queryset=Event.objects.published()),
-                Prefetch("agent_links", queryset=SourceAgent.objects.select_related("agent")),
-                Prefetch("commentary", queryset=Commentary.objects.published().select_related("author")),
-            )
-        )
+    def get_object(self, queryset=None):
+        # The page's one query (archive/public/source_page.py): the source, its relations and its neighbours.
+        if queryset is None and not self.can_preview():
+            source = published_source(self.kwargs[self.slug_url_kwarg])
+            if source is None:
+                raise Http404("No published source has this slug")
+            return source
+        return loaded(super().get_object(source_page_queryset(queryset or self.get_queryset())))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         source = self.object
-        context["previous_in_delo"], context["next_in_delo"] = neighbours_in_delo(source)
+        context["previous_in_delo"], context["next_in_delo"] = source.neighbours
         context["crumbs"] = source_trail(source)
         context["jsonld"] = source_jsonld(self.request, source, source.events.all()) if source.is_published else None
         if source.is_published:  # a preview has no permalink or downloads to offer
@@ -267,20 +259,3 @@ def citation_context(request, source) -> dict:
         "downloads": downloads,
         "page_url": request.build_absolute_uri(source.get_absolute_url()),
     }
-
-
-def neighbours_in_delo(source) -> tuple[Source | None, Source | None]:
-    """The published documents before and after this one in the same file (delo), in one query."""
-    if source.unit is None or source.unit.level != Level.FILE:
-        return None, None
-    siblings = list(
-        Source.objects.published()
-        .filter(unit_id=source.unit_id)
-        .order_by("date_start", "identifier")
-        .only("slug", "title", "title_original", "folios", "date_start", "identifier")
-    )
-    ids = [sibling.pk for sibling in siblings]
-    if source.pk not in ids:
-        return None, None
-    index = ids.index(source.pk)
-    return (siblings[index - 1] if index > 0 else None), (siblings[index + 1] if index + 1 < len(siblings) else None)
