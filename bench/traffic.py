@@ -142,8 +142,8 @@ def line(name: str, result: dict, floor: dict | None = None, verdict: Verdict | 
 
 
 class Run:
-    def __init__(self, args, files: dict[str, str]):
-        self.args, self.files, self.results = args, files, []
+    def __init__(self, args, files: dict[str, str], sequences: dict[str, list[str]]):
+        self.args, self.files, self.sequences, self.results = args, files, sequences, []
         self.base = f"http://127.0.0.1:{args.port}"
 
     def wants(self, name: str) -> bool:
@@ -152,6 +152,10 @@ class Run:
     def load(self, name: str, seconds: int | None = None, order: str = "sequence") -> dict:
         args = self.args
         return wrk(self.base, seconds or args.duration, args.connections, paths_file=self.files[name], order=order)
+
+    def reached(self, name: str, result: dict) -> str:
+        """How many distinct pages the run requested: the threads together walk about the sequence's prefix."""
+        return f"{len(set(self.sequences[name][: result['requests']])):,} distinct pages"
 
     def cached(self) -> None:
         """One server with the page cache on, cold at the start: long tail, then the two kinds of churn."""
@@ -163,7 +167,9 @@ class Run:
             line("floor (page cache on)", floor)
             if self.wants("long-tail"):
                 tail = self.load("long-tail")
-                self.results.append(line("long-tail, cold start", tail, floor, Verdict(COLD_SHARE, P95_MS)))
+                verdict = Verdict(COLD_SHARE, P95_MS)
+                reached = self.reached("long-tail", tail)
+                self.results.append(line("long-tail, cold start", tail, floor, verdict, reached))
             if self.wants("churn-edits"):
                 self.churn_edits(floor)
             if self.wants("churn-import"):
@@ -188,7 +194,8 @@ class Run:
             )
             result = self.load(paths, order=order)
             edits = child_result(editor)
-            note = f"({edits['edits']} edits, save median {edits['median_ms']:.0f} ms, max {edits['max_ms']:.0f} ms"
+            note = self.reached(paths, result) + "; " if paths in self.sequences else ""
+            note += f"({edits['edits']} edits, save median {edits['median_ms']:.0f} ms, max {edits['max_ms']:.0f} ms"
             note += f"; {len(edits['failures'])} refused: {edits['failures'][:1]})" if edits["failures"] else ")"
             self.results.append(line(name, result, floor, verdict, note))
 
@@ -198,11 +205,13 @@ class Run:
         traffic = wrk_start(
             self.base, IMPORT_CAP, args.connections, paths_file=self.files["churn-import"], order="sequence"
         )
-        imported = child_result(importer)
-        result = wrk_result(traffic, interrupt=True)
+        try:
+            imported = child_result(importer)
+        finally:  # wrk runs for as long as the import does (a failed import has written nothing: one transaction)
+            result = wrk_result(traffic, interrupt=True)
         undone = child("undo", str(imported["batch"]))
-        note = (
-            f"({imported['created']:,} sources imported in {imported['seconds']:.0f} s, the run's length; "
+        note = self.reached("churn-import", result) + (
+            f"; ({imported['created']:,} sources imported in {imported['seconds']:.0f} s, the run's length; "
             f"undone after in {undone['seconds']:.0f} s)"
         )
         self.results.append(line("detail, churn: import", result, floor, Verdict(CHURN_SHARE), note))
@@ -214,7 +223,8 @@ class Run:
             floor = wrk(f"{self.base}/bench/floor/", args.duration, args.connections)
             line("floor (page cache off)", floor)
             cold = self.load("cold")
-            self.results.append(line("detail, page cache off", cold, floor, Verdict(COLD_SHARE)))
+            verdict = Verdict(COLD_SHARE)
+            self.results.append(line("detail, page cache off", cold, floor, verdict, self.reached("cold", cold)))
         finally:
             stop(server)
 
@@ -244,20 +254,22 @@ def main(argv: list[str] | None = None) -> int:
     print(f"# machine: {machine()}")
     pages = population(args.population, args.seed)
     files = {"population": write_paths(pages)}
-    for offset, name in enumerate(("long-tail", "churn-edits", "churn-import", "cold")):
-        sequence = zipf_sequence(pages, length=args.length, seed=args.seed + offset, s=S)
-        files[name] = write_paths(sequence)
+    sequences = {
+        name: zipf_sequence(pages, length=args.length, seed=args.seed + offset, s=S)
+        for offset, name in enumerate(("long-tail", "churn-edits", "churn-import", "cold"))
+    }
+    files |= {name: write_paths(sequence) for name, sequence in sequences.items()}
     files["source-list"] = write_paths(list_paths(args.seed))
     print(
         f"# pages: {len(pages):,} published sources drawn with seed {args.seed}, requested in Zipf order (s = {S}); "
-        f"each run walks its own sequence of {args.length:,} requests ({len(set(sequence)):,} distinct pages) "
-        f"from the start"
+        f"each run walks its own sequence of {args.length:,} requests (seeds {args.seed} to {args.seed + 3}) from "
+        f"the start"
     )
     print(
         f"# gunicorn sync workers: {workers_label()}; wrk -t2 -c{args.connections} -d{args.duration}s on the same "
         f"machine; cache: {'Redis ' + args.redis_url if args.redis_url else 'per-process memory'}"
     )
-    run = Run(args, files)
+    run = Run(args, files, sequences)
     try:
         if any(run.wants(name) for name in SCENARIOS[:3]):
             run.cached()
