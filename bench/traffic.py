@@ -9,7 +9,8 @@ by the same server in the same run. Pages are requested in a Zipf order (bench.z
   long-tail     page cache on, cold at the start (the bench's Redis database flushed), source detail pages.
   churn-edits   the same, continuing on the cache the run before left, while an editor saves the title of a
                 published source every --edit-every seconds (bench.churn edits: curation.services.edit_record,
-                in a process of its own); and then the source list with two filters under the same edits.
+                in a process of its own); then the source list filtered by a repository and a subject, first
+                with nobody editing (for comparison, no budget), then under the same edits.
   churn-import  the same detail pages while a --import-rows CSV import of new published sources runs through the
                 import pipeline (bench.churn import), for as long as it runs; the batch is undone after.
   cold          page cache off (PUBLIC_CACHE_SECONDS=0, another server): every request renders.
@@ -164,7 +165,7 @@ class Run:
         server = start_gunicorn(args.port, server_env(page_cache_seconds=300, redis_url=args.redis_url))
         try:
             floor = wrk(f"{self.base}/bench/floor/", args.duration, args.connections)
-            line("floor (page cache on)", floor)
+            self.results.append(line("floor (page cache on)", floor))
             if self.wants("long-tail"):
                 tail = self.load("long-tail")
                 verdict = Verdict(COLD_SHARE, P95_MS)
@@ -179,6 +180,8 @@ class Run:
 
     def churn_edits(self, floor: dict) -> None:
         args = self.args
+        # For comparison: the same list pages with nobody editing (no budget; errors still fail).
+        self.results.append(line("source list 2 filters, quiet", self.load("source-list", order="random"), floor))
         for name, paths, order, verdict in (
             ("detail, churn: edits", "churn-edits", "sequence", Verdict(CHURN_SHARE)),
             ("source list 2 filters, edits", "source-list", "random", Verdict(p95=P95_MS)),
@@ -221,7 +224,7 @@ class Run:
         server = start_gunicorn(args.port, server_env(page_cache_seconds=0, redis_url=args.redis_url))
         try:
             floor = wrk(f"{self.base}/bench/floor/", args.duration, args.connections)
-            line("floor (page cache off)", floor)
+            self.results.append(line("floor (page cache off)", floor))
             cold = self.load("cold")
             verdict = Verdict(COLD_SHARE)
             self.results.append(line("detail, page cache off", cold, floor, verdict, self.reached("cold", cold)))
@@ -279,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
         for path in files.values():
             os.unlink(path)
     failed = run.results.count(False)
-    print(f"# {failed} scenario(s) failed")
+    print(f"# {failed} line(s) failed")
     return 1 if failed else 0
 
 
