@@ -180,12 +180,12 @@ class Run:
 
     def churn_edits(self, floor: dict) -> None:
         args = self.args
-        # For comparison: the same list pages with nobody editing (no budget; errors still fail).
-        self.results.append(line("source list 2 filters, quiet", self.load("source-list", order="random"), floor))
         for name, paths, order, verdict in (
             ("detail, churn: edits", "churn-edits", "sequence", Verdict(CHURN_SHARE)),
             ("source list 2 filters, edits", "source-list", "random", Verdict(p95=P95_MS)),
         ):
+            if paths == "source-list":  # for comparison: the same pages with nobody editing (no budget)
+                self.results.append(line("source list 2 filters, quiet", self.load(paths, order=order), floor))
             editor = start_child(
                 "edits",
                 "--population",
