@@ -150,9 +150,10 @@ class Run:
     def wants(self, name: str) -> bool:
         return not self.args.only or self.args.only in name
 
-    def load(self, name: str, seconds: int | None = None, order: str = "sequence") -> dict:
+    def load(self, name: str, order: str = "sequence", seed: int = 0) -> dict:
         args = self.args
-        return wrk(self.base, seconds or args.duration, args.connections, paths_file=self.files[name], order=order)
+        options = {"paths_file": self.files[name], "order": order, "seed": args.seed + seed}
+        return wrk(self.base, args.duration, args.connections, **options)
 
     def reached(self, name: str, result: dict) -> str:
         """How many distinct pages the run requested: the threads together walk about the sequence's prefix."""
@@ -185,7 +186,8 @@ class Run:
             ("source list 2 filters, edits", "source-list", "random", Verdict(p95=P95_MS)),
         ):
             if paths == "source-list":  # for comparison: the same pages with nobody editing (no budget)
-                self.results.append(line("source list 2 filters, quiet", self.load(paths, order=order), floor))
+                quiet = self.load(paths, order=order, seed=1)  # its own draws: none is cached for the next run
+                self.results.append(line("source list 2 filters, quiet", quiet, floor))
             editor = start_child(
                 "edits",
                 "--population",
