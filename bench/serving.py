@@ -146,6 +146,21 @@ def start_gunicorn(port: int, env: dict[str, str]) -> subprocess.Popen:
     raise SystemExit("bench: gunicorn did not answer /healthz within 60 s")
 
 
+def settle(port: int, *, within: float = 0.5, limit: float = 60.0) -> None:
+    """Wait until the server has worked off what the last run left queued (wrk leaves up to one request per
+    connection, which the workers still serve): /healthz answers within `within` seconds, or `limit` passed."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=limit):
+                pass
+        except OSError:
+            pass
+        if time.monotonic() - started < within:
+            return
+
+
 def stop(process: subprocess.Popen) -> None:
     os.killpg(process.pid, signal.SIGTERM)
     try:

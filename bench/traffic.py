@@ -36,6 +36,7 @@ from bench.serving import (
     local_redis,
     require_wrk,
     server_env,
+    settle,
     start_gunicorn,
     stop,
     workers_label,
@@ -151,7 +152,9 @@ class Run:
         return not self.args.only or self.args.only in name
 
     def load(self, name: str, order: str = "sequence", seed: int = 0) -> dict:
+        """A wrk run over the paths of `name`, once the run before it is worked off (bench.serving.settle)."""
         args = self.args
+        settle(args.port)
         options = {"paths_file": self.files[name], "order": order, "seed": args.seed + seed}
         return wrk(self.base, args.duration, args.connections, **options)
 
@@ -188,6 +191,7 @@ class Run:
             if paths == "source-list":  # for comparison: the same pages with nobody editing (no budget)
                 quiet = self.load(paths, order=order, seed=1)  # its own draws: none is cached for the next run
                 self.results.append(line("source list 2 filters, quiet", quiet, floor))
+            settle(args.port)  # before the editor starts: its saves span the run
             editor = start_child(
                 "edits",
                 "--population",
@@ -206,6 +210,7 @@ class Run:
 
     def churn_import(self, floor: dict) -> None:
         args = self.args
+        settle(args.port)
         importer = start_child("import", "--rows", str(args.import_rows))
         traffic = wrk_start(
             self.base, IMPORT_CAP, args.connections, paths_file=self.files["churn-import"], order="sequence"
