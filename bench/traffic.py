@@ -151,10 +151,11 @@ class Run:
     def wants(self, name: str) -> bool:
         return not self.args.only or self.args.only in name
 
-    def load(self, name: str, order: str = "sequence", seed: int = 0) -> dict:
+    def load(self, name: str, order: str = "sequence", seed: int = 0, settled: bool = False) -> dict:
         """A wrk run over the paths of `name`, once the run before it is worked off (bench.serving.settle)."""
         args = self.args
-        settle(args.port)
+        if not settled:
+            settle(args.port)
         options = {"paths_file": self.files[name], "order": order, "seed": args.seed + seed}
         return wrk(self.base, args.duration, args.connections, **options)
 
@@ -201,7 +202,7 @@ class Run:
                 "--seconds",
                 str(args.duration),
             )
-            result = self.load(paths, order=order)
+            result = self.load(paths, order=order, settled=True)
             edits = child_result(editor)
             note = self.reached(paths, result) + "; " if paths in self.sequences else ""
             note += f"({edits['edits']} edits, save median {edits['median_ms']:.0f} ms, max {edits['max_ms']:.0f} ms"
