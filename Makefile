@@ -73,16 +73,20 @@ db-stop: install
 	$(PY) -m archive.embedded_db stop
 
 # Benchmarks at scale (bench/): build the collection once (reused while N and the migrations stay the same),
-# then the budgets in-process and the throughput under gunicorn + wrk. Needs PostgreSQL; BENCH_DATABASE_URL
-# names the database it fills.
+# then the budgets in-process, the throughput under gunicorn + wrk, and traffic as users make it (bench.traffic:
+# seconds per scenario in BENCH_TRAFFIC_DURATION, other flags in BENCH_TRAFFIC_FLAGS, e.g. --only churn).
+# Needs PostgreSQL; BENCH_DATABASE_URL names the database it fills.
 BENCH_SOURCES ?= 1000000
+BENCH_TRAFFIC_DURATION ?= 30
+BENCH_TRAFFIC_FLAGS ?=
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/opis_bench
 bench: install
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 	$(PY) -m bench.generate --sources $(BENCH_SOURCES) --database-url $(BENCH_DATABASE_URL)
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench.budgets; budgets=$$?; \
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench.throughput; throughput=$$?; \
-	exit $$((budgets || throughput))
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench.traffic --duration $(BENCH_TRAFFIC_DURATION) $(BENCH_TRAFFIC_FLAGS); \
+	traffic=$$?; exit $$((budgets || throughput || traffic))
 
 clean:
 	-$(PY) -m archive.embedded_db stop

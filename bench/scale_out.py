@@ -15,11 +15,10 @@ import argparse
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from bench.throughput import LUA, wrk
+from bench.serving import write_paths, wrk
 from tests.ops.topology import ROOT, Topology
 
 
@@ -35,15 +34,15 @@ def _paths(topology: Topology, count: int) -> list[str]:
     return [f"/sources/{slug}/" for (slug,) in rows]
 
 
-def _both(urls: list[str], seconds: int, connections: int, script: str) -> dict:
+def _both(urls: list[str], seconds: int, connections: int, paths_file: str) -> dict:
     with ThreadPoolExecutor(len(urls)) as pool:
-        results = list(pool.map(lambda url: wrk(url, seconds, connections // len(urls), script), urls))
+        results = list(pool.map(lambda url: wrk(url, seconds, connections // len(urls), paths_file=paths_file), urls))
     return {
         "rps": sum(r["rps"] for r in results),
         "requests": sum(r["requests"] for r in results),
         "errors": sum(r["errors"] for r in results),
-        "p50": "/".join(r["p50"] for r in results),
-        "p99": "/".join(r["p99"] for r in results),
+        "p50": "/".join(f"{r['p50']:.1f}ms" for r in results),
+        "p99": "/".join(f"{r['p99']:.1f}ms" for r in results),
     }
 
 
@@ -84,12 +83,11 @@ def main(argv: list[str] | None = None) -> int:
         uncached = {"PUBLIC_CACHE_SECONDS": "0", "WEB_CONCURRENCY": workers}
         a, b = topology.start_app_server("a", **uncached), topology.start_app_server("b", **uncached)
         pages = _paths(topology, args.pages)
-        with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as paths:
-            paths.write("\n".join(pages) + "\n")
-        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-            script.write(LUA % paths.name)
-        one = wrk(a.url, args.duration, args.connections, script.name)
-        two = _both([a.url, b.url], args.duration, args.connections, script.name)
+        paths_file = write_paths(pages)
+        one = wrk(a.url, args.duration, args.connections, paths_file=paths_file)
+        one |= {"p50": f"{one['p50']:.1f}ms", "p99": f"{one['p99']:.1f}ms"}
+        two = _both([a.url, b.url], args.duration, args.connections, paths_file)
+        os.unlink(paths_file)
     finally:
         topology.stop()
     for name, result in (("one server (A)", one), ("two servers (A+B)", two)):

@@ -6,7 +6,7 @@ and leaves a history record naming the transition and the reason.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -208,6 +208,47 @@ def _publish_commentary(target, *, ids: set[int], transition: Transition, user: 
         raise WorkflowError(_("Only commentary about “%(record)s” can be published with it.") % {"record": target})
     for note in notes:
         apply_transition(instance=note, user=user, name=PUBLISH.name, at=target.published_at, via=via)
+
+
+# Fields a content edit never sets: the workflow's (apply_transition), the stamp's (stamp) and the key.
+NOT_EDITED = frozenset(
+    {"id", "status", "published_at", "version", "created_at", "created_by", "updated_at", "updated_by"}
+)
+
+
+@transaction.atomic
+def edit_record(
+    *,
+    instance: Source | Event | Commentary | Unit,
+    user: AbstractUser,
+    values: Mapping[str, object],
+    expected_version: int | None = None,
+    reason: str = "",
+    via: str = "service",
+) -> Source | Event | Commentary | Unit:
+    """Change content fields of a record (e.g. {"title": ...}), as a curator's save does: refused without the
+    right to edit it (can_edit: a published record takes the right to publish) or if it moved past
+    `expected_version`; validated, stamped, with one history record. The caller's object is updated too.
+
+    Workflow and stamp fields (NOT_EDITED) are refused: status changes go through apply_transition."""
+    refused = sorted(set(values) & NOT_EDITED)
+    if refused:
+        raise WorkflowError(_("These fields are not edited directly: %(fields)s.") % {"fields": ", ".join(refused)})
+    if not can_edit(user, instance):
+        raise PermissionDenied(_("You may not change “%(record)s”.") % {"record": instance})
+    current = lock_for_update(instance, expected_version=expected_version)
+    if not can_edit(user, current):  # published since the caller read it
+        raise PermissionDenied(_("You may not change “%(record)s”.") % {"record": current})
+    for name, value in values.items():
+        setattr(current, name, value)
+    current.full_clean()
+    stamp(current, user=user)
+    current._change_reason = _short_reason(reason.strip())
+    with changed_via(via):
+        current.save()
+    for name in (*values, "updated_by_id", "updated_at", "version"):
+        setattr(instance, name, getattr(current, name))
+    return current
 
 
 def commentary_identifier(*, target: Source | Event) -> str:

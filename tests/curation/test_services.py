@@ -247,3 +247,27 @@ def test_notes_go_along_only_with_the_publication_of_their_source_or_event(edito
         services.apply_transition(instance=source, user=editor, name="withdraw", reason="Check", commentary=[note.pk])
     assert Source.objects.get(pk=source.pk).status == Status.PUBLISHED
     assert Commentary.objects.get(pk=note.pk).status == Status.REVIEW
+
+
+def test_an_edit_of_a_published_source_takes_the_right_to_publish_and_leaves_one_history_record(curator, editor):
+    source = SourceFactory(title="Old title", status=Status.PUBLISHED, published_at=timezone.now())
+    with pytest.raises(PermissionDenied):
+        services.edit_record(instance=source, user=curator, values={"title": "By a curator"})
+
+    services.edit_record(instance=source, user=editor, values={"title": "New title"}, reason="Typo")
+
+    source.refresh_from_db()
+    assert (source.title, source.status, source.version) == ("New title", Status.PUBLISHED, 2)
+    record = latest(source)
+    assert (record.title, record.history_user, record.history_change_reason) == ("New title", editor, "Typo")
+
+
+def test_an_edit_from_a_stale_version_or_of_a_workflow_field_is_refused(editor):
+    source = SourceFactory(title="Old title")
+    services.edit_record(instance=source, user=editor, values={"title": "First"}, expected_version=1)
+    with pytest.raises(services.StaleVersionError):
+        services.edit_record(instance=source, user=editor, values={"title": "Second"}, expected_version=1)
+    with pytest.raises(services.WorkflowError):
+        services.edit_record(instance=source, user=editor, values={"status": Status.PUBLISHED})
+    source.refresh_from_db()
+    assert (source.title, source.status) == ("First", Status.DRAFT)
