@@ -1,10 +1,12 @@
 """What an import or an undo leaves beyond its batch: the history of each record and a fresh public cache.
 
 Bulk writes send no model signals, so neither the history (django-simple-history) nor the public page
-cache hears of them; the pipeline tells both, inside the import's own transaction.
+cache hears of them; the pipeline tells both, inside the import's own transaction, naming the records written (the
+facet index then updates those sources instead of being built again).
 """
 
-from archive.public.cache import public_changed
+from archive.public.cache import TAGGED, public_changed
+from archive.public.changes import list_tag, record_tag
 from curation.history import record_bulk_writes
 from curation.models import TRACKED_MODELS, ChangeChannel, ImportBatch
 
@@ -30,4 +32,11 @@ def record_written(
                 reason=reason,
             )
     # In the import's transaction: the public generation moves when (and only if) it commits.
-    public_changed()
+    public_changed(tags=written_tags(model, [*created, *updated]))
+
+
+def written_tags(model, ids) -> set[str]:
+    """The tags of records written or deleted in bulk: each record, its kind's lists, and the lists of the kinds
+    it links to (their pages may list or count it). Beyond archive.public.generation.MOST_TAGS, everything."""
+    linked = {field.related_model for field in model._meta.get_fields() if field.is_relation and field.concrete}
+    return {record_tag(model, pk) for pk in ids} | {list_tag(kind) for kind in {model, *(linked & TAGGED)}}

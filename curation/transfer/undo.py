@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import capfirst
 
+from archive.public.generation import public_changed
 from archive.spreadsheet import unescape_formula
 from curation.history import record_bulk_deletion
 from curation.models import BatchStatus, ChangeChannel, ImportBatch, RecordAction
@@ -118,6 +119,7 @@ def undo_batch(*, batch: ImportBatch, user) -> dict[str, int]:
     _check_not_referenced(kind, created_ids)
     restored = _restore(kind, batch, user)
     _delete(kind, created_ids, user=user, batch=batch)
+    public_changed(tags=history_and_cache.written_tags(kind.model, created_ids))
     history_and_cache.record_written(
         model=kind.model,
         created=[],

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from archive.public.generation import public_changed
 from curation.history import record_bulk_deletion
 from curation.models import TRACKED_MODELS, ChangeChannel, ImportBatch, RecordAction
+from curation.transfer.history_and_cache import written_tags
 
 from ..keys import among
 from ..profiles import PROFILES
@@ -63,7 +64,7 @@ def undo_profile(*, batch: ImportBatch, user) -> dict[str, int]:
     # Foreign keys are checked at commit (PostgreSQL, deferred), so children and parents go in any order.
     for model, ids in created.items():
         _raw_delete(model._default_manager.filter(among(model, "id", ids)))
-    public_changed()
+    public_changed(tags=set().union(*(written_tags(model, ids) for model, ids in created.items())))
     return {"deleted": sum(len(ids) for ids in created.values()), "restored": 0}
 
 
