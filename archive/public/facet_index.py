@@ -196,7 +196,7 @@ def build(now: datetime) -> FacetIndex:
     for facet in GUARDED:
         facets[facet.param].countable = _visible(facet, len(facets[facet.param].names), now)
     facets = {param: values.indexed(len(ids)) for param, values in facets.items()}
-    orders = {name: _rank(published, ids, fields) for name, fields in ORDERS.items()}
+    orders = {name: ranks(published, ids, fields) for name, fields in ORDERS.items()}
     expires = now + timedelta(seconds=settings.OPIS_FACET_INDEX_SECONDS)
     due = next_due(now)
     valid_until = expires if due is None else min(expires, due)
@@ -216,7 +216,7 @@ def next_due(now: datetime) -> datetime | None:
     return min(found, default=None)
 
 
-def _rank(published, ids: np.ndarray, fields: tuple[str, ...]) -> np.ndarray:
+def ranks(published, ids: np.ndarray, fields: tuple[str, ...]) -> np.ndarray:
     """Each position's place in the database's own order (its collation, its place for empty dates)."""
     ordered = np.fromiter(published.order_by(*fields).values_list("pk", flat=True).iterator(chunk_size=20000), np.int64)
     if not len(ids):
@@ -293,10 +293,7 @@ class ProcessIndex:
         builder: Callable[[datetime], FacetIndex] = build,
         updater: Callable[[FacetIndex, set[str], datetime, int], FacetIndex | None] | None = None,
     ):
-        if updater is None:
-            from .facet_update import update as updater  # that module builds on this one
-
-        self._builder, self._updater = builder, updater
+        self._builder, self._updater = builder, updater  # None: facet_update.update
         self._index: FacetIndex | None = None
         self._building = threading.Lock()
 
@@ -323,7 +320,11 @@ class ProcessIndex:
         if old is not None and old.generation < public_generation and now < old.valid_until:
             tags = changes_since(old.generation)
             if tags is not None:  # None: everything may have changed
-                updated = self._updater(old, tags, now, public_generation)
+                updater = self._updater
+                if updater is None:
+                    from .facet_update import update as updater  # that module builds on this one
+
+                updated = updater(old, tags, now, public_generation)
                 if updated is not None:
                     return updated
         self._index = None  # the old arrays may be freed while the new ones are read

@@ -27,19 +27,31 @@ from datetime import datetime
 
 import numpy as np
 from django.db import connections
+from django.db.models.expressions import RawSQL
 
 from archive.models import Source, Status
 
-from .facet_index import MULTI, ORDERS, SINGLE, FacetIndex, Values, next_due
+from .facet_index import MULTI, ORDERS, SINGLE, FacetIndex, Values, next_due, ranks
 from .facets import FACETS
 
 log = logging.getLogger(__name__)
 
-# Above this many changed sources an update costs about as much as a build (every array is rewritten anyway): the
-# index is built instead. A share of the index, but never fewer than UPDATE_LEAST (a small archive updates too).
-UPDATE_SHARE = 0.05
+# Above this many changed sources a build is chosen. An update costs about 0.4 ms per changed source (its rows and
+# links read, two index probes per order) against 2-3 s for a build at a million sources (bench/facet_update.py,
+# docs/performance.md): they meet near 5,000. A share of the index, but never fewer than UPDATE_LEAST (a small
+# archive updates too, its builds being cheap anyway) nor more than UPDATE_MOST.
+UPDATE_SHARE = 0.005
 UPDATE_LEAST = 1_000
-UPDATE_MOST = 50_000
+UPDATE_MOST = 5_000
+# Above this share of the index, the changed sources are ranked by one read of the whole order (what a build does)
+# rather than by probes: a probe costs about what reading a couple of hundred rows of the order does.
+PROBED_SHARE = 1 / 200
+
+
+def among(ids) -> RawSQL:
+    """Ids for `pk__in`, sent as one array: a list of tens of thousands of parameters takes longer to send than to
+    read."""
+    return RawSQL("SELECT unnest(%s::bigint[])", [[int(pk) for pk in ids]])
 
 
 def too_many(changed: int, size: int) -> bool:
@@ -97,7 +109,7 @@ class _Moves:
     changed sources published at `now`, with their columns."""
 
     def __init__(self, old_ids: np.ndarray, changed: np.ndarray, now: datetime):
-        published = Source.objects.published(now).filter(pk__in=changed.tolist()).order_by("pk")
+        published = Source.objects.published(now).filter(pk__in=among(changed)).order_by("pk")
         self.rows = list(published.values_list("pk", *SINGLE.values()))
         self.added = np.fromiter((row[0] for row in self.rows), dtype=np.int64, count=len(self.rows))
         self.kept = ~np.isin(old_ids, changed, assume_unique=True)
@@ -150,7 +162,7 @@ def _added_pairs(param: str, moves: _Moves) -> tuple[np.ndarray, np.ndarray]:
             return moves.added_at, np.array(raw, dtype=object)  # strings: numbered by _column_values
         return moves.added_at, np.array([value or 0 for value in raw], dtype=np.int64)
     through, owner, value, *_ = MULTI[param]
-    links = through._default_manager.filter(**{f"{owner}__in": moves.added.tolist()}).values_list(owner, value)
+    links = through._default_manager.filter(**{f"{owner}__in": among(moves.added)}).values_list(owner, value).order_by()
     pairs = np.array(list(links), dtype=np.int64).reshape(-1, 2)
     where = moves.added_at[np.searchsorted(moves.added, pairs[:, 0])]
     packed = np.unique(where.astype(np.int64) << 32 | pairs[:, 1])  # a person in two roles counts once
@@ -179,7 +191,7 @@ def _merged(old: Values, moves: _Moves, owners: np.ndarray, values: np.ndarray) 
 def _reread(facet, old: Values, pks: list[int], now: datetime):
     """The facet's names, keys and countable values with these records read again (a deleted one names nothing)."""
     model, key = facet.target
-    found = dict(model._default_manager.filter(pk__in=pks).values_list("pk", key))
+    found = dict(model._default_manager.filter(pk__in=among(pks)).values_list("pk", key))
     names = list(old.names) + [""] * max(0, max(pks) + 1 - len(old.names))
     keys = dict(old.keys)
     for pk in pks:
@@ -193,7 +205,7 @@ def _reread(facet, old: Values, pks: list[int], now: datetime):
         countable = np.zeros(len(names), dtype=bool)
         countable[: len(old.countable)] = old.countable
         countable[pks] = False
-        countable[list(facet.visible(now).filter(pk__in=pks).values_list("pk", flat=True))] = True
+        countable[list(facet.visible(now).filter(pk__in=among(pks)).values_list("pk", flat=True))] = True
     return names, keys, countable
 
 
@@ -203,12 +215,14 @@ def _reread(facet, old: Values, pks: list[int], now: datetime):
 # the values. Reading the whole order again is what a build costs (most of it). Instead each added source is placed
 # between the kept sources the database reports as its neighbours, one index probe each (the chrono index for the
 # date, archive_source_title_idx for the title), all in one statement: its rank is a fraction between theirs, and
-# the added sources sharing a gap are spread over it in the database's order. Ranks are floats; in the rare case
+# the added sources sharing a gap are spread over it in the database's order (many changed sources: one read of
+# the whole order, as a build does, costs less than their probes; see PROBED_SHARE). Ranks are floats; in the rare case
 # that repeated insertions in one gap have used up its precision, the kept ranks are renumbered first (an argsort,
 # no query). Recomputing only when a source's sort keys change would still read the whole order for every source
 # published, the commonest change of all.
 
-PUBLISHED_KEPT = "p.status = %(published)s AND p.published_at <= %(now)s AND NOT (p.id = ANY(%(changed)s))"
+# `<> ALL` of a constant array: PostgreSQL hashes it once per statement (tens of thousands of changed ids).
+PUBLISHED_KEPT = "p.status = %(published)s AND p.published_at <= %(now)s AND p.id <> ALL(%(changed)s::bigint[])"
 
 
 def _nearest(where: str, order: str) -> str:
@@ -252,6 +266,8 @@ def _place(old_rank: np.ndarray, moves: _Moves, changed: np.ndarray, fields: tup
     """The ranks at the new positions: the kept sources' as they were, the added ones' between their neighbours'.
     None when a neighbour is not in the index (a source published since the tags were read: the next list sees it
     among the changes; this one builds)."""
+    if len(moves.added) > moves.size * PROBED_SHARE:
+        return ranks(Source.objects.published(now), moves.ids, fields).astype(np.float64)
     rank = np.empty(moves.size, dtype=np.float64)
     rank[moves.kept_to] = old_rank[moves.kept]
     if not len(moves.added):

@@ -4,6 +4,7 @@ one built afresh. A change to everything builds."""
 
 import io
 import random
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -85,6 +86,13 @@ def archive(db):
         things.sources.append(source)
     generation.fold()  # as after the fixture's commits
     return things
+
+
+@pytest.fixture(autouse=True)
+def probed(monkeypatch):
+    """The changed sources placed in the orders by probes, however many of this small archive's sources change (a
+    larger share is ranked by one read of the order, as a build ranks them: the import test does both)."""
+    monkeypatch.setattr("archive.public.facet_update.PROBED_SHARE", 1.0)
 
 
 @pytest.fixture
@@ -241,7 +249,11 @@ IMPORTED = "identifier,title,repository,fond,date_edtf,languages,events,agents,s
 )
 
 
-def test_an_import_and_its_undo_update_the_index(client, archive, served, django_capture_on_commit_callbacks):
+@pytest.mark.parametrize("probed_share", [1.0, 0.0], ids=["ranked-by-probes", "ranked-by-one-read"])
+def test_an_import_and_its_undo_update_the_index(
+    client, archive, served, django_capture_on_commit_callbacks, monkeypatch, probed_share
+):
+    monkeypatch.setattr("archive.public.facet_update.PROBED_SHARE", probed_share)
     batch = []
 
     def imported():
@@ -300,3 +312,20 @@ def test_ranks_renumbered_when_a_gap_is_used_up(archive):
         )
         index = update(index, {f"source:{source.pk}"}, timezone.now(), index.generation + 1)
     assert _seen(index) == _seen(facet_index.build(timezone.now()))
+
+
+def test_a_publication_scheduled_by_a_save_ends_the_updated_index_when_it_comes(
+    client, archive, served, django_capture_on_commit_callbacks, settings
+):
+    settings.OPIS_FACET_INDEX_SECONDS = 24 * 3600
+    _list(client)
+    due = timezone.now() + timedelta(hours=1)
+    draft = _draft(archive)
+    with django_capture_on_commit_callbacks(execute=True):
+        apply_transition(instance=draft, user=archive.curator, name="submit")
+        apply_transition(instance=draft, user=archive.curator, name="publish", at=due)
+    updated = facet_index.current_index()
+    assert len(served.built) == 1 and updated.valid_until == due
+    assert draft.pk not in updated.ids
+    assert draft.pk in facet_index.current_index(due).ids  # built when it comes
+    assert len(served.built) == 2
