@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from archive.models import Commentary, Event, Source, Status, Unit
 from archive.models.authorities import AuthorityQuerySet, referring_records
 from archive.public.cache import public_changed
+from archive.public.changes import links_tag, list_tag, record_tag
 from curation.history import (
     NOT_RESTORED,
     FieldChange,
@@ -353,16 +354,21 @@ def carry_fonds(*, unit: Unit, user: AbstractUser, via: str) -> int:
     units_below = Unit.objects.filter(models.Q(parent=unit) | models.Q(parent__parent=unit))
     reason = _short_reason(str(_("Moved with %(unit)s") % {"unit": unit.identifier}))
     changed = 0
+    tags = {links_tag(Unit, top)}
     for model, below in (
         (Unit, units_below),
         (Source, Source.objects.filter(models.Q(unit=unit) | models.Q(unit__in=units_below))),
     ):
-        ids = list(below.exclude(fonds_id=top).values_list("pk", flat=True))
-        if ids:
+        rows = list(below.exclude(fonds_id=top).values_list("pk", "fonds_id"))
+        if rows:
+            ids = [pk for pk, _ in rows]
             model.objects.filter(pk__in=ids).update(fonds_id=top)
             changed += record_bulk_change(instances=model.objects.filter(pk__in=ids), user=user, via=via, reason=reason)
+            # Each record, its kind's lists, and what links to both fonds: their facet and pages count differently.
+            tags |= {list_tag(model)} | {record_tag(model, pk) for pk in ids}
+            tags |= {links_tag(Unit, fonds) for _, fonds in rows if fonds is not None}
     if changed:
-        public_changed()  # the fond facet and the unit pages count differently now
+        public_changed(tags=tags)
     return changed
 
 

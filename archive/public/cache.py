@@ -1,14 +1,21 @@
-"""Caching of what the public sees, keyed by the public generation (archive/public/generation.py).
+"""Caching of what the public sees, invalidated per record (archive/public/changes.py, generation.py).
 
-Every key holds the generation its content was built at. Saving or deleting any archive record (or changing its
-relations) adds to the generation in the writer's transaction, so when that transaction commits every cached
-page and figure is stale at once, on every worker and server, whatever cache each one has (its own memory, or
-Redis): the generation is read from PostgreSQL. A publication, a withdrawal or an edit of a published source
-is visible to the first request that starts after the commit. A request reads the generation once, before any
-record, and keys everything it stores by that value, so a page rendered from the rows as they were before a
-commit is never served after it. Writes that skip signals (queryset.update, bulk_create, CSV imports) must
-call `public_changed()` themselves, in their transaction. Scheduled publication (a published_at in the future)
-becomes visible when the entry expires: PUBLIC_CACHE_SECONDS bounds that delay.
+Pages (PublicPageCacheMiddleware) are stored by host, language and full path, with the generation they were built
+at and the tags of what they show, declared by their views (archive/public/dependencies.py; a view that declares
+nothing depends on everything). Saving or deleting an archive record, or linking and unlinking records, inserts a
+change row in the writer's transaction naming the record, its kind's list, and the records it linked to before
+and links to now (their "links" tags: their pages list what links to them). From the moment that transaction
+commits, every page naming one of those tags is stale, on every worker and server, whatever cache each one has
+(its own memory, or Redis): the check reads PostgreSQL, in the statement that reads the request's generation,
+after the cache. Every other page stays cached: editing one source leaves the pages of the other sources of its
+event, fonds and repository as they were. A page rendered from the rows as they were before a commit is never
+served after it (its generation is lower than the one the change's tags get, or the change is not folded yet).
+Writes that skip signals (queryset.update, bulk_create, CSV imports) call `public_changed(tags=…)` themselves, in
+their transaction, with `written_tags()` of what they wrote (or no tags: everything).
+
+Figures (`cached_value`, `cached_count`: counts, facets) stay keyed by the generation: any committed change
+recomputes them. Scheduled publication (a published_at in the future) is no change to a record: it becomes
+visible when the page or figure expires, so PUBLIC_CACHE_SECONDS bounds that delay.
 """
 
 import hashlib
@@ -24,9 +31,9 @@ from django.urls import Resolver404, resolve
 
 from archive.db_routing import is_public_read
 
-from .changes import list_tag, record_tag, stale
+from .changes import links_tag, list_tag, record_tag, stale
 from .dependencies import declared
-from .generation import begin, begin_unless_fresh, generation, public_changed, request_scope
+from .generation import MOST_TAGS, begin, begin_unless_fresh, generation, public_changed, request_scope
 
 CACHED_NAMESPACES = {"archive"}
 
@@ -56,35 +63,58 @@ TAGGED: set[type[Model]] = set()
 
 
 def forward_links(instance: Model) -> set[str]:
-    """The tags of the records `instance` links to by its foreign keys, as it holds them now."""
+    """The links tags of the records `instance` links to by its foreign keys, as it holds them now."""
     tags = set()
     for field in type(instance)._meta.concrete_fields:
         if field.is_relation and field.related_model in TAGGED and (pk := getattr(instance, field.attname)) is not None:
-            tags.add(record_tag(field.related_model, pk))
+            tags.add(links_tag(field.related_model, pk))
     return tags
 
 
 def stored_links(model: type[Model], pk, using: str) -> set[str]:
-    """The tags of the records a stored row links to by its foreign keys (before a save changes them)."""
+    """The links tags of the records a stored row links to by its foreign keys (before a save changes them)."""
     fields = [f for f in model._meta.concrete_fields if f.is_relation and f.related_model in TAGGED]
     if not fields:
         return set()
     row = model._base_manager.using(using).filter(pk=pk).values_list(*(f.attname for f in fields)).first() or ()
-    return {record_tag(field.related_model, value) for field, value in zip(fields, row, strict=False) if value}
+    return {links_tag(field.related_model, value) for field, value in zip(fields, row, strict=False) if value}
 
 
 def many_links(instance: Model) -> set[str]:
-    """The tags of the records `instance` is linked to by its own many-to-many fields, as stored now."""
+    """The links tags of the records `instance` is linked to by its own many-to-many fields, as stored now."""
     tags = set()
     for field in type(instance)._meta.local_many_to_many:
         if field.related_model in TAGGED:
             ids = getattr(instance, field.name).values_list("pk", flat=True)
-            tags |= {record_tag(field.related_model, pk) for pk in ids}
+            tags |= {links_tag(field.related_model, pk) for pk in ids}
     return tags
 
 
+def written_tags(model: type[Model], ids, using: str = DEFAULT_DB_ALIAS) -> set[str] | None:
+    """For a bulk write (no signals): the tags of the records of `model` with these ids, their kind's list and the
+    links tags of the records they link to as stored now; None (everything) for more than MOST_TAGS. Read it while
+    the links to name are stored: after a bulk insert, before a bulk deletion."""
+    ids = list(ids)
+    if len(ids) > MOST_TAGS:
+        return None
+    tags = {list_tag(model)} | {record_tag(model, pk) for pk in ids} | {links_tag(model, pk) for pk in ids}
+    rows = model._base_manager.using(using).filter(pk__in=ids)
+    for field in model._meta.concrete_fields:
+        if field.is_relation and field.related_model in TAGGED:
+            targets = rows.exclude(**{f"{field.attname}__isnull": True}).values_list(field.attname, flat=True)
+            tags |= {links_tag(field.related_model, pk) for pk in targets.distinct().order_by()}
+    for field in model._meta.local_many_to_many:
+        if field.related_model in TAGGED:
+            through = field.remote_field.through
+            links = through._base_manager.using(using).filter(**{f"{field.m2m_field_name()}__in": ids})
+            targets = links.values_list(f"{field.m2m_reverse_field_name()}_id", flat=True).distinct().order_by()
+            tags |= {links_tag(field.related_model, pk) for pk in targets}
+    return None if len(tags) > MOST_TAGS else tags
+
+
 def own_tags(instance: Model) -> set[str]:
-    return {record_tag(instance, instance.pk), list_tag(instance)}
+    """A record's own tag, the tag of what links to it (its page lists those) and its kind's list tag."""
+    return {record_tag(instance, instance.pk), links_tag(instance, instance.pk), list_tag(instance)}
 
 
 def links_before_save(sender, instance, using: str = DEFAULT_DB_ALIAS, raw: bool = False, **kwargs) -> None:
@@ -94,8 +124,8 @@ def links_before_save(sender, instance, using: str = DEFAULT_DB_ALIAS, raw: bool
 
 
 def record_saved(sender, instance, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
-    """A record was saved: its own pages and lists, the records it linked to and links to now are stale once its
-    transaction commits."""
+    """A record was saved: its own pages and its kind's lists, and the pages listing what links to the records it
+    linked to and links to now, are stale once its transaction commits."""
     before = instance.__dict__.pop("_opis_links_before", set())
     public_changed(using=using, tags=own_tags(instance) | forward_links(instance) | many_links(instance) | before)
 
@@ -105,13 +135,20 @@ def record_deleted(sender, instance, using: str = DEFAULT_DB_ALIAS, **kwargs) ->
     public_changed(using=using, tags=own_tags(instance) | forward_links(instance) | many_links(instance))
 
 
-def links_changed(sender, instance, action: str, model, pk_set, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
-    """Records were linked or unlinked: both sides and both kinds' lists. A clear is read before it happens."""
+def links_changed(
+    sender, instance, action: str, reverse: bool, model, pk_set, using: str = DEFAULT_DB_ALIAS, **kwargs
+) -> None:
+    """Records were linked or unlinked: the record holding the many-to-many field changed (its page shows its
+    links), the records on both sides are linked to differently, and both kinds' lists (their facets) changed. A
+    clear is read before it happens."""
     if action == "pre_clear":
         pk_set = set(linked_ids(sender, instance, model, using))
     elif action not in ("post_add", "post_remove"):
         return
-    tags = own_tags(instance) | {list_tag(model)} | {record_tag(model, pk) for pk in pk_set or ()}
+    others = {(model, pk) for pk in pk_set or ()}
+    holders = others if reverse else {(type(instance), instance.pk)}
+    tags = {list_tag(instance), list_tag(model), links_tag(instance, instance.pk)}
+    tags |= {links_tag(kind, pk) for kind, pk in others} | {record_tag(kind, pk) for kind, pk in holders}
     public_changed(using=using, tags=tags)
 
 
@@ -138,7 +175,7 @@ def connect_invalidation(models) -> None:
 
 class PublicGenerationMiddleware:
     """Every request to the public site reads the public generation once, after the user is known and before the
-    view reads any record, from the database its records come from; everything it caches is keyed by that value.
+    view reads any record, from the database its records come from; everything it caches is built at that value.
     """
 
     def __init__(self, get_response):
@@ -179,7 +216,7 @@ class PublicPageCacheMiddleware:
         key = self.key(request)
         if key is not None:
             entry = cache.get(key)
-            if isinstance(entry, Page) and begin_unless_fresh(entry.tags, entry.built):
+            if isinstance(entry, Page) and begin_unless_fresh(entry.tags, entry.built, entry.seen):
                 response = HttpResponse(entry.content, status=entry.status, headers=entry.headers)
                 response["X-Opis-Cache"] = "hit"
                 return response
@@ -188,7 +225,9 @@ class PublicPageCacheMiddleware:
         response = self.get_response(request)
         if key is not None and self.storable(response):
             headers = {k: v for k, v in response.items() if k.lower() != "set-cookie"}
-            store(key, Page(response.content, response.status_code, headers, generation(), sorted(declared())))
+            built = generation()
+            seen = list(getattr(built, "unfolded", ()))
+            store(key, Page(response.content, response.status_code, headers, int(built), seen, sorted(declared())))
             response["X-Opis-Cache"] = "miss"
         return response
 
@@ -222,6 +261,7 @@ class Page(NamedTuple):
     status: int
     headers: dict
     built: int
+    seen: list[int]  # the unfolded change rows its generation counted (changes.Generation)
     tags: list[str]
 
 
@@ -236,4 +276,4 @@ def store(key: str, page: Page) -> None:
 
 def fresh(page: Page) -> bool:
     """Whether a stored page may be served: nothing it shows changed since it was built (the check of a hit)."""
-    return not stale(page.tags, page.built)
+    return not stale(page.tags, page.built, page.seen)

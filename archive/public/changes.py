@@ -3,7 +3,12 @@
 A tag names what a change touched, and what a page shows:
 
 - a record: ``<model_name>:<pk>``, the model's ``_meta.model_name`` and primary key (``source:12``, ``event:3``,
-  ``agent:7``, ``unit:5``…);
+  ``agent:7``, ``unit:5``…): the record itself changed (saved, deleted, or its own many-to-many links);
+- the records linking to one: ``links:<model_name>:<pk>`` (``links:event:3``): a record that links to it (by a
+  foreign key or a many-to-many link, before or after the change) was saved, deleted, linked or unlinked. A page
+  that lists or counts what links to a record (an event's sources, a unit's children) depends on it; a page that
+  only names the record (a source page naming its event) depends on the record's own tag, so editing one source
+  leaves the pages of the other sources of its event, fonds and repository as they were;
 - a list of one kind: ``list:<model_name>`` (``list:source``, ``list:event``…), changed by every save or deletion
   of a record of that kind;
 - everything: ``'*'``. A change without tags changed everything; a page without tags depends on everything.
@@ -31,6 +36,11 @@ def record_tag(model: type[Model] | Model, pk) -> str:
     return f"{model._meta.model_name}:{pk}"
 
 
+def links_tag(model: type[Model] | Model, pk) -> str:
+    """The tag of the records linking to one record, e.g. ``links:event:3``."""
+    return f"links:{model._meta.model_name}:{pk}"
+
+
 def list_tag(model: type[Model] | Model) -> str:
     """The tag of the lists of one kind, e.g. ``list:source``."""
     return f"list:{model._meta.model_name}"
@@ -40,6 +50,8 @@ def tags_of(*things) -> set[str]:
     """Tags for records (their own tag), models (their list tag), strings (tags already) and iterables of these."""
     tags: set[str] = set()
     for thing in things:
+        if thing is None:
+            continue
         if isinstance(thing, str):
             tags.add(thing)
         elif isinstance(thing, type) and issubclass(thing, Model):
@@ -54,16 +66,34 @@ def tags_of(*things) -> set[str]:
     return tags
 
 
-# Stale: for an entry that depends on everything, any change after it was built (the generation rose); otherwise a
-# tag of its own (or '*') stamped after it was built, or an unfolded row naming one (or '*').
+class Generation(int):
+    """A generation as read, with the ids of the change rows it counted not yet folded: those committed before it
+    was read (or are the reader's own), so whatever is read after it shows their changes. At most UNFOLDED_SEEN
+    of them: a row left out only counts as newer than what was built."""
+
+    unfolded: tuple[int, ...] = ()
+
+    def __new__(cls, value: int, unfolded=()):
+        generation = super().__new__(cls, value)
+        generation.unfolded = tuple(unfolded or ())
+        return generation
+
+
+UNFOLDED_SEEN = 1000
 GENERATION = (
     "COALESCE((SELECT value FROM archive_publicgeneration WHERE id = 1), 0)"
     " + (SELECT count(*) FROM archive_publicchange)"
 )
+UNFOLDED = "ARRAY(SELECT id FROM archive_publicchange ORDER BY id LIMIT 1000)"  # UNFOLDED_SEEN
+# Stale: for an entry that depends on everything, any change after it was built (the generation rose); otherwise a
+# tag of its own (or '*') stamped after it was built, or an unfolded row naming one (or '*') that it did not see.
 STALE = f"""
-    SELECT generation, CASE WHEN %(everything)s THEN generation > %(built)s ELSE (
+    SELECT generation, {UNFOLDED}, CASE WHEN %(everything)s THEN generation > %(built)s ELSE (
         EXISTS (SELECT 1 FROM archive_publictag WHERE tag = ANY(%(tags)s::text[]) AND changed > %(built)s)
-        OR EXISTS (SELECT 1 FROM archive_publicchange WHERE tags && %(tags)s::text[])
+        OR EXISTS (
+            SELECT 1 FROM archive_publicchange
+            WHERE tags && %(tags)s::text[] AND NOT (id = ANY(%(seen)s::bigint[]))
+        )
     ) END
     FROM (SELECT {GENERATION} AS generation) AS now
 """  # noqa: S608 (GENERATION is a constant)
@@ -73,22 +103,26 @@ SINCE = """
 """
 
 
-def read_stale(tags: Iterable[str], built: int, using: str = DEFAULT_DB_ALIAS) -> tuple[int, bool]:
-    """The generation now and whether something built at generation `built` from `tags` is stale, in one
-    statement."""
+def read_stale(
+    tags: Iterable[str], built: int, seen: Iterable[int] = (), using: str = DEFAULT_DB_ALIAS
+) -> tuple[Generation, bool]:
+    """The generation now and whether something built at generation `built` (which saw the unfolded rows `seen`)
+    from `tags` is stale, in one statement."""
     tags = set(tags)
     everything = not tags or EVERYTHING in tags
     tags.add(EVERYTHING)
+    parameters = {"everything": everything, "built": built, "tags": sorted(tags), "seen": list(seen)}
     with connections[using].cursor() as cursor:
-        cursor.execute(STALE, {"everything": everything, "built": built, "tags": sorted(tags)})
-        generation, is_stale = cursor.fetchone()
-    return generation, is_stale
+        cursor.execute(STALE, parameters)
+        generation, unfolded, is_stale = cursor.fetchone()
+    return Generation(generation, unfolded), is_stale
 
 
-def stale(tags: Iterable[str], built: int, using: str = DEFAULT_DB_ALIAS) -> bool:
+def stale(tags: Iterable[str], built: int, seen: Iterable[int] = (), using: str = DEFAULT_DB_ALIAS) -> bool:
     """Whether something built at generation `built`, showing what `tags` name, has changed since (one statement).
-    Tags ``['*']`` (or none) mean it shows everything: any change makes it stale."""
-    return read_stale(tags, built, using)[1]
+    `seen`: the unfolded change rows the generation it was built at counted (`Generation.unfolded`), whose
+    changes it shows. Tags ``['*']`` (or none) mean it shows everything: any change makes it stale."""
+    return read_stale(tags, built, seen, using)[1]
 
 
 def changes_since(generation: int, using: str = DEFAULT_DB_ALIAS) -> set[str] | None:

@@ -60,10 +60,17 @@ def too_many(changed: int, size: int) -> bool:
 
 
 def named_records(tags: set[str]) -> dict[str, set[int]]:
-    """The records the tags name, by model name: {"source": {12}, "event": {3}}; list tags name none."""
+    """The records the tags name, by model name: {"source": {12}, "event": {3}}; list tags name none. A source
+    whose linking records changed (``links:source:12``: a person linked to it through archive_sourceagent, saved
+    on its own) is named too: its facet values are its links."""
     named: dict[str, set[int]] = {}
+    source = Source._meta.model_name
     for tag in tags:
         kind, _, pk = tag.partition(":")
+        if kind == "links":
+            kind, _, pk = pk.partition(":")
+            if kind != source:
+                continue
         if kind != "list" and pk.isdigit():
             named.setdefault(kind, set()).add(int(pk))
     return named

@@ -1,29 +1,38 @@
 """The public generation: a number in PostgreSQL that moves in the same commit as any change to the public records.
 
-Everything cached for the public (pages and figures, archive/public/cache.py; the facet index, facet_index.py) is
-built at one generation and used only at that generation. The number lives in the database, not in a cache, so
-every worker and every server reads the same one, whatever cache each of them has.
+What is cached for the public is checked against it. The page cache (archive/public/cache.py) stores each page
+with the generation it was built at and the tags of what it shows, and serves it while none of those changed
+since (archive/public/changes.py); the cached figures and the facet index (facet_index.py) are built at one
+generation and used only at that generation. The number lives in the database, not in a cache, so every worker
+and every server reads the same one, whatever cache each of them has.
 
 Kept as a total (archive_publicgeneration) plus the changes not yet folded into it (archive_publicchange), read
-together in one statement. `public_changed()` inserts a change row in the writer's own transaction: an insert,
-which no other writer waits for (no shared row is locked, however long an import holds its transaction). The
-generation therefore moves exactly when that transaction commits: not before (no other connection sees the
-row), never for a rollback, at once outside a transaction. After the commit one short autocommit statement
-folds the rows into the total; it leaves the sum as it was or raises it to the clock in microseconds, so that
-after a backup is restored the first change moves it past every number used before. A fold that never runs
-(a process killed right after its commit) leaves its rows counted: nothing is lost.
+together in one statement. `public_changed(tags=…)` inserts a change row naming what changed (its tags; none:
+everything) in the writer's own transaction: an insert, which no other writer waits for (no shared row is locked,
+however long an import holds its transaction). The generation therefore moves exactly when that transaction
+commits: not before (no other connection sees the row), never for a rollback, at once outside a transaction.
+After the commit one short autocommit statement folds the rows into the total: it leaves the sum as it was or
+raises it to the clock in microseconds, so that after a backup is restored the first change moves it past every
+number used before, and it stamps each tag of the rows it folds (archive_publictag) with the generation as it reads
+it. A fold that never runs (a process killed right after its commit) leaves its rows counted, and the pages they
+name stale, until the next fold takes them: nothing is lost.
 
 Each request reads the generation once, before it reads any record (`begin`, called by the middleware of
-archive/public/cache.py), from the primary, and builds every key from that one value (`generation()`). A request
-that read the number before a change committed may have read old records, but what it stores is keyed by a number
-no later request reads; a request that read the new number began after the commit, so it reads the new records.
+archive/public/cache.py, or `begin_unless_fresh`, which reads it in the statement that checks a cached page),
+from the primary, and builds everything from that one value (`generation()`). A request that read the number
+before a change committed may have read old records, but what it stores is marked with a number lower than the
+one the change's tags are stamped with (or the change's row is still unfolded, newer than anything); a request
+that read the new number began after the commit, so it reads the new records. The read also returns the unfolded
+rows it counted (`changes.Generation.unfolded`): committed before the request read any record, so a page built
+after them is not stale for them.
 
 With a read replica (archive/db_routing.py) a public request then reads the generation the replica has replayed.
 The change row arrives there in the same commit record as the changed records, and the number only rises, so a
 replica at the primary's number or past it holds every change that number counts: the request reads its records
-there. A replica behind it (lag), or not answering, would show records older than the key they would be cached
-under: that request reads its records from the primary instead. So no request, on any server, shows or caches a
-record older than the last change committed before it began, however far the replica lags.
+there. A replica behind it (lag), or not answering, would show records older than the generation they would be
+stored with: that request reads its records from the primary instead. A cached page served fresh reads no record.
+So no request, on any server, shows or caches a record older than the last change committed before it began,
+however far the replica lags.
 """
 
 import logging
@@ -37,7 +46,7 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 
 from archive.db_routing import read_database, reading_public, refuse_replica, replica_alias, reset_replica
 
-from .changes import EVERYTHING, GENERATION, read_stale
+from .changes import EVERYTHING, GENERATION, UNFOLDED, Generation, read_stale
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +64,7 @@ class _Request:
 _request: ContextVar[_Request | None] = ContextVar("opis_public_request", default=None)
 
 # The tables of archive.models.PublicGeneration and PublicChange.
-READ = f"SELECT {GENERATION}"
+READ = f"SELECT {GENERATION}, {UNFOLDED}"  # noqa: S608 (constants)
 CHANGED = "INSERT INTO archive_publicchange DEFAULT VALUES"  # tags '*': everything changed
 CHANGED_TAGS = "INSERT INTO archive_publicchange (tags) VALUES (%s::text[])"
 # Deletes the rows, raises the total by their count (or to the clock), and stamps their tags with the generation
@@ -86,11 +95,11 @@ FOLD = f"""
 MOST_TAGS = 50_000
 
 
-def read(using: str = DEFAULT_DB_ALIAS) -> int:
+def read(using: str = DEFAULT_DB_ALIAS) -> Generation:
     """The generation committed in that database now: the total and the rows not yet folded, in one snapshot."""
     with connections[using].cursor() as cursor:
         cursor.execute(READ)
-        return cursor.fetchone()[0]
+        return Generation(*cursor.fetchone())
 
 
 def public_changed(*, using: str = DEFAULT_DB_ALIAS, tags: Iterable[str] | None = None) -> None:
@@ -137,13 +146,13 @@ def begin(*, public: bool) -> int:
     return request.generation
 
 
-def begin_unless_fresh(tags: Iterable[str], built: int) -> bool:
+def begin_unless_fresh(tags: Iterable[str], built: int, seen: Iterable[int] = ()) -> bool:
     """For a public request holding something built at generation `built` from `tags`: whether it is still fresh,
     read in the same statement as the generation, from the primary. If it is stale, the request begins as
     `begin(public=True)` would, at that generation; if fresh, the request needs no generation (it reads no
     record)."""
     request = _request.get()
-    generation, is_stale = read_stale(tags, built)
+    generation, is_stale = read_stale(tags, built, seen)
     if is_stale and request is not None and request.generation is None:
         _adopt(request, generation, public=True)
     return not is_stale

@@ -1,12 +1,10 @@
 """What an import or an undo leaves beyond its batch: the history of each record and a fresh public cache.
 
 Bulk writes send no model signals, so neither the history (django-simple-history) nor the public page
-cache hears of them; the pipeline tells both, inside the import's own transaction, naming the records written (the
-facet index then updates those sources instead of being built again).
+cache hears of them; the pipeline tells both, inside the import's own transaction.
 """
 
-from archive.public.cache import TAGGED, public_changed
-from archive.public.changes import list_tag, record_tag
+from archive.public.cache import public_changed, written_tags
 from curation.history import record_bulk_writes
 from curation.models import TRACKED_MODELS, ChangeChannel, ImportBatch
 
@@ -14,10 +12,11 @@ CHUNK = 5000
 
 
 def record_written(
-    *, model, created: list[int], updated: list[int], user, batch: ImportBatch, reason: str = ""
+    *, model, created: list[int], updated: list[int], user, batch: ImportBatch, reason: str = "", deleted: bool = False
 ) -> None:
-    """History for the rows written, as stored (parents set last included); the public cache is stale from the
-    commit on."""
+    """History for the rows written, as stored (parents set last included); the public pages showing them are
+    stale from the commit on: the created records' own and those they link to. Updated records (or records
+    `deleted` before this call) may have linked elsewhere before, which is not known here: then every page is."""
     if model in TRACKED_MODELS:
         ids, updated = [*created, *updated], set(updated)
         for start in range(0, len(ids), CHUNK):
@@ -31,12 +30,5 @@ def record_written(
                 batch=str(batch.pk),
                 reason=reason,
             )
-    # In the import's transaction: the public generation moves when (and only if) it commits.
-    public_changed(tags=written_tags(model, [*created, *updated]))
-
-
-def written_tags(model, ids) -> set[str]:
-    """The tags of records written or deleted in bulk: each record, its kind's lists, and the lists of the kinds
-    it links to (their pages may list or count it). Beyond archive.public.generation.MOST_TAGS, everything."""
-    linked = {field.related_model for field in model._meta.get_fields() if field.is_relation and field.concrete}
-    return {record_tag(model, pk) for pk in ids} | {list_tag(kind) for kind in {model, *(linked & TAGGED)}}
+    # In the import's transaction: the pages are stale when (and only if) it commits.
+    public_changed(tags=None if updated or deleted else written_tags(model, created))

@@ -7,13 +7,26 @@ from django.db.models import Prefetch
 from django.views.generic import DetailView, ListView
 
 from archive.citation import CITED
-from archive.models import Agent, Event, Place, Source
+from archive.models import Agent, Event, Place, Source, SourceAgent, Unit
+from archive.public.dependencies import depends_on, links_of, listed_sources
 from archive.public.maps import MAP_MARKERS, map_data
 
 from .mixins import ClampedPageMixin
 
 
-class AgentDetailView(DetailView):
+class AuthorityDetailMixin:
+    """An authority's page shows it and the published sources and events that name it (each of those, linked,
+    unlinked, published or withdrawn, names it too)."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        depends_on(
+            self.object, links_of(self.object), listed_sources(self.object.sources.all()), self.object.events.all()
+        )
+        return context
+
+
+class AgentDetailView(AuthorityDetailMixin, DetailView):
     model = Agent
 
     def get_queryset(self):
@@ -23,7 +36,7 @@ class AgentDetailView(DetailView):
         )
 
 
-class PlaceDetailView(DetailView):
+class PlaceDetailView(AuthorityDetailMixin, DetailView):
     model = Place
 
     def get_queryset(self):
@@ -45,6 +58,8 @@ class AuthorityListMixin(ClampedPageMixin):
     paginate_by = 100
 
     def get_queryset(self):
+        # Which authorities are public: any source, event or unit published, withdrawn or relinked.
+        depends_on(self.model, Source, Event, Unit, SourceAgent)
         return self.model.objects.public().defer("search_vector").order_by("name", "pk")
 
 

@@ -8,6 +8,7 @@ from django.views.generic import DetailView, ListView
 from archive.citation import CITED
 from archive.models import Commentary, Event, Source
 from archive.public.cache import cached_count
+from archive.public.dependencies import depends_on, links_of, listed_sources
 from archive.public.jsonld import event_jsonld
 
 from .citations import FormerSlugMixin
@@ -26,6 +27,7 @@ class EventListView(ListView):
 
     def get_queryset(self):
         events = Event.objects.published().select_related("parent").order_by("date_start", "name")
+        depends_on(Event)  # every published event, and its parent's name
         return without_search_vector(events.defer("description", "parent__description"))
 
 
@@ -61,4 +63,15 @@ class EventDetailView(FormerSlugMixin, PublishedMixin, DetailView):
         context["all_sources_url"] = f"{reverse('archive:source-list')}?{urlencode({'event': event.slug})}"
         context["parent"] = event.parent if event.parent and event.parent.is_published else None
         context["jsonld"] = event_jsonld(self.request, event, event.children.all()) if event.is_published else None
+        # Its sources, their count and its parts change only with a record linking to it: that names its links.
+        depends_on(
+            event,
+            links_of(event),
+            event.parent,
+            event.children.all(),
+            event.places.all(),
+            event.participants.all(),
+            event.commentary.all(),
+            listed_sources(context["sources"]),
+        )
         return context

@@ -6,6 +6,7 @@ from django.views.generic import TemplateView
 from archive.citation import CITED
 from archive.models import Event, Source
 from archive.public.cache import cached_value
+from archive.public.dependencies import depends_on, listed_sources
 
 from .mixins import LISTED
 
@@ -22,8 +23,9 @@ class HomeView(TemplateView):
         # Counting a million rows takes a while: once per change to the records, not once per visit.
         context["source_count"] = cached_value("home:source-count", sources.count)
         context["event_count"] = cached_value("home:event-count", events.count)
-        context["newest_sources"] = sources.select_related(*CITED).only(*LISTED).order_by("-published_at")[:5]
+        context["newest_sources"] = list(sources.select_related(*CITED).only(*LISTED).order_by("-published_at")[:5])
         context["timeline"] = events.filter(parent__isnull=True).order_by("date_start")[:TIMELINE_TEASER]
+        depends_on(Source, Event, listed_sources(context["newest_sources"]))
         return context
 
 

@@ -12,8 +12,22 @@ from django.views.generic import DetailView, ListView
 from archive.citation import CITED
 from archive.citations import EXPORTS, full_en, full_ru
 from archive.iiif.manifest import page_images
-from archive.models import Commentary, Event, Level, Source, SourceAgent
+from archive.models import (
+    Agent,
+    Commentary,
+    Event,
+    Language,
+    Level,
+    Place,
+    Repository,
+    Source,
+    SourceAgent,
+    Subject,
+    Unit,
+)
 from archive.public.cache import cached_count, cached_value
+from archive.public.changes import record_tag
+from archive.public.dependencies import depends_on, links_of, unit_chain
 from archive.public.facets import FACETS, Facet, compute_facets, index_ids, list_ids
 from archive.public.filters import SourceFilter, applicable
 from archive.public.jsonld import source_jsonld
@@ -24,6 +38,9 @@ from .citations import FormerSlugMixin, citation_of
 from .mixins import LISTED, ClampedPageMixin, PublishedMixin, filter_key, without_search_vector
 
 PAGE_SIZES = (10, 25, 50, 100)
+
+# A source list shows sources, filtered and counted by the records of these kinds (its facets), and their links.
+LIST_DEPENDS = (Source, Event, Agent, SourceAgent, Place, Subject, Language, Repository, Unit)
 
 
 def source_filter_class(request):
@@ -127,6 +144,8 @@ class SourceListView(ClampedPageMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        # Which sources match, their facets' labels and counts: any source, any record a facet names, any link.
+        depends_on(LIST_DEPENDS)
         facets = compute_facets(self.filter_class, self.filterset.data, Source.objects.published(), cached=cached_value)
         for facet in facets:
             facet.errors = list(self.checked.errors.get(facet.param, ()))
@@ -199,6 +218,22 @@ class SourceDetailView(FormerSlugMixin, PublishedMixin, DetailView):
         # Images come through IIIF, which serves published sources only: a preview lists none.
         context["iiif_images"] = page_images(source) if source.is_published else []
         context["has_images"] = bool(source.images.all())
+        # Its own links (commentary, images, people's roles), and the documents of its file (its neighbours).
+        in_file = source.unit if source.unit_id and source.unit.level == Level.FILE else None
+        depends_on(
+            source,
+            links_of(source, in_file),
+            source.repository,
+            list(unit_chain(source.unit)),
+            events_linked(source),
+            [link.agent for link in source.agent_links.all()],
+            source.places.all(),
+            source.subjects.all(),
+            source.languages.all(),
+            source.commentary.all(),
+            source.images.all(),
+            *(context["previous_in_delo"], context["next_in_delo"]),
+        )
         return context
 
     def render_to_response(self, context, **kwargs):
@@ -209,6 +244,13 @@ class SourceDetailView(FormerSlugMixin, PublishedMixin, DetailView):
             # twice is no nonce, and a stored page's nonce would not match the next response's policy.
             patch_cache_control(response, private=True)
         return response
+
+
+def events_linked(source) -> list[str]:
+    """The tags of every event the source is linked to, published or not: one published later shows on its page
+    from then on (the page lists the published ones only)."""
+    through = Source.events.through.objects.filter(source=source)
+    return [record_tag(Event, pk) for pk in through.values_list("event_id", flat=True)]
 
 
 def citation_context(request, source) -> dict:

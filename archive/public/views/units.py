@@ -4,10 +4,11 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.views.generic import DetailView, ListView
 
-from archive.models import Repository, Script, Unit
+from archive.models import Event, Repository, Script, Source, Unit
 from archive.models.units import NUMBER_ORDER
 from archive.public.cache import cached_value
 from archive.public.children import SORTS, Children, documents_under, sort_of
+from archive.public.dependencies import depends_on, links_of, unit_chain
 from archive.public.jsonld import unit_jsonld
 from archive.public.tree import reference_code, unit_trail
 
@@ -47,6 +48,8 @@ class RepositoryListView(ListView):
         )
         for repository in context["repositories"]:
             repository.fonds_count = counts.get(repository.pk, 0)
+        # Which repositories are public, and their fonds: any source, event or unit published, withdrawn or moved.
+        depends_on(Repository, Source, Event, Unit)
         return context
 
 
@@ -75,6 +78,8 @@ class RepositoryDetailView(PagedMixin, DetailView):
         for unit in shown:
             unit.document_count = counts.get(unit.pk, 0)
         context["fonds"] = shown
+        # A fonds published or withdrawn names its repository; a document added under a fonds names the fonds.
+        depends_on(self.object, links_of(self.object, *shown), shown)
         return context
 
 
@@ -108,5 +113,13 @@ class UnitDetailView(PublishedMixin, PagedMixin, DetailView):
             reference_code=reference_code(unit),
             scripts=[Script(code).label if code in Script.values else code for code in unit.scripts],
             jsonld=unit_jsonld(self.request, unit) if unit.is_published else None,
+        )
+        # A child added, moved, published or withdrawn links to this unit (its parent or its unit).
+        depends_on(
+            links_of(unit),
+            list(unit_chain(unit)),
+            unit.repository,
+            *(getattr(unit, name).all() for name in ("creators", "agents", "places", "subjects", "languages")),
+            [child.record for child in context["children"]],
         )
         return context

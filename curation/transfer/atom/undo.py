@@ -4,10 +4,10 @@ deleted together, or nothing is: a record edited since, or used by something add
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
 
+from archive.public.cache import written_tags
 from archive.public.generation import public_changed
 from curation.history import record_bulk_deletion
 from curation.models import TRACKED_MODELS, ChangeChannel, ImportBatch, RecordAction
-from curation.transfer.history_and_cache import written_tags
 
 from ..keys import among
 from ..profiles import PROFILES
@@ -57,6 +57,11 @@ def undo_profile(*, batch: ImportBatch, user) -> dict[str, int]:
                     batch=str(batch.pk),
                     reason=f"Undo of import batch #{batch.pk}",
                 )
+    # What the records deleted showed on, read while their links are still stored.
+    tags = set()
+    for model, ids in created.items():
+        written = written_tags(model, ids)
+        tags = None if written is None or tags is None else tags | written
     for model, ids in created.items():
         for field in model._meta.many_to_many:
             through = field.remote_field.through
@@ -64,7 +69,7 @@ def undo_profile(*, batch: ImportBatch, user) -> dict[str, int]:
     # Foreign keys are checked at commit (PostgreSQL, deferred), so children and parents go in any order.
     for model, ids in created.items():
         _raw_delete(model._default_manager.filter(among(model, "id", ids)))
-    public_changed(tags=set().union(*(written_tags(model, ids) for model, ids in created.items())))
+    public_changed(tags=tags)
     return {"deleted": sum(len(ids) for ids in created.values()), "restored": 0}
 
 
