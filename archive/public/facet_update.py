@@ -5,8 +5,9 @@
 worker may be reading them), and its caches of masks and labels are not carried over. It gives None when a build
 is the better way: too many sources changed, or the database answers something the old index cannot place.
 
-- Sources named (``source:N``): their rows and links are read again; those published at `now` replace their old
-  positions, the others drop out; every facet's pairs are remapped to the new positions in one pass of numpy.
+- Sources named (``source:N``, or ``links:source:N``: a record linking to it changed): their rows and links are
+  read again; those published at `now` replace their old positions, the others drop out; every facet's pairs are
+  remapped to the new positions in one pass of numpy.
 - Records a facet names (``event:3``, ``agent:7``, ``unit:5``…): those records' keys, and for a guarded facet
   whether they may be named at `now`, are read again; nothing else of the facet is.
 - Orders: see `_place`.
