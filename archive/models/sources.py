@@ -178,6 +178,9 @@ class Source(PlainText, EditorialModel, DatedModel):
             *icontains_indexes("source", "identifier", "title", "title_original", "summary"),
             # The default order, and the newest published first.
             models.Index(fields=["date_start", "identifier"], name="archive_source_chrono_idx"),
+            # The list by title: the facet index places a source published since its build between its
+            # neighbours in this order (archive/public/facet_update.py), one probe each.
+            models.Index(fields=["title", "identifier"], name="archive_source_title_idx"),
             models.Index(fields=["-published_at"], condition=Q(status="published"), name="archive_source_newest_idx"),
             harvest_index("source"),
         ]

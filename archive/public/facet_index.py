@@ -4,11 +4,14 @@ Counting eight facets of a broad list in SQL reads tens of thousands of link row
 seconds at a million sources on a small machine). Here each facet is a pair of numpy arrays (source position,
 value id), so filtering is a boolean mask and counting is one `bincount`: milliseconds.
 
-Correctness first: an index is used only while it is current, meaning built at the request's public
-generation (archive.public.generation), younger than OPIS_FACET_INDEX_SECONDS, and before the next scheduled
-publication. A process keeps one index (`ProcessIndex`); a list that finds it missing or no longer current
-builds a new one in its own request (about 3 s at a million sources) and is served by it. Nothing is built in
-the background: what serves a request depends only on the records, the generation and the time it is given.
+Correctness first: an index is used only while it is current, meaning at the request's public generation
+(archive.public.generation), younger than OPIS_FACET_INDEX_SECONDS since it was built, and before the next
+scheduled publication. A process keeps one index (`ProcessIndex`). A list that finds it at an older generation
+brings it forward from the change log (archive.public.changes): a new index made from the old one and the records
+changed since (facet_update.py; milliseconds for a few sources). A list that finds none, or one past its age limit
+or a scheduled publication, or changes too many or unnamed, builds a new one (about 3 s at a million sources).
+Either happens in that list's own request, which is then served by the result. Nothing is built or updated in the
+background: what serves a request depends only on the records, the generation and the time it is given.
 Only the categorical filters are served; a list filtered by words or dates is counted in SQL.
 """
 
@@ -26,6 +29,7 @@ from django.utils import timezone
 
 from archive.models import Source, Status
 
+from .changes import changes_since
 from .facets import FACETS
 from .generation import generation
 
@@ -60,7 +64,8 @@ class Values:
     named: np.ndarray | None = None  # bool per value id: has a code or slug (set by `indexed`)
 
     def indexed(self, size: int) -> "Values":
-        self.starts = np.searchsorted(self.owners, np.arange(size + 1))
+        # The owners are sorted: each position's pairs start after those of the positions before it.
+        self.starts = np.concatenate(([0], np.cumsum(np.bincount(self.owners, minlength=size))))
         self.named = np.fromiter((bool(name) for name in self.names), dtype=bool, count=len(self.names))
         return self
 
@@ -82,6 +87,7 @@ class FacetIndex:
     orders: dict[str, np.ndarray]  # sort name -> rank of each position in the database's own ordering
     generation: int  # the public generation (archive.public.generation) it was built at
     valid_until: datetime  # the next scheduled publication, or the age limit
+    expires: datetime | None = None  # the age limit, OPIS_FACET_INDEX_SECONDS after the build (None: valid_until)
     _masks: dict = field(default_factory=dict, repr=False)
     _masks_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _labels: dict = field(default_factory=dict, repr=False)  # param -> {code or slug: its labels}
@@ -190,19 +196,27 @@ def build(now: datetime) -> FacetIndex:
     for facet in GUARDED:
         facets[facet.param].countable = _visible(facet, len(facets[facet.param].names), now)
     facets = {param: values.indexed(len(ids)) for param, values in facets.items()}
-    orders = {name: _rank(published, ids, fields) for name, fields in ORDERS.items()}
-    valid_until = now + timedelta(seconds=settings.OPIS_FACET_INDEX_SECONDS)
-    # A scheduled source joins the lists, a scheduled event the event facet.
+    orders = {name: ranks(published, ids, fields) for name, fields in ORDERS.items()}
+    expires = now + timedelta(seconds=settings.OPIS_FACET_INDEX_SECONDS)
+    due = next_due(now)
+    valid_until = expires if due is None else min(expires, due)
+    log.info("facet index: %d sources built in %.1f s", len(ids), time.monotonic() - started)
+    return FacetIndex(ids, facets, orders, built_at, valid_until, expires=expires)
+
+
+def next_due(now: datetime) -> datetime | None:
+    """The next scheduled publication after `now` that changes the index: a source joins the lists, a guarded
+    facet's record (an event, a fonds) its facet."""
+    found = []
     for model in (Source, *(facet.target[0] for facet in GUARDED)):
         upcoming = model.objects.filter(status=Status.PUBLISHED, published_at__gt=now)
         due = upcoming.order_by("published_at").values_list("published_at", flat=True).first()
         if due is not None:
-            valid_until = min(valid_until, due)
-    log.info("facet index: %d sources built in %.1f s", len(ids), time.monotonic() - started)
-    return FacetIndex(ids, facets, orders, built_at, valid_until)
+            found.append(due)
+    return min(found, default=None)
 
 
-def _rank(published, ids: np.ndarray, fields: tuple[str, ...]) -> np.ndarray:
+def ranks(published, ids: np.ndarray, fields: tuple[str, ...]) -> np.ndarray:
     """Each position's place in the database's own order (its collation, its place for empty dates)."""
     ordered = np.fromiter(published.order_by(*fields).values_list("pk", flat=True).iterator(chunk_size=20000), np.int64)
     if not len(ids):
@@ -268,18 +282,23 @@ def _pairs(through, owner: str, value: str) -> tuple[np.ndarray, np.ndarray]:
 class ProcessIndex:
     """The index a process serves its lists from.
 
-    It lives until a list finds it no longer current at that moment; that request then builds the next one, and
-    is served by it. `forget` drops it. The requests of a threaded server share it; one builds at a time, and the
-    others wait for its index rather than build their own.
+    It lives until a list finds it no longer current at that moment; that request then updates it from the change
+    log (`updater`, facet_update.update) or, failing that, builds the next one (`builder`), and is served by it.
+    `forget` drops it. The requests of a threaded server share it; one builds or updates at a time, and the others
+    wait for its index rather than make their own.
     """
 
-    def __init__(self, builder: Callable[[datetime], FacetIndex] = build):
-        self._builder = builder
+    def __init__(
+        self,
+        builder: Callable[[datetime], FacetIndex] = build,
+        updater: Callable[[FacetIndex, set[str], datetime, int], FacetIndex | None] | None = None,
+    ):
+        self._builder, self._updater = builder, updater  # None: facet_update.update
         self._index: FacetIndex | None = None
         self._building = threading.Lock()
 
     def get(self, now: datetime | None = None) -> FacetIndex | None:
-        """The index current at `now` (by default the present), built first if need be; None when
+        """The index current at `now` (by default the present), updated or built first if need be; None when
         OPIS_FACET_INDEX is off."""
         if not settings.OPIS_FACET_INDEX:
             return None
@@ -288,11 +307,28 @@ class ProcessIndex:
         index = self._index
         if index is None or not index.current(public_generation, now):
             with self._building:
-                index = self._index  # another request may have built it meanwhile
+                index = self._index  # another request may have made it meanwhile
                 if index is None or not index.current(public_generation, now):
-                    index = self._index = None  # the old arrays may be freed while the new ones are read
-                    index = self._index = self._builder(now)
+                    index = self._index = self._next(index, public_generation, now)
         return index
+
+    def _next(self, old: FacetIndex | None, public_generation: int, now: datetime) -> FacetIndex:
+        """The old index brought to `public_generation` from the change log, or a new one built.
+
+        The generation was read before the change log is (here) and before the changed rows are (by the updater):
+        see facet_update.py for why that misses nothing."""
+        if old is not None and old.generation < public_generation and now < old.valid_until:
+            tags = changes_since(old.generation)
+            if tags is not None:  # None: everything may have changed
+                updater = self._updater
+                if updater is None:
+                    from .facet_update import update as updater  # that module builds on this one
+
+                updated = updater(old, tags, now, public_generation)
+                if updated is not None:
+                    return updated
+        self._index = None  # the old arrays may be freed while the new ones are read
+        return self._builder(now)
 
     def forget(self) -> None:
         """Drop the index: the next list builds one."""

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.text import capfirst
 
 from archive.models import Level, Unit
+from archive.public.cache import written_tags
+from archive.public.generation import public_changed
 from archive.spreadsheet import unescape_formula
 from curation.history import record_bulk_deletion
 from curation.models import BatchStatus, ChangeChannel, ImportBatch, RecordAction
@@ -118,17 +120,23 @@ def undo_batch(*, batch: ImportBatch, user) -> dict[str, int]:
     created_ids = list(records.filter(action=RecordAction.CREATED).values_list("object_id", flat=True))
     _check_unchanged(kind, batch)
     _check_not_referenced(kind, created_ids)
+    updated_ids = list(records.filter(action=RecordAction.UPDATED).values_list("object_id", flat=True))
+    # What the records deleted showed on, read while their links are still stored. An undo that restores records
+    # too changes everything (where they linked before the import is not known here).
+    gone = None if updated_ids else written_tags(kind.model, created_ids)
     restored = _restore(kind, batch, user)
     _delete(kind, created_ids, user=user, batch=batch)
     history_and_cache.record_written(
         model=kind.model,
         created=[],
-        updated=list(records.filter(action=RecordAction.UPDATED).values_list("object_id", flat=True)),
+        updated=updated_ids,
         user=user,
         batch=batch,
         reason=f"Undo of import batch #{batch.pk}",
-        deleted=bool(created_ids),
+        deleted=bool(created_ids) and gone is None,
     )
+    if gone:
+        public_changed(tags=gone)
     _mark_undone(batch, user)
     return {"deleted": len(created_ids), "restored": restored}
 
