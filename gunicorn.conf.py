@@ -14,9 +14,12 @@ threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5
-# Recycle workers now and then so a slow leak never becomes an outage; jitter avoids restarting all at once.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
-max_requests_jitter = 200
+# Recycle workers now and then so a slow leak never becomes an outage; jitter avoids restarting all at once. Now and
+# then: a new worker starts without what its predecessor had made (its facet index, seconds to build at a million
+# sources; its compiled templates; its database connection), so at a thousand requests a second a budget of a few
+# thousand requests would restart every worker every few seconds.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "50000"))
+max_requests_jitter = 5000
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # Stage the app once in the master, so workers fork with it loaded (faster start, shared memory).
 preload_app = True

@@ -13,6 +13,8 @@ class ArchiveConfig(AppConfig):
         from . import models
         from .iiif.derivatives import derivatives_deleted
         from .public.cache import connect_invalidation
+        from .public.changes import LISTING
+        from .public.filters import listing_fields
         from .public.oai import tombstones
 
         name_link_tables(self.get_models(include_auto_created=True))
@@ -33,6 +35,8 @@ class ArchiveConfig(AppConfig):
                 models.Unit,
             ]
         )
+        # A source's title edited leaves the lists filtered by facets as they were, but for its own rows.
+        LISTING[models.Source] = listing_fields()
         post_delete.connect(derivatives_deleted, sender=models.SourceImage, dispatch_uid="opis-iiif-derivatives")
         # A public unit or source deleted outright stays known to OAI-PMH harvesters as deleted.
         tombstones.connect()

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from archive.models import Commentary, Event, Source, Status, Unit
 from archive.models.authorities import AuthorityQuerySet, referring_records
 from archive.public.cache import public_changed
-from archive.public.changes import links_tag, list_tag, record_tag
+from archive.public.changes import kind_tags, links_tag, record_tag
 from curation.history import (
     NOT_RESTORED,
     FieldChange,
@@ -406,7 +406,7 @@ def carry_fonds(*, unit: Unit, user: AbstractUser, via: str) -> int:
             model.objects.filter(pk__in=ids).update(fonds_id=top)
             changed += record_bulk_change(instances=model.objects.filter(pk__in=ids), user=user, via=via, reason=reason)
             # Each record, its kind's lists, and what links to both fonds: their facet and pages count differently.
-            tags |= {list_tag(model)} | {record_tag(model, pk) for pk in ids}
+            tags |= kind_tags(model) | {record_tag(model, pk) for pk in ids}
             tags |= {links_tag(Unit, fonds) for _, fonds in rows if fonds is not None}
     if changed:
         public_changed(tags=tags)

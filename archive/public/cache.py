@@ -31,7 +31,7 @@ from django.urls import Resolver404, resolve
 
 from archive.db_routing import is_public_read
 
-from .changes import links_tag, list_tag, record_tag, stale
+from .changes import LISTING, kind_tags, links_tag, listing_tag, record_tag, stale
 from .dependencies import declared
 from .generation import MOST_TAGS, begin, begin_unless_fresh, generation, public_changed, request_scope
 
@@ -97,7 +97,7 @@ def written_tags(model: type[Model], ids, using: str = DEFAULT_DB_ALIAS) -> set[
     ids = list(ids)
     if len(ids) > MOST_TAGS:
         return None
-    tags = {list_tag(model)} | {record_tag(model, pk) for pk in ids} | {links_tag(model, pk) for pk in ids}
+    tags = kind_tags(model) | {record_tag(model, pk) for pk in ids} | {links_tag(model, pk) for pk in ids}
     rows = model._base_manager.using(using).filter(pk__in=ids)
     for field in model._meta.concrete_fields:
         if field.is_relation and field.related_model in TAGGED:
@@ -113,21 +113,38 @@ def written_tags(model: type[Model], ids, using: str = DEFAULT_DB_ALIAS) -> set[
 
 
 def own_tags(instance: Model) -> set[str]:
-    """A record's own tag, the tag of what links to it (its page lists those) and its kind's list tag."""
-    return {record_tag(instance, instance.pk), links_tag(instance, instance.pk), list_tag(instance)}
+    """A record's own tag, the tag of what links to it (its page lists those) and its kind's list tags."""
+    return {record_tag(instance, instance.pk), links_tag(instance, instance.pk)} | kind_tags(instance)
+
+
+def listing_values(model: type[Model], values) -> tuple:
+    """The values of the fields that place a record in its kind's lists (changes.LISTING), as Python values."""
+    fields = [model._meta.get_field(name) for name in LISTING[model]]
+    return tuple(field.to_python(value) for field, value in zip(fields, values, strict=True))
 
 
 def links_before_save(sender, instance, using: str = DEFAULT_DB_ALIAS, raw: bool = False, **kwargs) -> None:
-    """Before an existing record is saved: the records it linked to, whose pages (and counts) show it until now."""
+    """Before an existing record is saved: the records it linked to, whose pages (and counts) show it until now,
+    and where its lists placed it."""
     if not instance._state.adding and instance.pk is not None:
         instance._opis_links_before = stored_links(sender, instance.pk, using)
+        if sender in LISTING:
+            row = sender._base_manager.using(using).filter(pk=instance.pk).values_list(*LISTING[sender]).first()
+            instance._opis_listing_before = None if row is None else listing_values(sender, row)
 
 
-def record_saved(sender, instance, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
+def record_saved(sender, instance, using: str = DEFAULT_DB_ALIAS, created: bool = False, **kwargs) -> None:
     """A record was saved: its own pages and its kind's lists, and the pages listing what links to the records it
-    linked to and links to now, are stale once its transaction commits."""
+    linked to and links to now, are stale once its transaction commits. Which records its kind's lists hold is
+    unchanged when the save left its listing fields as they were."""
     before = instance.__dict__.pop("_opis_links_before", set())
-    public_changed(using=using, tags=own_tags(instance) | forward_links(instance) | many_links(instance) | before)
+    tags = own_tags(instance) | forward_links(instance) | many_links(instance) | before
+    listed_before = instance.__dict__.pop("_opis_listing_before", None)
+    if not created and listed_before is not None:
+        now = listing_values(sender, [getattr(instance, name) for name in LISTING[sender]])
+        if now == listed_before:
+            tags.discard(listing_tag(instance))
+    public_changed(using=using, tags=tags)
 
 
 def record_deleted(sender, instance, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
@@ -147,7 +164,7 @@ def links_changed(
         return
     others = {(model, pk) for pk in pk_set or ()}
     holders = others if reverse else {(type(instance), instance.pk)}
-    tags = {list_tag(instance), list_tag(model), links_tag(instance, instance.pk)}
+    tags = kind_tags(instance) | kind_tags(model) | {links_tag(instance, instance.pk)}
     tags |= {links_tag(kind, pk) for kind, pk in others} | {record_tag(kind, pk) for kind, pk in holders}
     public_changed(using=using, tags=tags)
 

@@ -11,6 +11,10 @@ A tag names what a change touched, and what a page shows:
   leaves the pages of the other sources of its event, fonds and repository as they were;
 - a list of one kind: ``list:<model_name>`` (``list:source``, ``list:event``…), changed by every save or deletion
   of a record of that kind;
+- which records of one kind a list holds and counts: ``listing:<model_name>``, named with the list tag by every
+  write but a save that leaves the fields registered in `LISTING` as they were (a source's title edited: the lists
+  filtered by facets and sorted by date hold and count the same sources in the same order). A list that declares it
+  instead of the list tag declares the records it shows too;
 - everything: ``'*'``. A change without tags changed everything; a page without tags depends on everything.
 
 Every change row (archive_publicchange, inserted by `public_changed()` in the writer's transaction) carries its
@@ -44,6 +48,21 @@ def links_tag(model: type[Model] | Model, pk) -> str:
 def list_tag(model: type[Model] | Model) -> str:
     """The tag of the lists of one kind, e.g. ``list:source``."""
     return f"list:{model._meta.model_name}"
+
+
+def listing_tag(model: type[Model] | Model) -> str:
+    """The tag of which records of one kind the lists hold, count and place, e.g. ``listing:source``."""
+    return f"listing:{model._meta.model_name}"
+
+
+def kind_tags(model: type[Model] | Model) -> set[str]:
+    """What any write to a record of this kind changes of its lists: their rows and which records they hold."""
+    return {list_tag(model), listing_tag(model)}
+
+
+# Per model, the fields that decide which of its records a list holds, counts and where (registered at start by
+# the app that knows them, archive.apps): a save changing none of them names no listing tag.
+LISTING: dict[type[Model], tuple[str, ...]] = {}
 
 
 def tags_of(*things) -> set[str]:

@@ -52,6 +52,22 @@ SORTS = {
 }
 
 
+def listing_fields() -> tuple[str, ...]:
+    """What places a source in a list filtered by facets alone and sorted by date, besides its links (each written
+    with its own tags): whether the public sees it, its facets' own values, and the order's fields. Source's
+    listing fields (archive.public.changes.LISTING)."""
+    own = [facet.source_field.attname for facet in FACETS if not facet.source_field.many_to_many]
+    return ("status", "published_at", *own, *SORTS["date"])
+
+
+def placed_by_listing(data) -> bool:
+    """Whether a list of these valid filters holds, counts and orders its sources by `listing_fields` and their
+    links alone: every filter in use a facet, sorted by date either way."""
+    facets = {facet.param for facet in FACETS}
+    in_use = {key for key, values in data.lists() if key not in ("page", "per_page") and any(v.strip() for v in values)}
+    return (data.get("sort") or "date") in ("date", "-date") and in_use <= facets | {"sort"}
+
+
 # The values one facet may have chosen at once: as many as it offers. A longer list is refused with a message.
 MAX_VALUES = FACET_CHOICES
 

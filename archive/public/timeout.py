@@ -11,6 +11,7 @@ curator's request or an import that gets the same persistent connection next run
 """
 
 import logging
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import connections
@@ -61,6 +62,27 @@ def cancelled(exception: BaseException) -> bool:
             return True
         exception = exception.__cause__ or exception.__context__
     return False
+
+
+@contextmanager
+def unlimited(alias: str):
+    """Lift the limit on one connection for work whose size no visitor chooses (the facet index's build, the same
+    for every list), then put back what was there. Under load such work may take longer than the limit allows, and
+    cancelled it would be started again by the next request, and the next."""
+    connection = connections[alias]
+    connection.ensure_connection()
+    with connection.connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('statement_timeout')")
+        (before,) = cursor.fetchone()
+        cursor.execute("SET statement_timeout = 0")
+    try:
+        yield
+    finally:
+        try:
+            with connection.connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('statement_timeout', %s, false)", [before])
+        except connection.Database.Error:  # a failed transaction: its rollback undoes the SET made in it
+            log.warning("could not put back the statement timeout on %r", alias, exc_info=True)
 
 
 # Both statements go through the driver's own cursor: they change the connection's state and are no query of the

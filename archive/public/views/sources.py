@@ -25,10 +25,10 @@ from archive.models import (
     Unit,
 )
 from archive.public.cache import cached_count, cached_value
-from archive.public.changes import record_tag
-from archive.public.dependencies import depends_on, links_of, unit_chain
+from archive.public.changes import listing_tag, record_tag
+from archive.public.dependencies import depends_on, links_of, listed_sources, unit_chain
 from archive.public.facets import FACETS, Facet, compute_facets, index_ids, list_ids
-from archive.public.filters import SourceFilter, applicable
+from archive.public.filters import SourceFilter, applicable, placed_by_listing
 from archive.public.jsonld import source_jsonld
 from archive.public.search import needs_near_spellings, searchable
 from archive.public.source_page import loaded, published_source, source_page_queryset
@@ -144,8 +144,13 @@ class SourceListView(ClampedPageMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # Which sources match, their facets' labels and counts: any source, any record a facet names, any link.
-        depends_on(LIST_DEPENDS)
+        # Which sources match, their facets' labels and counts: any record a facet names, any link, and any source;
+        # or, for a list by facets and date, which sources the lists hold and the rows this page shows.
+        if placed_by_listing(self.filterset.data):
+            shown = list(context["object_list"])
+            depends_on(listing_tag(Source), LIST_DEPENDS[1:], shown, listed_sources(shown))
+        else:
+            depends_on(LIST_DEPENDS)
         facets = compute_facets(self.filter_class, self.filterset.data, Source.objects.published(), cached=cached_value)
         for facet in facets:
             facet.errors = list(self.checked.errors.get(facet.param, ()))

@@ -16,7 +16,7 @@ from archive.public.generation import CHANGED_TAGS, read
 from archive.settings.production_parts import with_page_cache
 from curation import services
 from curation.roles import EDITOR
-from tests.factories import EventFactory, SourceFactory, UnitFactory, unit_path
+from tests.factories import EventFactory, RepositoryFactory, SourceFactory, UnitFactory, unit_path
 
 pytestmark = pytest.mark.django_db
 
@@ -233,8 +233,78 @@ def test_a_bulk_write_names_its_records_and_what_they_link_to():
         f"source:{source.pk}",
         f"links:source:{source.pk}",
         "list:source",
+        "listing:source",
         f"links:event:{event.pk}",
         f"links:unit:{fonds.pk}",
         f"links:repository:{fonds.repository_id}",
     }
     assert written_tags(Source, range(50_001)) is None  # too many: everything
+
+
+def facet_lists(shown, other) -> dict[str, str]:
+    """Source lists: by a facet that holds `shown`, by one that does not, and two whose sources words or titles
+    choose and order."""
+    url = reverse("archive:source-list")
+    return {
+        "by its repository": f"{url}?repository={shown.code}",
+        "by another repository": f"{url}?repository={other.code}",
+        "by another repository, newest first": f"{url}?repository={other.code}&sort=-date",
+        "by words": f"{url}?q=protocol",
+        "by another repository, by title": f"{url}?repository={other.code}&sort=title",
+    }
+
+
+@PAGE_CACHE
+@pytest.mark.django_db(transaction=True)
+def test_a_title_edited_leaves_cached_the_lists_by_facets_that_do_not_show_the_source(client, make_member):
+    editor = make_member(EDITOR)
+    shown, other = RepositoryFactory(), RepositoryFactory(code="NARA", name="National Archives")
+    edited = SourceFactory(published=True, title="Protocol of 12 March", repository=shown)
+    SourceFactory(published=True, title="Protocol on the border", repository=other)
+    lists = facet_lists(shown, other)
+    for path in lists.values():
+        client.get(path)
+    assert [client.get(path)["X-Opis-Cache"] for path in lists.values()] == ["hit"] * len(lists)
+
+    services.edit_record(instance=edited, user=editor, values={"title": "Protocol of the Politburo"})
+
+    misses = [name for name, path in lists.items() if client.get(path)["X-Opis-Cache"] == "miss"]
+    assert misses == ["by its repository", "by words", "by another repository, by title"]
+    assert "Protocol of the Politburo" in client.get(lists["by its repository"]).text
+    assert "Protocol of the Politburo" in client.get(lists["by words"]).text
+
+
+@PAGE_CACHE
+@pytest.mark.django_db(transaction=True)
+def test_a_source_moved_to_another_facet_value_makes_the_lists_by_facets_stale(client, make_member):
+    editor = make_member(EDITOR)
+    shown, other = RepositoryFactory(), RepositoryFactory(code="NARA", name="National Archives")
+    moved = SourceFactory(published=True, title="Protocol of 12 March", repository=shown)
+    SourceFactory(published=True, title="Protocol on the border", repository=other)
+    lists = facet_lists(shown, other)
+    for path in lists.values():
+        client.get(path)
+
+    services.edit_record(instance=moved, user=editor, values={"repository": other})
+
+    responses = {name: client.get(path) for name, path in lists.items()}
+    assert [response["X-Opis-Cache"] for response in responses.values()] == ["miss"] * len(lists)
+    assert "Protocol of 12 March" not in responses["by its repository"].text
+    assert "Protocol of 12 March" in responses["by another repository, newest first"].text
+
+
+@PAGE_CACHE
+@pytest.mark.django_db(transaction=True)
+def test_a_source_withdrawn_leaves_every_list_by_facets(client, make_member):
+    shown, other = RepositoryFactory(), RepositoryFactory(code="NARA", name="National Archives")
+    withdrawn = SourceFactory(published=True, title="Protocol of 12 March", repository=shown)
+    kept = SourceFactory(published=True, title="Protocol of 13 March", repository=shown)
+    path = facet_lists(shown, other)["by its repository"] + "&per_page=10&page=1"
+    client.get(path)
+    assert kept.title in client.get(path).text
+
+    services.apply_transition(instance=withdrawn, name="withdraw", user=make_member(EDITOR), reason="A copy")
+
+    response = client.get(path)
+    assert response["X-Opis-Cache"] == "miss"
+    assert withdrawn.title not in response.text and kept.title in response.text
