@@ -4,11 +4,18 @@ Anything of a source that is not published (or an image whose derivatives are no
 the source's page. Manifests and info.json are read by viewers on other sites: Access-Control-Allow-Origin: *.
 """
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.csp import CSP
+from django.utils.decorators import method_decorator
 from django.views import View
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.csp import csp_override
+from django.views.generic import TemplateView
 
 from archive.models import Source, SourceImage
 
@@ -41,6 +48,30 @@ class ManifestView(View):
             raise Http404("No published source with images has this identifier.")
         document = manifest.manifest(request, images[0].source, images)
         return shared(JsonResponse(document, content_type=PRESENTATION_TYPE, json_dumps_params={"ensure_ascii": False}))
+
+
+# The viewer's page may be framed by this site's own pages (the source page), and by no other site.
+FRAMED_BY_SELF = {**settings.SECURE_CSP, "frame-ancestors": [CSP.SELF]}
+
+
+@method_decorator([xframe_options_sameorigin, csp_override(FRAMED_BY_SELF)], name="dispatch")
+class ViewerView(TemplateView):
+    """Mirador over a published source's manifest, a document of its own that the source page frames.
+
+    Mirador's styles apply only with this response's CSP nonce (static/archive/iiif-viewer.js), and a response
+    with a nonce is never stored or shared: kept apart, the viewer leaves the source page cacheable like any
+    other. Mirador's workspace, a <main>, is then the main landmark of its own document."""
+
+    template_name = "archive/iiif_viewer.html"
+
+    def get(self, request, identifier):
+        source = Source.objects.published().filter(identifier=identifier).only("title", "title_original").first()
+        if source is None or not published_images(identifier).exists():
+            raise Http404("No published source with images has this identifier.")
+        manifest_url = request.build_absolute_uri(reverse("iiif:manifest", kwargs={"identifier": identifier}))
+        response = self.render_to_response(self.get_context_data(source=source, manifest_url=manifest_url))
+        add_never_cache_headers(response)
+        return response
 
 
 class ImageMixin:

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from django.http import Http404
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView
 
 from archive.citation import CITED
@@ -232,15 +231,6 @@ class SourceDetailView(FormerSlugMixin, PublishedMixin, DetailView):
             *(context["previous_in_delo"], context["next_in_delo"]),
         )
         return context
-
-    def render_to_response(self, context, **kwargs):
-        response = super().render_to_response(context, **kwargs)
-        if context.get("iiif_images"):
-            # The viewer's script carries this response's CSP nonce (static/archive/iiif-viewer.js): a page
-            # with it is never shared by a cache (the page cache stores no private page), as a nonce served
-            # twice is no nonce, and a stored page's nonce would not match the next response's policy.
-            patch_cache_control(response, private=True)
-        return response
 
 
 def events_linked(source) -> list[str]:

@@ -184,18 +184,42 @@ def test_a_source_without_images_or_derivatives_has_no_manifest(client):
     assert client.get(manifest_url(waiting)).status_code == 404
 
 
+def viewer_url(source):
+    return reverse("iiif:viewer", kwargs={"identifier": source.identifier})
+
+
 @override_settings(MIDDLEWARE=with_page_cache(settings.MIDDLEWARE), PUBLIC_CACHE_SECONDS=300)
-def test_a_source_page_with_the_viewer_gets_a_fresh_nonce_every_time(client):
-    # Its script carries the response's CSP nonce: the page cache must not serve it again with another policy.
+def test_a_source_page_with_images_is_cached_and_frames_the_viewer(client):
+    source, _ = source_with_pages(pages=1)
+    client.get(source.get_absolute_url())
+    response = client.get(source.get_absolute_url())
+    assert response["X-Opis-Cache"] == "hit" and "public" in response["Cache-Control"]
+    assert f'<iframe class="iiif-viewer" src="{viewer_url(source)}"' in response.text
+    assert "nonce=" not in response.text
+
+
+@override_settings(MIDDLEWARE=with_page_cache(settings.MIDDLEWARE), PUBLIC_CACHE_SECONDS=300)
+def test_the_viewer_gets_a_fresh_nonce_every_time_and_may_be_framed_by_this_site_alone(client):
+    # Its script carries the response's CSP nonce: no cache may serve it again with another policy.
     source, _ = source_with_pages(pages=1)
     nonces = []
     for _visit in range(2):
-        response = client.get(source.get_absolute_url())
-        assert "X-Opis-Cache" not in response and "private" in response["Cache-Control"]
-        nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
+        response = client.get(viewer_url(source))
+        assert response.status_code == 200 and "X-Opis-Cache" not in response
+        assert {"private", "no-store"} <= {part.strip() for part in response["Cache-Control"].split(",")}
+        policy = response["Content-Security-Policy"]
+        assert "frame-ancestors 'self'" in policy and response["X-Frame-Options"] == "SAMEORIGIN"
+        nonce = re.search(r"'nonce-([^']+)'", policy).group(1)
         assert f'iiif-viewer.js" nonce="{nonce}"' in response.text
+        assert f'data-manifest="http://testserver{manifest_url(source)}"' in response.text
         nonces.append(nonce)
     assert nonces[0] != nonces[1]
+    page = client.get(source.get_absolute_url())
+    assert "frame-ancestors 'none'" in page["Content-Security-Policy"] and page["X-Frame-Options"] == "DENY"
+
+
+def test_the_viewer_shows_published_sources_with_images_only(client):
+    draft, _ = source_with_pages(pages=1, status=Status.DRAFT, published_at=None)
     bare = SourceFactory(published=True)
-    client.get(bare.get_absolute_url())
-    assert client.get(bare.get_absolute_url())["X-Opis-Cache"] == "hit"  # pages without it are cached as before
+    assert client.get(viewer_url(draft)).status_code == 404
+    assert client.get(viewer_url(bare)).status_code == 404

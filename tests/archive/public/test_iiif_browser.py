@@ -37,10 +37,17 @@ def viewer_page(page):
     return page
 
 
-def derivative_requests(page, source) -> list[str]:
+def viewer(page):
+    """The viewer's document, framed by the source page (archive.iiif.views.ViewerView), once it is loaded."""
+    frame = page.locator("iframe.iiif-viewer").element_handle().content_frame()
+    frame.wait_for_load_state()
+    return frame
+
+
+def derivative_requests(frame, source) -> list[str]:
     return [
         url
-        for url in page.evaluate("performance.getEntries().map(e => e.name)")
+        for url in frame.evaluate("performance.getEntries().map(e => e.name)")
         if f"/iiif/{source.identifier}/image/" in url
     ]
 
@@ -69,40 +76,43 @@ def test_the_viewer_loads_the_manifest_and_draws_the_first_image(viewer_page, li
             page.goto(live_server.url + protocol.get_absolute_url())
     first = protocol.images.order_by("position").first()
     assert info.value.url.endswith(f"/image/{first.pk}/info.json")
-    canvas = page.locator("#iiif-viewer .openseadragon-canvas").first
+    frame = viewer(page)
+    canvas = frame.locator("#iiif-viewer .openseadragon-canvas").first
     canvas.wait_for()
     wait_until(page, lambda: shows_the_red_band(canvas), "the first page drawn in the viewer")
     # The drawn image came from the first image's derivatives, never from the uploaded original.
-    requested = derivative_requests(page, protocol)
+    requested = derivative_requests(frame, protocol)
     assert any(f"/image/{first.pk}/" in url and url.endswith("/0/default.jpg") for url in requested)
-    assert not [url for url in page.evaluate("performance.getEntries().map(e => e.name)") if "/media/" in url]
+    assert not [url for url in frame.evaluate("performance.getEntries().map(e => e.name)") if "/media/" in url]
 
 
 def test_zoom_asks_for_tiles_and_the_next_page_is_shown(viewer_page, live_server, protocol):
     page = viewer_page
     page.goto(live_server.url + protocol.get_absolute_url())
-    viewer = page.locator("#iiif-viewer")
-    viewer.scroll_into_view_if_needed()
+    page.locator("iframe.iiif-viewer").scroll_into_view_if_needed()
+    workspace = viewer(page).locator("#iiif-viewer")
     with page.expect_request(lambda r: "/image/" in r.url and r.url.split("/image/")[1].count(",") == 4):
-        viewer.get_by_role("button", name="Zoom in").click()  # a tile: region x,y,w,h and size w,h
+        workspace.get_by_role("button", name="Zoom in").click()  # a tile: region x,y,w,h and size w,h
     second = protocol.images.order_by("position")[1]
     with page.expect_response(lambda r: r.url.endswith(f"/image/{second.pk}/info.json") and r.status == 200):
-        viewer.get_by_role("button", name="Next item").click()
-    expect(viewer.get_by_text("2 of 2 • Synthetic page 2")).to_be_visible()
+        workspace.get_by_role("button", name="Next item").click()
+    expect(workspace.get_by_text("2 of 2 • Synthetic page 2")).to_be_visible()
 
 
 def test_the_viewer_runs_under_the_sites_csp_without_a_violation(viewer_page, live_server, protocol):
     page = viewer_page
-    response = page.goto(live_server.url + protocol.get_absolute_url())
-    policy = response.headers["content-security-policy"]
-    assert "'unsafe-inline'" not in policy and "'unsafe-eval'" not in policy
-    canvas = page.locator("#iiif-viewer .openseadragon-canvas").first
+    with page.expect_response(lambda r: "/viewer/" in r.url) as framed:
+        response = page.goto(live_server.url + protocol.get_absolute_url())
+    frame = viewer(page)
+    for policy in (response.headers["content-security-policy"], framed.value.headers["content-security-policy"]):
+        assert "'unsafe-inline'" not in policy and "'unsafe-eval'" not in policy
+    canvas = frame.locator("#iiif-viewer .openseadragon-canvas").first
     wait_until(page, lambda: shows_the_red_band(canvas), "the first page drawn in the viewer")
-    page.locator("#iiif-viewer").get_by_role("button", name="Zoom in").click()
-    page.locator("#iiif-viewer").get_by_role("button", name="Next item").click()
-    # Mirador's own style sheets are there (they were let in with the page's nonce), so it is styled.
-    assert page.evaluate("document.querySelectorAll('style[data-emotion]').length") > 0
-    assert page.evaluate("window.cspViolations") == []
+    frame.locator("#iiif-viewer").get_by_role("button", name="Zoom in").click()
+    frame.locator("#iiif-viewer").get_by_role("button", name="Next item").click()
+    # Mirador's own style sheets are there (they were let in with the frame's nonce), so it is styled.
+    assert frame.evaluate("document.querySelectorAll('style[data-emotion]').length") > 0
+    assert page.evaluate("window.cspViolations") == [] and frame.evaluate("window.cspViolations") == []
 
 
 def test_the_source_page_shows_small_derivatives_as_thumbnails(viewer_page, live_server, protocol):

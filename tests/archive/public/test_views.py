@@ -240,7 +240,7 @@ def test_source_page_shows_digitised_images_and_both_texts(client):
     thumbnail = f"/iiif/{source.identifier}/image/{image.pk}/full/240,339/0/default.jpg"
     assert f'<img src="{thumbnail}" width="240" height="339" alt="Л. 12 об."' in body
     assert image.image.url not in body
-    assert f'data-manifest="http://testserver/iiif/{source.identifier}/manifest.json"' in body
+    assert f'<iframe class="iiif-viewer" src="/iiif/{source.identifier}/viewer/"' in body
     assert '<div class="texts__text" lang="ru"><p>Текст протокола</p></div>' in body
     assert '<div class="texts__text" lang="en"><p>Text of the protocol</p></div>' in body
 
