@@ -7,11 +7,27 @@ unpublished is read; the neighbours are the published sources before and after i
 identifier), each found by the (unit, date_start, identifier) index whatever the file's size.
 """
 
-from django.db.models import BooleanField, Case, Func, JSONField, OuterRef, Subquery, When
+import functools
+import json
+from datetime import UTC, datetime
+
+from django.db.models import BooleanField, Case, F, Func, JSONField, OuterRef, Subquery, When
 from django.db.models.functions import Coalesce, JSONObject
 from django.utils import timezone
 
-from archive.models import Commentary, Event, Language, Level, Place, Source, SourceAgent, SourceImage, Subject
+from archive.models import (
+    Commentary,
+    Event,
+    Language,
+    Level,
+    Place,
+    Repository,
+    Source,
+    SourceAgent,
+    SourceImage,
+    Subject,
+    Unit,
+)
 
 from .relations import Related, install_related, instance, with_related
 
@@ -21,6 +37,8 @@ NOT_SHOWN = {"search_vector", "created_at", "updated_at", "created_by", "updated
 # JSON-LD's isPartOf, which names a published unit only), its parent (the tree), its repository (breadcrumbs).
 UNIT_SHOWN = ("level", "number", "title", "title_original", "identifier", "slug", "status", "published_at", "parent")
 REPOSITORY_SHOWN = ("code", "abbreviation_original", "name", "name_original", "city", "city_original", "website")
+UNIT_COLUMNS = ("id", *UNIT_SHOWN, "repository")
+REPOSITORY_COLUMNS = ("id", *REPOSITORY_SHOWN)
 
 RELATIONS = (
     Related("languages", Language, "sources", ("id", "code", "name"), ("code", "id")),
@@ -121,38 +139,102 @@ def _neighbours(now) -> dict:
     }
 
 
+def _columns(prefix: str, names: tuple[str, ...]) -> dict:
+    return {name: F(f"{prefix}{name}") for name in names}
+
+
+def _repository(prefix: str) -> JSONObject:
+    return JSONObject(**_columns(f"{prefix}repository__", REPOSITORY_COLUMNS))
+
+
+def _unit_chain() -> JSONObject:
+    """The source's unit, its repository and two parents up (a file's inventory and fonds), as one JSON object."""
+    fonds = JSONObject(**_columns("unit__parent__parent__", UNIT_COLUMNS))
+    inventory = JSONObject(**_columns("unit__parent__", UNIT_COLUMNS), _parent=fonds)
+    return JSONObject(**_columns("unit__", UNIT_COLUMNS), _parent=inventory, _repository=_repository("unit__"))
+
+
 def source_page_queryset(queryset, now=None):
-    """`queryset` (the sources the visitor may see) narrowed to the page's columns, with its relations and the
-    neighbours in the file as columns of the same query (read back by `loaded`); `now` is the time published()
-    decides by (default the present)."""
-    units = [f"unit__{up}{name}" for up in ("", "parent__", "parent__parent__") for name in UNIT_SHOWN]
+    """`queryset` (the sources the visitor may see) narrowed to the page's columns, with its repository, units,
+    relations and neighbours in the file as JSON columns of the same query (read back by `loaded`); `now` is the
+    time published() decides by (default the present)."""
     own = [field.name for field in Source._meta.concrete_fields if field.name not in NOT_SHOWN]
-    queryset = (
-        queryset.select_related("repository", "unit__parent__parent", "unit__repository")
-        .only(
-            *own,
-            *units,
-            *(f"repository__{name}" for name in REPOSITORY_SHOWN),
-            *(f"unit__repository__{name}" for name in REPOSITORY_SHOWN),
-        )
-        .annotate(**_neighbours(now))
-    )
+    queryset = queryset.only(*own).annotate(_repository=_repository(""), _unit=_unit_chain(), **_neighbours(now))
     return with_related(queryset, RELATIONS, now)
 
 
+# Stand-ins for the two values of the published page's query, replaced in its compiled parameters at each request.
+SLUG_MARK = "\x00opis:slug"
+NOW_MARK = datetime(2999, 12, 31, 23, 59, 59, 999_999, tzinfo=UTC)
+
+
+@functools.cache
+def _page_query() -> tuple[str, tuple, tuple[int, ...], int]:
+    """The published source page's query as SQL, compiled once per process: the SQL, its parameters, where the
+    time published() decides by goes in them and where the slug does. Building and compiling the query (a dozen
+    subqueries) costs Django more than PostgreSQL takes to run it; its SQL is the same for every slug and time."""
+    queryset = source_page_queryset(Source.objects.published(NOW_MARK), NOW_MARK).filter(slug=SLUG_MARK).order_by()
+    sql, params = queryset[:1].query.sql_with_params()
+    now_at = tuple(i for i, value in enumerate(params) if value == NOW_MARK)
+    (slug_at,) = (i for i, value in enumerate(params) if value == SLUG_MARK)
+    return sql, params, now_at, slug_at
+
+
 def published_source(slug: str) -> Source | None:
-    """The published source of that slug as its page shows it (see `loaded`), or None."""
+    """The published source of that slug as its page shows it (see `loaded`), or None: the compiled query run
+    through `raw()`, which loads the model's own columns and leaves the JSON columns as attributes."""
+    sql, params, now_at, slug_at = _page_query()
+    values = list(params)
     now = timezone.now()
-    found = source_page_queryset(Source.objects.published(now), now).filter(slug=slug).first()
+    for i in now_at:
+        values[i] = now
+    values[slug_at] = slug
+    found = next(iter(Source.objects.raw(sql, values)), None)
     return loaded(found) if found else None
 
 
+def _json(value):
+    """A JSON column as Python values: the ORM decodes an annotation's, `raw()` leaves PostgreSQL's text."""
+    if isinstance(value, str):
+        return json.loads(value)
+    if isinstance(value, list):
+        return [_json(item) for item in value]
+    return value
+
+
+def _repository_from(row: dict | None) -> Repository | None:
+    return instance(Repository, REPOSITORY_COLUMNS, row) if row and row["id"] is not None else None
+
+
+def _unit_from(row: dict | None) -> Unit | None:
+    """A unit of the chain, with its parents and (the source's own unit) its repository cached on it."""
+    if not row or row["id"] is None:
+        return None
+    unit = instance(Unit, UNIT_COLUMNS, row)
+    for name, made in (
+        ("parent", _unit_from(row.get("_parent"))),
+        ("repository", _repository_from(row.get("_repository"))),
+    ):
+        if made is not None:
+            Unit._meta.get_field(name).set_cached_value(unit, made)
+    return unit
+
+
 def loaded(source: Source) -> Source:
-    """The source of `source_page_queryset` with its relations in place, and its neighbours in `neighbours`."""
+    """The source of `source_page_queryset` with its repository, units and relations in place, and its neighbours
+    in `neighbours`."""
+    for relation in RELATIONS:
+        source.__dict__[relation.annotation] = _json(source.__dict__[relation.annotation])
     install_related(source, RELATIONS)
+    for name, made in (
+        ("repository", _repository_from(_json(source.__dict__.pop("_repository")))),
+        ("unit", _unit_from(_json(source.__dict__.pop("_unit")))),
+    ):
+        if made is not None:
+            Source._meta.get_field(name).set_cached_value(source, made)
     found = []
     for name in ("_previous_in_delo", "_next_in_delo"):
-        row = source.__dict__.pop(name)
+        row = _json(source.__dict__.pop(name))
         found.append(None if row is None else instance(Source, NEIGHBOUR_SHOWN, row))
     # A preview of an unpublished source is in no file's published order: it has no neighbours there.
     source.neighbours = tuple(found) if source.is_published else (None, None)
