@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from django.db.models import Model
 
 from .changes import EVERYTHING, links_tag, tags_of
-from .generation import _request
+from .generation import present_request
 
 # Above this many tags a page depends on everything.
 MOST_TAGS = 2_000
@@ -23,7 +23,7 @@ MOST_TAGS = 2_000
 
 def depends_on(*things) -> None:
     """The present page shows these: records, models (their lists), tags, or iterables of them."""
-    request = _request.get()
+    request = present_request()
     if request is None:
         return
     tags = tags_of(*things)
@@ -38,7 +38,7 @@ def links_of(*records: Model | None) -> set[str]:
 def declared() -> set[str]:
     """What the present page declared it shows; everything ('*') if it declared nothing, or more than MOST_TAGS
     (checking that many on each hit would cost more than rendering the page again after any change)."""
-    request = _request.get()
+    request = present_request()
     if request is None or not request.tags or len(request.tags) > MOST_TAGS:
         return {EVERYTHING}
     return set(request.tags)

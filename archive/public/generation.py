@@ -125,6 +125,12 @@ def fold(using: str = DEFAULT_DB_ALIAS) -> None:
         cursor.execute(FOLD)
 
 
+def present_request() -> _Request | None:
+    """The present request's scope: its generation once read, and what its page declared it shows (None outside
+    a request)."""
+    return _request.get()
+
+
 def generation() -> int:
     """The generation every key of the present request is built from: the one it read at its start. Outside a
     request (a command, the facet index built before the workers start), the present one, read now."""
