@@ -254,17 +254,30 @@ def facet_lists(shown, other) -> dict[str, str]:
     }
 
 
+@pytest.fixture
+def two_archives():
+    """A source in one repository and another in a second, the second repository, and the lists of both."""
+    shown, other = RepositoryFactory(), RepositoryFactory(code="NARA", name="National Archives")
+    source = SourceFactory(published=True, title="Protocol of 12 March", repository=shown)
+    SourceFactory(published=True, title="Protocol on the border", repository=other)
+    return source, other, facet_lists(shown, other)
+
+
+def cached(client, paths) -> list[str]:
+    """Each page visited, then whether the next visit is served from the page cache."""
+    for path in paths:
+        client.get(path)
+    return [client.get(path)["X-Opis-Cache"] for path in paths]
+
+
 @PAGE_CACHE
 @pytest.mark.django_db(transaction=True)
-def test_a_title_edited_leaves_cached_the_lists_by_facets_that_do_not_show_the_source(client, make_member):
+def test_a_title_edited_leaves_cached_the_lists_by_facets_that_do_not_show_the_source(
+    client, make_member, two_archives
+):
     editor = make_member(EDITOR)
-    shown, other = RepositoryFactory(), RepositoryFactory(code="NARA", name="National Archives")
-    edited = SourceFactory(published=True, title="Protocol of 12 March", repository=shown)
-    SourceFactory(published=True, title="Protocol on the border", repository=other)
-    lists = facet_lists(shown, other)
-    for path in lists.values():
-        client.get(path)
-    assert [client.get(path)["X-Opis-Cache"] for path in lists.values()] == ["hit"] * len(lists)
+    edited, _, lists = two_archives
+    assert cached(client, lists.values()) == ["hit"] * len(lists)
 
     services.edit_record(instance=edited, user=editor, values={"title": "Protocol of the Politburo"})
 
@@ -276,14 +289,10 @@ def test_a_title_edited_leaves_cached_the_lists_by_facets_that_do_not_show_the_s
 
 @PAGE_CACHE
 @pytest.mark.django_db(transaction=True)
-def test_a_source_moved_to_another_facet_value_makes_the_lists_by_facets_stale(client, make_member):
+def test_a_source_moved_to_another_facet_value_makes_the_lists_by_facets_stale(client, make_member, two_archives):
     editor = make_member(EDITOR)
-    shown, other = RepositoryFactory(), RepositoryFactory(code="NARA", name="National Archives")
-    moved = SourceFactory(published=True, title="Protocol of 12 March", repository=shown)
-    SourceFactory(published=True, title="Protocol on the border", repository=other)
-    lists = facet_lists(shown, other)
-    for path in lists.values():
-        client.get(path)
+    moved, other, lists = two_archives
+    assert cached(client, lists.values()) == ["hit"] * len(lists)
 
     services.edit_record(instance=moved, user=editor, values={"repository": other})
 
