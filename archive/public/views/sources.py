@@ -39,7 +39,8 @@ from .mixins import LISTED, ClampedPageMixin, PublishedMixin, filter_key
 PAGE_SIZES = (10, 25, 50, 100)
 
 # A source list shows sources, filtered and counted by the records of these kinds (its facets), and their links.
-LIST_DEPENDS = (Source, Event, Agent, SourceAgent, Place, Subject, Language, Repository, Unit)
+FACET_KINDS = (Event, Agent, SourceAgent, Place, Subject, Language, Repository, Unit)
+LIST_DEPENDS = (Source, *FACET_KINDS)
 
 
 def source_filter_class(request):
@@ -147,7 +148,7 @@ class SourceListView(ClampedPageMixin, ListView):
         # or, for a list by facets and date, which sources the lists hold and the rows this page shows.
         if placed_by_listing(self.filterset.data):
             shown = list(context["object_list"])
-            depends_on(listing_tag(Source), LIST_DEPENDS[1:], shown, listed_sources(shown))
+            depends_on(listing_tag(Source), FACET_KINDS, shown, listed_sources(shown))
         else:
             depends_on(LIST_DEPENDS)
         facets = compute_facets(self.filter_class, self.filterset.data, Source.objects.published(), cached=cached_value)
