@@ -64,20 +64,13 @@ TAGGED: set[type[Model]] = set()
 
 def forward_links(instance: Model) -> set[str]:
     """The links tags of the records `instance` links to by its foreign keys, as it holds them now."""
-    tags = set()
-    for field in type(instance)._meta.concrete_fields:
-        if field.is_relation and field.related_model in TAGGED and (pk := getattr(instance, field.attname)) is not None:
-            tags.add(links_tag(field.related_model, pk))
-    return tags
+    linked = ((field, getattr(instance, field.attname)) for field in linked_fields(type(instance)))
+    return {links_tag(field.related_model, pk) for field, pk in linked if pk is not None}
 
 
-def stored_links(model: type[Model], pk, using: str) -> set[str]:
-    """The links tags of the records a stored row links to by its foreign keys (before a save changes them)."""
-    fields = [f for f in model._meta.concrete_fields if f.is_relation and f.related_model in TAGGED]
-    if not fields:
-        return set()
-    row = model._base_manager.using(using).filter(pk=pk).values_list(*(f.attname for f in fields)).first() or ()
-    return {links_tag(field.related_model, value) for field, value in zip(fields, row, strict=False) if value}
+def linked_fields(model: type[Model]) -> list:
+    """The foreign keys of `model` to the models the public pages show."""
+    return [f for f in model._meta.concrete_fields if f.is_relation and f.related_model in TAGGED]
 
 
 def many_links(instance: Model) -> set[str]:
@@ -99,10 +92,9 @@ def written_tags(model: type[Model], ids, using: str = DEFAULT_DB_ALIAS) -> set[
         return None
     tags = kind_tags(model) | {record_tag(model, pk) for pk in ids} | {links_tag(model, pk) for pk in ids}
     rows = model._base_manager.using(using).filter(pk__in=ids)
-    for field in model._meta.concrete_fields:
-        if field.is_relation and field.related_model in TAGGED:
-            targets = rows.exclude(**{f"{field.attname}__isnull": True}).values_list(field.attname, flat=True)
-            tags |= {links_tag(field.related_model, pk) for pk in targets.distinct().order_by()}
+    for field in linked_fields(model):
+        targets = rows.exclude(**{f"{field.attname}__isnull": True}).values_list(field.attname, flat=True)
+        tags |= {links_tag(field.related_model, pk) for pk in targets.distinct().order_by()}
     for field in model._meta.local_many_to_many:
         if field.related_model in TAGGED:
             through = field.remote_field.through
@@ -124,13 +116,21 @@ def listing_values(model: type[Model], values) -> tuple:
 
 
 def links_before_save(sender, instance, using: str = DEFAULT_DB_ALIAS, raw: bool = False, **kwargs) -> None:
-    """Before an existing record is saved: the records it linked to, whose pages (and counts) show it until now,
-    and where its lists placed it."""
-    if not instance._state.adding and instance.pk is not None:
-        instance._opis_links_before = stored_links(sender, instance.pk, using)
-        if sender in LISTING:
-            row = sender._base_manager.using(using).filter(pk=instance.pk).values_list(*LISTING[sender]).first()
-            instance._opis_listing_before = None if row is None else listing_values(sender, row)
+    """Before an existing record is saved, in one read of its stored row: the records it linked to, whose pages
+    (and counts) show it until now, and where its lists placed it."""
+    if instance._state.adding or instance.pk is None:
+        return
+    fields, listing = linked_fields(sender), LISTING.get(sender, ())
+    if not fields and not listing:
+        return
+    stored = sender._base_manager.using(using).filter(pk=instance.pk)
+    row = stored.values_list(*(f.attname for f in fields), *listing).first()
+    if row is None:
+        return
+    links = zip(fields, row[: len(fields)], strict=True)
+    instance._opis_links_before = {links_tag(field.related_model, value) for field, value in links if value}
+    if listing:
+        instance._opis_listing_before = listing_values(sender, row[len(fields) :])
 
 
 def record_saved(sender, instance, using: str = DEFAULT_DB_ALIAS, created: bool = False, **kwargs) -> None:

@@ -117,3 +117,29 @@ def test_the_limit_covers_the_read_replica_too(settings):
     assert public_aliases() == ["default", "replica"]
     settings.PUBLIC_READ_DATABASE = None
     assert public_aliases() == ["default"]
+
+
+def test_the_facet_index_is_made_free_of_the_limit_which_is_then_put_back(settings):
+    from datetime import timedelta
+
+    import numpy as np
+
+    from archive.public.facet_index import FacetIndex, ProcessIndex
+    from archive.public.generation import generation
+
+    def slow_build(now):  # a build longer than the limit, as one at a million sources under load
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_sleep(1)")
+        return FacetIndex(np.zeros(0, dtype=np.int64), {}, {}, generation(), now + timedelta(minutes=5))
+
+    settings.OPIS_FACET_INDEX = True
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET statement_timeout = {TIMEOUT_MS}")
+    try:
+        assert ProcessIndex(slow_build).get() is not None
+        assert _show_timeout() == f"{TIMEOUT_MS}ms"
+        with pytest.raises(Exception, match="statement timeout"), connection.cursor() as cursor:
+            cursor.execute("SELECT pg_sleep(1)")  # the same work outside the build: cancelled
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET statement_timeout")
